@@ -1,0 +1,39 @@
+/**
+ * Build: TypeScript → dist/ (CommonJS), then the files tsc does not handle:
+ * icons for n8n (dist/icons) and Node-RED (dist/node-red/icons), and the Node-RED editor HTML,
+ * which is generated from the same provider descriptions as the nodes.
+ */
+const { series, src, dest } = require('gulp');
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const dist = path.join(__dirname, 'dist');
+
+function clean(done) {
+	fs.rmSync(dist, { recursive: true, force: true });
+	done();
+}
+
+function compile(done) {
+	execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], { stdio: 'inherit' });
+	done();
+}
+
+function n8nIcons() {
+	return src('icons/*.svg').pipe(dest('dist/icons'));
+}
+
+function nodeRedIcons() {
+	return src('icons/node-red/*.svg').pipe(dest('dist/node-red/icons'));
+}
+
+function nodeRedEditor(done) {
+	const generator = path.join(dist, 'node-red', 'editor', 'build.js');
+	if (fs.existsSync(generator)) execFileSync(process.execPath, [generator], { stdio: 'inherit' });
+	done();
+}
+
+exports.clean = clean;
+exports.build = series(clean, compile, n8nIcons, nodeRedIcons, nodeRedEditor);
+exports.default = exports.build;

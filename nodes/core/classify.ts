@@ -1,0 +1,85 @@
+/**
+ * What a response means when the provider's own interpreter does not recognise it:
+ * classification by transport failure and HTTP status, shared by every provider.
+ */
+import type { Outcome } from './result';
+import type { TransportError } from './transport';
+
+const TRANSPORT_MESSAGES: Record<TransportError['kind'], string> = {
+	timeout: 'The provider did not answer in time',
+	connection_reset: 'The connection to the provider was reset before it answered',
+	connection_refused: 'The provider refused the connection: check the base URL in the credential',
+	dns: 'The provider host could not be found: check the base URL in the credential',
+	other: 'The provider could not be reached',
+};
+
+export function fromTransportError(error: TransportError): Outcome {
+	return {
+		status: 'network_error',
+		message: `${TRANSPORT_MESSAGES[error.kind]} (${error.kind})`,
+		text: error.kind,
+		retryable: true,
+	};
+}
+
+/** Retry-After is seconds or an HTTP date. */
+export function parseRetryAfter(header: string | undefined, now: Date): number | undefined {
+	if (!header) return undefined;
+	if (/^\d+$/.test(header.trim())) return Number(header.trim());
+	const at = Date.parse(header);
+	return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now.getTime()) / 1000));
+}
+
+/** Parses a body as JSON; undefined when it is not JSON (HTML error pages, truncated bodies). */
+export function parseJson(text: string): unknown {
+	if (text.trim() === '') return undefined;
+	try {
+		return JSON.parse(text);
+	} catch {
+		return undefined;
+	}
+}
+
+function pick(body: unknown, path: string): unknown {
+	return path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), body);
+}
+
+/** The provider's own words, wherever its body shape keeps them. */
+export function providerText(body: unknown): string | undefined {
+	for (const path of ['statusDesc', 'message', 'description', 'Errors', 'Message', 'status.message', 'error.message', 'error']) {
+		const v = pick(body, path);
+		if (typeof v === 'string' && v.trim() !== '') return v.trim();
+	}
+	return undefined;
+}
+
+export function fromHttp(httpStatus: number, headers: Record<string, string | undefined>, body: unknown, now: Date): Outcome {
+	const said = providerText(body);
+	const suffix = said ? `: ${said}` : '';
+	if (httpStatus === 429) {
+		const retryAfterSeconds = parseRetryAfter(headers['retry-after'], now);
+		return {
+			status: 'rate_limited',
+			message: `Too many requests (HTTP 429)${suffix}${retryAfterSeconds !== undefined ? `; retry after ${retryAfterSeconds} s` : ''}`,
+			retryAfterSeconds,
+			retryable: true,
+		};
+	}
+	if (httpStatus === 401 || httpStatus === 403) {
+		return { status: 'auth_failed', message: `The provider rejected the credentials (HTTP ${httpStatus})${suffix}. Check the credential.` };
+	}
+	if (httpStatus >= 500) {
+		return { status: 'provider_error', message: `The provider failed (HTTP ${httpStatus})${suffix}`, retryable: true };
+	}
+	if (body === undefined) {
+		return {
+			status: 'provider_error',
+			message: `The provider answered HTTP ${httpStatus} with a body that is not JSON (an HTML page or a truncated response)`,
+			retryable: true,
+		};
+	}
+	if (httpStatus >= 400) {
+		return { status: 'invalid_request', message: `The provider rejected the request (HTTP ${httpStatus})${suffix}` };
+	}
+	return { status: 'provider_error', message: `The provider's answer was not recognised (HTTP ${httpStatus})${suffix}`, retryable: true };
+}

@@ -1,0 +1,11 @@
+/** The runtime-neutral core: no n8n or Node-RED import below this folder. */
+export * from './result';
+export * from './spec';
+export * from './transport';
+export * from './rules';
+export * from './validate';
+export * from './redact';
+export * from './classify';
+export * from './run';
+export { verhoeffValid, verhoeffCheckDigit } from './verhoeff';
+export * from './url';

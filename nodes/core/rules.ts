@@ -1,0 +1,89 @@
+/**
+ * Validation rules for operation fields. Each rule's `message` completes the sentence
+ * "<Field label> (<field>) ..." so an error names both the field and the rule.
+ */
+import { verhoeffValid } from './verhoeff';
+
+export interface Rule {
+	message: string;
+	/** `all` is every raw input of the call, for rules that depend on another field. */
+	test(value: string, all: Record<string, unknown>): boolean;
+}
+
+export const pattern = (re: RegExp, message: string): Rule => ({ message, test: (v) => re.test(v) });
+
+export const indianMobile = (): Rule =>
+	pattern(/^[6-9]\d{9}$/, 'must be a 10-digit Indian mobile number starting with 6, 7, 8 or 9');
+
+export const length = (min: number, max: number): Rule => ({
+	message: `must be ${min} to ${max} characters long`,
+	test: (v) => v.length >= min && v.length <= max,
+});
+
+export const oneOf = (values: readonly string[]): Rule => ({
+	message: `must be one of ${values.join(', ')}`,
+	test: (v) => values.includes(v),
+});
+
+export const digits = (min: number, max: number): Rule =>
+	pattern(new RegExp(`^\\d{${min},${max}}$`), min === max ? `must be ${min} digits` : `must be ${min} to ${max} digits`);
+
+export const aadhaar = (): Rule => ({
+	message: 'must be a 12-digit Aadhaar number with a valid check digit',
+	test: (v) => /^[2-9]\d{11}$/.test(v) && verhoeffValid(v),
+});
+
+export const positiveNumber = (): Rule => ({
+	message: 'must be a positive number',
+	test: (v) => /^\d+(\.\d{1,2})?$/.test(v) && Number(v) > 0,
+});
+
+export const positiveInteger = (): Rule => pattern(/^[1-9]\d*$/, 'must be a positive whole number');
+
+export const latLong = (): Rule => ({
+	message: 'must be "latitude,longitude" with latitude -90 to 90 and longitude -180 to 180',
+	test: (v) => {
+		const m = /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/.exec(v);
+		return !!m && Math.abs(Number(m[1])) <= 90 && Math.abs(Number(m[2])) <= 180;
+	},
+});
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+function isIpv6(v: string): boolean {
+	if (!/^[0-9a-fA-F:.]+$/.test(v)) return false;
+	const halves = v.split('::');
+	if (halves.length > 2) return false;
+	const groupsOf = (s: string) => (s === '' ? [] : s.split(':'));
+	const groups = halves.flatMap(groupsOf);
+	let size = 0;
+	for (const [i, g] of groups.entries()) {
+		// An embedded IPv4 tail (::ffff:1.2.3.4) counts as two groups.
+		if (g.includes('.') && i === groups.length - 1 && IPV4.test(g)) size += 2;
+		else if (/^[0-9a-fA-F]{1,4}$/.test(g)) size += 1;
+		else return false;
+	}
+	return halves.length === 2 ? size < 8 : size === 8;
+}
+
+export const ipAddress = (): Rule => ({
+	message: 'must be a valid IPv4 or IPv6 address',
+	test: (v) => IPV4.test(v) || isIpv6(v),
+});
+
+export const email = (): Rule =>
+	pattern(/^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/, 'must be an email address like name@example.com');
+
+export const pan = (): Rule => pattern(/^[A-Z]{5}\d{4}[A-Z]$/, 'must be a PAN like ABCDE1234F (5 letters, 4 digits, 1 letter)');
+
+/** A real calendar date in the past, as YYYY-MM-DD. `today` is injected so tests are stable. */
+export const pastDate = (today: () => Date = () => new Date()): Rule => ({
+	message: 'must be a real past date as YYYY-MM-DD',
+	test: (v) => {
+		const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+		if (!m) return false;
+		const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+		const real = d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+		return real && d.getTime() < today().getTime() && Number(m[1]) >= 1900;
+	},
+});

@@ -1,0 +1,132 @@
+/**
+ * Runs one provider operation for one item/message: validate → build → send → interpret → normalise.
+ * Never throws for bad data or provider failures: every input yields exactly one OtpResult.
+ */
+import { fromHttp, fromTransportError, parseJson } from './classify';
+import { Redactor } from './redact';
+import { defaultRetryable, isOk, type OtpResult, type Outcome, type Reference } from './result';
+import type { OperationInput, OperationSpec, ProviderSpec } from './spec';
+import { TransportError, type HttpRequest, type Transport } from './transport';
+import { prepareParams } from './validate';
+
+export interface RunOptions {
+	/** Attach the provider's body (masked) as `raw`. */
+	includeRaw?: boolean;
+	timeoutMs?: number;
+	now?: () => Date;
+}
+
+export const DEFAULT_TIMEOUT_MS = 15000;
+
+export function findOperation(provider: ProviderSpec, id: string): OperationSpec {
+	const op = provider.operations.find((o) => o.id === id);
+	if (!op) throw new Error(`${provider.label} has no operation "${id}"`);
+	return op;
+}
+
+/** Splits a credential into what request builders may read and the secrets that must be scrubbed. */
+export function splitCredential(provider: ProviderSpec, credentials: Record<string, unknown>) {
+	const account: Record<string, string> = {};
+	const secrets: string[] = [];
+	for (const field of provider.credential.fields) {
+		const v = credentials[field.name];
+		if (v === undefined || v === null) continue;
+		if (field.type === 'password') secrets.push(String(v));
+		else account[field.name] = String(v).trim();
+	}
+	return { account, secrets };
+}
+
+function carried(op: OperationSpec, params: Record<string, unknown>): Reference {
+	const reference: Reference = {};
+	for (const name of op.carry ?? []) {
+		const field = op.fields.find((f) => f.name === name);
+		const v = params[name];
+		if (field?.sensitive || v === undefined || v === null || v === '' || typeof v === 'object') continue;
+		reference[name] = v as string | number | boolean;
+	}
+	return reference;
+}
+
+/** Builds the unauthenticated request; the runtime's transport adds the credential. */
+export function buildRequest(op: OperationSpec, input: OperationInput): HttpRequest {
+	const built = op.request(input);
+	return {
+		...built,
+		headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...(built.headers ?? {}) },
+	};
+}
+
+export async function runOperation(
+	provider: ProviderSpec,
+	op: OperationSpec,
+	rawParams: Record<string, unknown>,
+	credentials: Record<string, unknown>,
+	transport: Transport,
+	options: RunOptions = {},
+): Promise<OtpResult> {
+	const now = (options.now ?? (() => new Date()))();
+	const { account, secrets } = splitCredential(provider, credentials);
+	const aadhaars = op.fields.filter((f) => f.sensitive === 'aadhaar').map((f) => rawParams[f.name]);
+	const redactor = new Redactor(secrets, aadhaars);
+
+	const finish = (outcome: Outcome, extra: Partial<OtpResult> = {}): OtpResult => {
+		const result: OtpResult = {
+			ok: isOk(outcome.status),
+			status: outcome.status,
+			provider: provider.id,
+			operation: op.id,
+			message: redactor.text(outcome.message),
+			reference: redactor.value({ ...carried(op, rawParams), ...(outcome.reference ?? {}) }) as Reference,
+			retryable: outcome.retryable ?? (isOk(outcome.status) ? false : defaultRetryable(outcome.status)),
+			providerStatus: {},
+			...extra,
+		};
+		if (outcome.retryAfterSeconds !== undefined) result.retryAfterSeconds = outcome.retryAfterSeconds;
+		if (outcome.expiresAt !== undefined) result.expiresAt = outcome.expiresAt;
+		if (outcome.attemptsRemaining !== undefined) result.attemptsRemaining = outcome.attemptsRemaining;
+		const next = outcome.next ?? (isOk(outcome.status) ? op.next : undefined);
+		if (next) result.next = next;
+		return result;
+	};
+
+	const { params, errors } = prepareParams([...op.fields, ...(provider.options ?? [])], rawParams);
+	if (errors.length > 0) {
+		return finish(
+			{ status: 'invalid_request', message: `Nothing was sent. ${errors.map((e) => e.message).join('; ')}.`, retryable: false },
+			{ errors },
+		);
+	}
+
+	const input: OperationInput = { params, account, now };
+	let request: HttpRequest;
+	try {
+		request = buildRequest(op, input);
+	} catch (e) {
+		// A builder refuses only when the credential cannot form a request (e.g. a base URL that is not a URL).
+		return finish({ status: 'invalid_request', message: `Nothing was sent. ${(e as Error).message}`, retryable: false });
+	}
+
+	let outcome: Outcome;
+	let providerStatus: OtpResult['providerStatus'] = {};
+	let body: unknown;
+	try {
+		const response = await transport.send(request, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+		body = parseJson(response.text);
+		providerStatus = { httpStatus: response.status };
+		const interpreted =
+			response.status !== 429 && body !== undefined
+				? op.interpret(body, { ...input, httpStatus: response.status, headers: response.headers })
+				: undefined;
+		outcome = interpreted ?? fromHttp(response.status, response.headers, body, now);
+	} catch (e) {
+		if (!(e instanceof TransportError)) throw e;
+		outcome = fromTransportError(e);
+	}
+	if (outcome.code !== undefined) providerStatus.code = outcome.code;
+	if (outcome.text !== undefined) providerStatus.text = redactor.text(outcome.text);
+
+	const extra: Partial<OtpResult> = { providerStatus };
+	if (options.includeRaw && body !== undefined) extra.raw = redactor.value(body);
+	return finish(outcome, extra);
+}

@@ -1,0 +1,129 @@
+/**
+ * How a provider is described, once, for both runtimes. The n8n node, the n8n credential, the Node-RED
+ * palette nodes, their editor forms and help are all generated from these descriptions; adding a provider
+ * means writing one of these in nodes/providers/<provider>/, never touching the adapters.
+ */
+import type { Outcome, ProviderId, Reference } from './result';
+import type { Rule } from './rules';
+import type { HttpRequest } from './transport';
+
+export type FieldValue = string | number | boolean;
+export type Params = Record<string, FieldValue | undefined>;
+
+export interface FieldCondition {
+	field: string;
+	equals: readonly FieldValue[];
+}
+
+export interface FieldSpec {
+	/** Parameter name in n8n and property name in Node-RED; usually the provider's own field name. */
+	name: string;
+	label: string;
+	/** Help shown under the field; say what it is, its form, and where it comes from. */
+	description: string;
+	type: 'string' | 'number' | 'options' | 'boolean';
+	options?: ReadonlyArray<{ name: string; value: string; description?: string }>;
+	required?: boolean;
+	/** Required only when another field has one of these values (e.g. externalRefNumber for otpType 2). */
+	requiredWhen?: FieldCondition;
+	/** Shown (and sent) only when another field has one of these values. */
+	showWhen?: FieldCondition;
+	default?: FieldValue;
+	/**
+	 * Where a chained step finds this value in the previous step's result, e.g. 'reference.sessionId'.
+	 * n8n defaults the field to `={{ $json.reference.sessionId }}`; Node-RED to `msg.payload.reference.sessionId`.
+	 */
+	fromPrevious?: string;
+	placeholder?: string;
+	/** Rarely changed: n8n puts it under "Options", Node-RED under an "Advanced" heading. */
+	advanced?: boolean;
+	rules?: readonly Rule[];
+	/** Aadhaar numbers are masked to their last 4 digits wherever they could be echoed. */
+	sensitive?: 'aadhaar' | 'secret';
+}
+
+/** Everything an operation's request builder and interpreter may read. */
+export interface OperationInput {
+	/** Validated field values; strings trimmed, empty fields absent, numbers as numbers. */
+	params: Params;
+	/** The credential's non-secret values (base URL, brand, ...). Secrets are added by `authenticate`. */
+	account: Record<string, string>;
+	now: Date;
+}
+
+export interface InterpretInput extends OperationInput {
+	httpStatus: number;
+	headers: Record<string, string | undefined>;
+}
+
+export interface OperationSpec {
+	/** Stable id, used as the n8n `operation` value and in Node-RED type names: 'generateOtp'. */
+	id: string;
+	/** 'Generate OTP' */
+	name: string;
+	/** n8n action label: 'Generate an OTP'. */
+	action: string;
+	description: string;
+	fields: readonly FieldSpec[];
+	/** The natural next operation after a success, reported as `next`. */
+	next?: string;
+	/** Field names copied from the input into `reference` so the next step can read them. */
+	carry?: readonly string[];
+	/** Builds the request without credentials; `CredentialSpec.authenticate` adds those. */
+	request(input: OperationInput): Omit<HttpRequest, 'headers'> & { headers?: Record<string, string> };
+	/**
+	 * Decides what a parsed JSON response means. Return undefined when the body is not one this
+	 * operation recognises: the runner then classifies by HTTP status.
+	 */
+	interpret(body: unknown, input: InterpretInput): Outcome | undefined;
+}
+
+export interface CredentialField {
+	name: string;
+	label: string;
+	description?: string;
+	type: 'string' | 'password' | 'options';
+	options?: ReadonlyArray<{ name: string; value: string }>;
+	default?: string;
+	required?: boolean;
+	placeholder?: string;
+	showWhen?: FieldCondition;
+}
+
+export interface CredentialTest {
+	/** A cheap request that only succeeds with working credentials (a wrong secret must fail). */
+	request(account: Record<string, string>): Omit<HttpRequest, 'headers'> & { headers?: Record<string, string> };
+	/** n8n-style body rules: when `key` (dot path) equals `value`, the test fails with `message`. */
+	failWhen?: ReadonlyArray<{ key: string; value: FieldValue; message: string }>;
+}
+
+export interface CredentialSpec {
+	/** n8n credential type name, e.g. 'iServeUApi'. */
+	name: string;
+	label: string;
+	documentationUrl: string;
+	fields: readonly CredentialField[];
+	/** Adds the account's authentication to a request (headers or body). Shared by n8n and Node-RED. */
+	authenticate(credentials: Record<string, unknown>, request: HttpRequest): HttpRequest;
+	test: CredentialTest;
+}
+
+export interface ProviderSpec {
+	id: ProviderId;
+	/** 'iServeU DMT Lite' */
+	label: string;
+	/** Short lowercase prefix for Node-RED type names: 'iserveu' → 'iserveu-send-otp'. */
+	slug: string;
+	/** Node-RED palette colour. */
+	color: string;
+	/** One sentence for n8n's node description and the Node-RED help. */
+	description: string;
+	/** Base file name of the icon in icons/ (without extension). */
+	icon: string;
+	credential: CredentialSpec;
+	operations: readonly OperationSpec[];
+	/** Options every operation of this provider accepts (timing rules, etc.), beyond the common ones. */
+	options?: readonly FieldSpec[];
+}
+
+export type { Reference };

@@ -1,0 +1,63 @@
+/**
+ * The one seam between the runtime-neutral core and a runtime's HTTP client.
+ * n8n supplies a transport over `httpRequestWithAuthentication`; Node-RED one over axios.
+ * A transport never throws for an HTTP status: it returns it. It throws TransportError only when
+ * there is no usable response at all.
+ */
+
+export type HttpMethod = 'GET' | 'POST';
+
+export interface HttpRequest {
+	method: HttpMethod;
+	/** Absolute URL. */
+	url: string;
+	headers: Record<string, string>;
+	/** JSON body; sent even with GET when present (the CIBIL APIs are documented that way). */
+	body?: Record<string, unknown>;
+}
+
+export interface HttpResponse {
+	status: number;
+	headers: Record<string, string | undefined>;
+	/** The body as text, unparsed: the core decides whether it is JSON. */
+	text: string;
+}
+
+export type TransportFailure = 'timeout' | 'connection_reset' | 'connection_refused' | 'dns' | 'other';
+
+export class TransportError extends Error {
+	constructor(
+		readonly kind: TransportFailure,
+		message: string,
+	) {
+		super(message);
+		this.name = 'TransportError';
+	}
+}
+
+export interface Transport {
+	send(request: HttpRequest, timeoutMs: number): Promise<HttpResponse>;
+}
+
+/** Maps a Node.js / axios error code to a transport failure kind. */
+export function failureKindFromCode(code: string | undefined): TransportFailure {
+	switch (code) {
+		case 'ECONNABORTED':
+		case 'ETIMEDOUT':
+		case 'ESOCKETTIMEDOUT':
+		case 'ERR_CANCELED':
+			return 'timeout';
+		case 'ECONNRESET':
+		case 'EPIPE':
+		case 'ERR_BAD_RESPONSE':
+		case 'HPE_INVALID_CONSTANT':
+			return 'connection_reset';
+		case 'ECONNREFUSED':
+			return 'connection_refused';
+		case 'ENOTFOUND':
+		case 'EAI_AGAIN':
+			return 'dns';
+		default:
+			return 'other';
+	}
+}

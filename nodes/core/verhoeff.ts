@@ -1,0 +1,46 @@
+/** Verhoeff checksum, used by Aadhaar numbers: the 12th digit checks the first 11. */
+
+const MULTIPLY = [
+	[0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+	[1, 2, 3, 4, 0, 6, 7, 8, 9, 5],
+	[2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
+	[3, 4, 0, 1, 2, 8, 9, 5, 6, 7],
+	[4, 0, 1, 2, 3, 9, 5, 6, 7, 8],
+	[5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
+	[6, 5, 9, 8, 7, 1, 0, 4, 3, 2],
+	[7, 6, 5, 9, 8, 2, 1, 0, 4, 3],
+	[8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
+	[9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
+];
+
+const PERMUTE = [
+	[0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+	[1, 5, 7, 6, 2, 8, 3, 0, 9, 4],
+	[5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
+	[8, 9, 1, 6, 0, 4, 3, 5, 2, 7],
+	[9, 4, 5, 3, 1, 2, 6, 8, 7, 0],
+	[4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
+	[2, 7, 9, 3, 8, 0, 6, 4, 1, 5],
+	[7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
+];
+
+const INVERSE = [0, 4, 3, 2, 1, 5, 6, 7, 8, 9];
+
+function checksum(digits: string): number {
+	let c = 0;
+	const reversed = digits.split('').reverse();
+	reversed.forEach((d, i) => {
+		c = MULTIPLY[c][PERMUTE[i % 8][Number(d)]];
+	});
+	return c;
+}
+
+/** True when the digit string (check digit last) passes the Verhoeff check. */
+export function verhoeffValid(digits: string): boolean {
+	return /^\d+$/.test(digits) && checksum(digits) === 0;
+}
+
+/** The check digit to append to a digit string (used to make valid test numbers). */
+export function verhoeffCheckDigit(digits: string): number {
+	return INVERSE[checksum(`${digits}0`)];
+}

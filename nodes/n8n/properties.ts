@@ -1,0 +1,114 @@
+/**
+ * Generates n8n node and credential properties from the runtime-neutral provider descriptions.
+ * Only n8n-workflow types are imported here (n8n's community lint allows nothing else).
+ */
+import type { ICredentialTestRequest, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { CredentialSpec, FieldSpec, OperationSpec, ProviderSpec } from '../core';
+
+/** Options every operation offers, beside the provider's own advanced fields. */
+export const COMMON_OPTIONS: INodeProperties[] = [
+	{
+		displayName: 'Include Raw Response',
+		name: 'includeRaw',
+		type: 'boolean',
+		default: false,
+		description: "Whether to add the provider's answer, with secrets and Aadhaar numbers masked, as raw",
+	},
+	{
+		displayName: 'Timeout (Seconds)',
+		name: 'timeoutSeconds',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 120 },
+		default: 15,
+		description: 'How long to wait for the provider before reporting network_error',
+	},
+];
+
+function fieldDefault(field: FieldSpec): string | number | boolean {
+	if (field.fromPrevious) return `={{ $json.${field.fromPrevious} }}`;
+	if (field.default !== undefined) return field.default;
+	return field.type === 'number' ? 0 : field.type === 'boolean' ? false : '';
+}
+
+export function fieldProperty(field: FieldSpec, show: Record<string, Array<string | number | boolean>> = {}): INodeProperties {
+	const requiredNote = field.requiredWhen ? ` Required when ${field.requiredWhen.field} is ${field.requiredWhen.equals.join(' or ')}.` : '';
+	const property: INodeProperties = {
+		displayName: field.label,
+		name: field.name,
+		type: field.type,
+		default: fieldDefault(field),
+		description: `${field.description}${requiredNote}`,
+	};
+	if (field.required) property.required = true;
+	if (field.placeholder) property.placeholder = field.placeholder;
+	if (field.options) property.options = field.options.map((o) => ({ ...o })) as INodePropertyOptions[];
+	if (field.showWhen) show = { ...show, [field.showWhen.field]: [...field.showWhen.equals] };
+	if (Object.keys(show).length > 0) property.displayOptions = { show };
+	return property;
+}
+
+/** The properties of one operation: its main fields, then an Options collection for the advanced ones. */
+export function operationProperties(provider: ProviderSpec, op: OperationSpec): INodeProperties[] {
+	const show = { operation: [op.id] };
+	const all = [...op.fields, ...(provider.options ?? [])];
+	const main = all.filter((f) => !f.advanced).map((f) => fieldProperty(f, show));
+	const advanced = all.filter((f) => f.advanced).map((f) => fieldProperty(f));
+	const options: INodeProperties = {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [...advanced, ...COMMON_OPTIONS].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+	return [...main, options];
+}
+
+export function nodeProperties(provider: ProviderSpec): INodeProperties[] {
+	const operation: INodeProperties = {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		options: provider.operations.map((op) => ({ name: op.name, value: op.id, action: op.action, description: op.description })),
+		default: provider.operations[0].id,
+	};
+	return [operation, ...provider.operations.flatMap((op) => operationProperties(provider, op))];
+}
+
+export function credentialProperties(spec: CredentialSpec): INodeProperties[] {
+	return spec.fields.map((f) => {
+		const property: INodeProperties = {
+			displayName: f.label,
+			name: f.name,
+			type: f.type === 'password' ? 'string' : f.type,
+			default: f.default ?? '',
+		};
+		if (f.type === 'password') property.typeOptions = { password: true };
+		if (f.required) property.required = true;
+		if (f.description) property.description = f.description;
+		if (f.placeholder) property.placeholder = f.placeholder;
+		if (f.options) property.options = f.options.map((o) => ({ ...o }));
+		if (f.showWhen) property.displayOptions = { show: { [f.showWhen.field]: [...f.showWhen.equals] } };
+		return property;
+	});
+}
+
+/** n8n runs the test request through the credential's `authenticate`, so secrets are added there. */
+export function credentialTest(spec: CredentialSpec): ICredentialTestRequest {
+	const built = spec.test.request({});
+	return {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: built.url,
+			method: built.method,
+			body: built.body,
+			headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...(built.headers ?? {}) },
+		},
+		rules: (spec.test.failWhen ?? []).map((rule) => ({
+			type: 'responseSuccessBody' as const,
+			properties: { key: rule.key, value: rule.value, message: rule.message },
+		})),
+	};
+}

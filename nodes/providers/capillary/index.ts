@@ -1,0 +1,14 @@
+import type { ProviderSpec } from '../../core';
+import { capillaryCredential } from './credential';
+import { generateOtp, generateToken, validateOtp } from './operations';
+
+export const capillary: ProviderSpec = {
+	id: 'capillary',
+	label: 'Capillary Auth Engine',
+	slug: 'capillary',
+	color: '#F5A623',
+	description: "Authenticate loyalty customers with Capillary's Auth Engine: session token, OTP and validation",
+	icon: 'capillary',
+	credential: capillaryCredential,
+	operations: [generateToken, generateOtp, validateOtp],
+};

@@ -1,0 +1,135 @@
+import { aadhaar, digits, indianMobile, ipAddress, latLong, length, pattern, positiveNumber, type FieldSpec } from '../../core';
+
+const chained = (path: string | undefined) => (path ? { fromPrevious: `reference.${path}` } : {});
+
+export const mobileField = (name: string, fromPrevious?: string): FieldSpec => ({
+	name,
+	label: 'Customer Mobile Number',
+	type: 'string',
+	required: true,
+	placeholder: '8144094480',
+	description: "The customer's 10-digit mobile number",
+	rules: [indianMobile()],
+	...chained(fromPrevious),
+});
+
+export const usernameField = (fromPrevious?: string): FieldSpec => ({
+	name: 'username',
+	label: 'Username',
+	type: 'string',
+	required: true,
+	placeholder: 'isutestapi1',
+	description: 'Your iServeU user (retailer) name; it must be the same for Send OTP and the call that consumes the OTP',
+	rules: [pattern(/^[A-Za-z0-9_.-]{3,40}$/, 'must be 3–40 letters, digits or . _ -')],
+	...chained(fromPrevious),
+});
+
+export const externalRefField = (fromPrevious?: string): FieldSpec => ({
+	name: 'externalRefNumber',
+	label: 'External Reference Number',
+	type: 'string',
+	placeholder: 'TXN1432452',
+	description: 'Your reference for the transaction, 6–22 characters; a new OTP needs a new reference',
+	rules: [length(6, 22), pattern(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, _ or -')],
+	...chained(fromPrevious),
+});
+
+export const otpField: FieldSpec = {
+	name: 'otp',
+	label: 'OTP',
+	type: 'string',
+	required: true,
+	placeholder: '123456',
+	description: 'The code the customer received',
+	rules: [digits(4, 8)],
+};
+
+export const ovdTypeField: FieldSpec = {
+	name: 'ovdType',
+	label: 'OVD Type',
+	type: 'string',
+	default: 'Aadhaar Card',
+	description: 'Officially valid document type',
+};
+
+export const ovdDataField = (required: boolean): FieldSpec => ({
+	name: 'ovdData',
+	label: 'Aadhaar Number (OVD Data)',
+	type: 'string',
+	placeholder: '765386439745',
+	description:
+		"The customer's 12-digit Aadhaar number. It is sent to iServeU only and masked to its last 4 digits anywhere it could appear",
+	rules: [aadhaar()],
+	sensitive: 'aadhaar',
+	...(required ? { required: true } : { requiredWhen: { field: 'otpType', equals: ['1'] } }),
+});
+
+export const latLongField = (name: string): FieldSpec => ({
+	name,
+	label: 'Latitude,Longitude',
+	type: 'string',
+	placeholder: '12.9716,77.5946',
+	advanced: true,
+	description: 'Location of the transaction device, "latitude,longitude"',
+	rules: [latLong()],
+});
+
+export const publicIpField: FieldSpec = {
+	name: 'publicIP',
+	label: 'Public IP',
+	type: 'string',
+	placeholder: '192.168.1.1',
+	advanced: true,
+	description: 'Public IP address of the transaction device',
+	rules: [ipAddress()],
+};
+
+export const clientParams: FieldSpec[] = ['paramA', 'paramB', 'paramC'].map((name) => ({
+	name,
+	label: `Client ${name.slice(0, 5)} ${name.slice(5)}`,
+	type: 'string',
+	advanced: true,
+	description: 'Free field for your own use; iServeU echoes it back',
+	rules: [length(0, 100)],
+}));
+
+export const amountField: FieldSpec = {
+	name: 'requestedAmount',
+	label: 'Requested Amount',
+	type: 'string',
+	placeholder: '1001',
+	description: 'Transaction amount in rupees (required for transaction OTPs)',
+	requiredWhen: { field: 'otpType', equals: ['2'] },
+	showWhen: { field: 'otpType', equals: ['2'] },
+	rules: [positiveNumber()],
+};
+
+export const timingOptions: FieldSpec[] = [
+	{
+		name: 'otpValidityMinutes',
+		label: 'OTP Validity (Minutes)',
+		type: 'number',
+		default: 10,
+		advanced: true,
+		description: 'How long the OTP lives, reported as expiresAt (iServeU documents 10; an older page says 3)',
+		rules: [positiveNumber()],
+	},
+	{
+		name: 'resendWaitSeconds',
+		label: 'Resend Wait (Seconds)',
+		type: 'number',
+		default: 30,
+		advanced: true,
+		description: 'How long before a registration OTP may be resent, reported as retryAfterSeconds (documented 30; older page 60)',
+		rules: [pattern(/^\d+$/, 'must be a whole number of seconds')],
+	},
+	{
+		name: 'maxAttempts',
+		label: 'Attempts Allowed',
+		type: 'number',
+		default: 5,
+		advanced: true,
+		description: 'Wrong codes allowed per OTP, reported as attemptsRemaining (documented 5; older page 3)',
+		rules: [pattern(/^[1-9]\d*$/, 'must be a whole number from 1')],
+	},
+];

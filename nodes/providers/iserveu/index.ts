@@ -1,0 +1,14 @@
+import type { ProviderSpec } from '../../core';
+import { iServeUCredential } from './credential';
+import { getCustomer, registerCustomer, sendOtp, verifyBeneficiary } from './operations';
+
+export const iserveu: ProviderSpec = {
+	id: 'iserveu',
+	label: 'iServeU DMT Lite',
+	slug: 'iserveu',
+	color: '#3FADB5',
+	description: "Send and consume iServeU DMT Lite OTPs: customer look-up, registration and beneficiary verification",
+	icon: 'iserveu',
+	credential: iServeUCredential,
+	operations: [getCustomer, sendOtp, registerCustomer, verifyBeneficiary],
+};

@@ -1,0 +1,15 @@
+import type { HttpRequest, HttpResponse, Transport } from '../../nodes/core';
+
+/** Records requests and answers with a canned response: for unit tables only (real HTTP is tested against the sandbox). */
+export class FakeTransport implements Transport {
+	readonly sent: HttpRequest[] = [];
+	constructor(private readonly answer: (req: HttpRequest) => HttpResponse | Promise<HttpResponse> = () => json(200, {})) {}
+	async send(request: HttpRequest): Promise<HttpResponse> {
+		this.sent.push(request);
+		return this.answer(request);
+	}
+}
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {
+	return { status, headers: { 'content-type': 'application/json', ...headers }, text: JSON.stringify(body) };
+}

@@ -1,0 +1,109 @@
+import { findOperation, runOperation } from '../../nodes/core';
+import { capillary } from '../../nodes/providers/capillary';
+import { CAPILLARY_CODES } from '../../nodes/providers/capillary/codes';
+import { FakeTransport, json } from '../support/fake-transport';
+
+const credentials = { baseUrl: 'https://eu.api.capillarytech.com/', brand: 'DocDemo' };
+const now = () => new Date('2026-11-22T10:00:00Z');
+const mobile = { flavour: 'mobile', identifierType: 'MOBILE', identifierValue: '919999999993', deviceId: '123456785' };
+const ok = (extra: object = {}) => json(200, { status: { success: true, code: 200, message: 'SUCCESS' }, ...extra });
+
+async function run(opId: string, params: Record<string, unknown>, answer = ok()) {
+	const transport = new FakeTransport(() => answer);
+	const result = await runOperation(capillary, findOperation(capillary, opId), params, credentials, transport, { now, includeRaw: true });
+	return { result, transport };
+}
+
+describe('Capillary input rules (nothing is sent when one fails)', () => {
+	test.each([
+		['identifierType', { ...mobile, identifierType: 'PHONE' }, 'must be one of MOBILE, EMAIL, USERNAME'],
+		['identifierValue', { ...mobile, identifierValue: 'someone@example.com' }, 'must match its identifier type'],
+		['identifierValue', { ...mobile, identifierType: 'EMAIL', identifierValue: '919999999993' }, 'must match its identifier type'],
+		['identifierValue', { ...mobile, identifierType: 'USERNAME', identifierValue: 'a b' }, 'must match its identifier type'],
+		['deviceId', { ...mobile, deviceId: '' }, 'is required'],
+		['flavour', { ...mobile, flavour: 'desktop' }, 'must be one of mobile, web'],
+	])('generate token: bad %s → invalid_request', async (field, params, rule) => {
+		const { result, transport } = await run('generateToken', params);
+		expect(transport.sent).toHaveLength(0);
+		expect(result.status).toBe('invalid_request');
+		expect(result.errors?.[0]).toMatchObject({ field });
+		expect(result.message).toContain(rule);
+	});
+
+	test('session ID and OTP are required where the call needs them', async () => {
+		const generate = await run('generateOtp', { ...mobile });
+		expect(generate.result.errors?.map((e) => e.field)).toEqual(['sessionId']);
+		const validate = await run('validateOtp', { ...mobile, sessionId: 'P-1234' });
+		expect(validate.result.errors?.map((e) => e.field)).toEqual(['otp']);
+		expect(generate.transport.sent.length + validate.transport.sent.length).toBe(0);
+	});
+
+	test('the web flavour needs no device ID', async () => {
+		const { result, transport } = await run('generateToken', { flavour: 'web', identifierType: 'EMAIL', identifierValue: 'a@example.com' }, ok({ user: { sessionId: 'P-1234' } }));
+		expect(result.status).toBe('completed');
+		expect(transport.sent[0].url).toBe('https://eu.api.capillarytech.com/auth/v1/web/token/generate');
+		expect(transport.sent[0].body).toEqual({ identifierType: 'EMAIL', identifierValue: 'a@example.com' });
+	});
+});
+
+describe('Capillary requests and results', () => {
+	test('generate token (mobile) → completed, sessionId and identity in reference, session expiry', async () => {
+		const { result, transport } = await run('generateToken', mobile, ok({ auth: { token: 'tok-123456', key: null }, user: { sessionId: 'P-7df5' } }));
+		expect(transport.sent[0].url).toBe('https://eu.api.capillarytech.com/auth/v1/token/generate');
+		expect(transport.sent[0].body).toEqual({ identifierType: 'MOBILE', identifierValue: '919999999993', deviceId: '123456785' });
+		expect(result).toMatchObject({
+			ok: true,
+			status: 'completed',
+			next: 'generateOtp',
+			expiresAt: '2026-11-22T10:15:00.000Z',
+			reference: { ...mobile, sessionId: 'P-7df5' },
+		});
+		expect(JSON.stringify(result)).not.toContain('tok-123456');
+	});
+
+	test('generate OTP → otp_sent pointing to validate', async () => {
+		const { result, transport } = await run('generateOtp', { ...mobile, sessionId: 'P-7df5' });
+		expect(transport.sent[0].url).toMatch(/\/auth\/v1\/otp\/generate$/);
+		expect(transport.sent[0].body).toMatchObject({ sessionId: 'P-7df5', deviceId: '123456785' });
+		expect(result).toMatchObject({ status: 'otp_sent', next: 'validateOtp', reference: { sessionId: 'P-7df5' } });
+	});
+
+	test('validate OTP → verified; the user token and device key never leave the node', async () => {
+		const { result } = await run('validateOtp', { ...mobile, sessionId: 'P-7df5', otp: '123456' }, ok({ auth: { token: 'user-jwt-abc', key: 'device-key-xyz' }, user: { userId: 42 } }));
+		expect(result).toMatchObject({ ok: true, status: 'verified', reference: { userId: '42' } });
+		const text = JSON.stringify(result);
+		expect(text).not.toContain('user-jwt-abc');
+		expect(text).not.toContain('device-key-xyz');
+	});
+
+	test('a success without sessionId is a provider error, not a silent success', async () => {
+		const { result } = await run('generateToken', mobile, ok({ user: {} }));
+		expect(result.status).toBe('provider_error');
+	});
+});
+
+describe('Capillary codes → normalised status', () => {
+	const expected: Record<number, string> = {
+		1502: 'provider_error', 1503: 'provider_error', 1504: 'provider_error', 1505: 'expired', 1506: 'invalid_otp',
+		1507: 'invalid_request', 1508: 'invalid_request', 1509: 'invalid_request', 1515: 'invalid_request', 1518: 'max_attempts',
+		1519: 'invalid_request', 1529: 'expired', 1534: 'rate_limited', 1537: 'invalid_request', 1540: 'invalid_request',
+		1541: 'invalid_request', 1546: 'invalid_request', 5004: 'invalid_request', 429: 'rate_limited',
+	};
+
+	test('every documented code is mapped', () => {
+		expect(Object.keys(CAPILLARY_CODES).map(Number).sort()).toEqual(Object.keys(expected).map(Number).sort());
+	});
+
+	test.each(Object.entries(expected))('code %s → %s', async (code, status) => {
+		const { result } = await run('validateOtp', { ...mobile, sessionId: 'P-1234', otp: '111111' }, json(200, { status: { success: false, code: Number(code), message: 'words' } }));
+		expect(result.status).toBe(status);
+		expect(result.providerStatus).toMatchObject({ code, text: 'words' });
+		expect(result.reference.sessionId).toBe('P-1234');
+	});
+
+	test('an unknown code is a provider error carrying the code', async () => {
+		const { result } = await run('generateOtp', { ...mobile, sessionId: 'P-1234' }, json(200, { status: { success: false, code: 1999, message: 'new thing' } }));
+		expect(result).toMatchObject({ status: 'provider_error', providerStatus: { code: '1999' } });
+		expect(result.message).toContain('1999');
+	});
+});

@@ -1,0 +1,149 @@
+import { findOperation, runOperation } from '../../nodes/core';
+import { iserveu } from '../../nodes/providers/iserveu';
+import { otpFailure } from '../../nodes/providers/iserveu/interpret';
+import { badChecksumAadhaar, testAadhaar } from '../support/aadhaar';
+import { FakeTransport, json } from '../support/fake-transport';
+
+const credentials = { baseUrl: 'https://apidev.iserveu.online', clientId: 'cid', clientSecret: 'very-secret-value' };
+const now = () => new Date('2026-11-22T10:00:00Z');
+const AADHAAR = testAadhaar();
+
+const sendType1 = { otpType: '1', customerMobileNumber: '9876543210', username: 'isutestapi1', ovdType: 'Aadhaar Card', ovdData: AADHAAR };
+const sendType2 = { otpType: '2', customerMobileNumber: '9876543210', username: 'isutestapi1', externalRefNumber: 'TXN1432452', requestedAmount: '1001' };
+
+async function run(opId: string, params: Record<string, unknown>, answer = json(200, { status: 'SUCCESS', statusCode: '0', statusDesc: 'OTP Sent Successfully.' })) {
+	const transport = new FakeTransport(() => answer);
+	const result = await runOperation(iserveu, findOperation(iserveu, opId), params, credentials, transport, { now });
+	return { result, transport };
+}
+
+describe('iServeU input rules (nothing is sent when one fails)', () => {
+	test.each([
+		['customerMobileNumber', { ...sendType1, customerMobileNumber: '5876543210' }, '10-digit Indian mobile'],
+		['customerMobileNumber', { ...sendType1, customerMobileNumber: '98765' }, '10-digit Indian mobile'],
+		['ovdData', { ...sendType1, ovdData: undefined }, 'is required when otpType is 1'],
+		['ovdData', { ...sendType1, ovdData: badChecksumAadhaar() }, 'valid check digit'],
+		['ovdData', { ...sendType1, ovdData: '12345' }, 'valid check digit'],
+		['otpType', { ...sendType1, otpType: '3' }, 'must be one of 1, 2'],
+		['externalRefNumber', { ...sendType2, externalRefNumber: undefined }, 'is required when otpType is 2'],
+		['externalRefNumber', { ...sendType2, externalRefNumber: 'ABC12' }, '6 to 22 characters'],
+		['externalRefNumber', { ...sendType2, externalRefNumber: 'A'.repeat(23) }, '6 to 22 characters'],
+		['requestedAmount', { ...sendType2, requestedAmount: '-10' }, 'positive number'],
+		['requestedAmount', { ...sendType2, requestedAmount: 'ten' }, 'positive number'],
+		['requestedAmount', { ...sendType2, requestedAmount: '' }, 'is required when otpType is 2'],
+		['latLong', { ...sendType1, latLong: '123.23,21.345' }, 'latitude -90 to 90'],
+		['latLong', { ...sendType1, latLong: 'here' }, 'latitude -90 to 90'],
+		['publicIP', { ...sendType1, publicIP: '300.1.1.1' }, 'valid IPv4 or IPv6'],
+		['username', { ...sendType1, username: '' }, 'is required'],
+	])('send OTP: bad %s → invalid_request naming it', async (field, params, rule) => {
+		const { result, transport } = await run('sendOtp', params);
+		expect(transport.sent).toHaveLength(0);
+		expect(result.status).toBe('invalid_request');
+		expect(result.ok).toBe(false);
+		expect(result.errors?.map((e) => e.field)).toContain(field);
+		expect(result.message).toContain(`(${field})`);
+		expect(result.message).toContain(rule);
+		expect(JSON.stringify(result)).not.toContain(AADHAAR);
+	});
+
+	test('register customer requires a valid Aadhaar and a 6-digit PIN code', async () => {
+		const { result, transport } = await run('registerCustomer', {
+			mobileNumber: '9876543210', username: 'isutestapi1', otp: '123456', name: 'Asha Rao', address: '1 MG Road', pincode: '056001', ovdData: badChecksumAadhaar(),
+		});
+		expect(transport.sent).toHaveLength(0);
+		expect(result.errors?.map((e) => e.field).sort()).toEqual(['ovdData', 'pincode']);
+	});
+
+	test('otp must be 4-8 digits', async () => {
+		const { result } = await run('verifyBeneficiary', { customerMobileNumber: '9876543210', username: 'isutestapi1', externalRefNumber: 'TXN1432452', otp: '12ab' });
+		expect(result.errors).toEqual([{ field: 'otp', message: 'OTP (otp) must be 4 to 8 digits' }]);
+	});
+});
+
+describe('iServeU requests', () => {
+	test('send OTP posts the documented body to the documented path; the secret is not added by the core', async () => {
+		const { result, transport } = await run('sendOtp', { ...sendType1, latLong: '12.97,77.59', paramA: 'mine' });
+		expect(transport.sent[0].method).toBe('POST');
+		expect(transport.sent[0].url).toBe('https://apidev.iserveu.online/common/dmt-lite/unified/otp/send');
+		expect(transport.sent[0].body).toEqual({
+			customerMobileNumber: '9876543210', username: 'isutestapi1', otpType: '1', ovdType: 'Aadhaar Card', ovdData: AADHAAR, latLong: '12.97,77.59', paramA: 'mine',
+		});
+		expect(JSON.stringify(transport.sent[0].headers)).not.toContain('very-secret-value');
+		expect(result).toMatchObject({
+			ok: true,
+			status: 'otp_sent',
+			provider: 'iserveu',
+			operation: 'sendOtp',
+			next: 'registerCustomer',
+			retryAfterSeconds: 30,
+			attemptsRemaining: 5,
+			expiresAt: '2026-11-22T10:10:00.000Z',
+			reference: { otpType: '1', customerMobileNumber: '9876543210', username: 'isutestapi1' },
+			providerStatus: { httpStatus: 200, code: '0', text: 'OTP Sent Successfully.' },
+		});
+		expect(JSON.stringify(result)).not.toContain(AADHAAR);
+	});
+
+	test('timing options change expiresAt, retryAfterSeconds and attemptsRemaining', async () => {
+		const { result } = await run('sendOtp', { ...sendType1, otpValidityMinutes: 3, resendWaitSeconds: 60, maxAttempts: 3 });
+		expect(result).toMatchObject({ expiresAt: '2026-11-22T10:03:00.000Z', retryAfterSeconds: 60, attemptsRemaining: 3 });
+	});
+
+	test('a transaction OTP points to Verify Beneficiary and carries its reference', async () => {
+		const { result } = await run('sendOtp', sendType2);
+		expect(result.next).toBe('verifyBeneficiary');
+		expect(result.retryAfterSeconds).toBeUndefined();
+		expect(result.reference).toMatchObject({ externalRefNumber: 'TXN1432452', otpType: '2' });
+	});
+
+	test('registration sends latlong in lower case as documented', async () => {
+		const { transport } = await run('registerCustomer', {
+			mobileNumber: '9876543210', username: 'isutestapi1', otp: '123456', name: 'Asha Rao', address: '1 MG Road', pincode: '560001', ovdData: AADHAAR, latLong: '12.97,77.59',
+		}, json(200, { status: 'SUCCESS', statusCode: '0', statusDesc: 'Customer registered successfully' }));
+		expect(transport.sent[0].url).toMatch(/customer\/process-customer-registration$/);
+		expect(transport.sent[0].body).toMatchObject({ latlong: '12.97,77.59', otp: '123456', ovdType: 'Aadhaar Card' });
+	});
+});
+
+describe('iServeU answers → normalised status', () => {
+	test.each([
+		['1', 'Invalid OTP. 3 attempts remaining', 'invalid_otp'],
+		['1', 'OTP expired. Please request a new OTP', 'expired'],
+		['1', 'Maximum OTP attempts exceeded. Please request a new OTP', 'max_attempts'],
+		['1', 'Please wait 21 seconds before requesting a new OTP', 'rate_limited'],
+		['1', 'OTP not generated. Send OTP first', 'invalid_request'],
+		['1', 'Duplicate External Reference Number. Change the reference number to regenerate OTP', 'invalid_request'],
+		['-1', 'Requested Amount Must Not be EMPTY Or Only Number Allowed', 'invalid_request'],
+		['1', 'Failed to send OTP', 'provider_error'],
+	])('statusCode %s "%s" → %s', (code, desc, status) => {
+		expect(otpFailure(code, desc).status).toBe(status);
+	});
+
+	test('reads attempts remaining and the resend wait from the words', () => {
+		expect(otpFailure('1', 'Invalid OTP. 3 attempts remaining').attemptsRemaining).toBe(3);
+		expect(otpFailure('1', 'Please wait 21 seconds before requesting a new OTP').retryAfterSeconds).toBe(21);
+	});
+
+	test.each([
+		['0', 'not_onboarded'],
+		['1', 'created_not_verified'],
+		['2', 'verified'],
+		['3', 'ovd_not_verified'],
+	])('get customer statusCode %s → completed with customerState %s', async (code, state) => {
+		const { result } = await run('getCustomer', { mobileNumber: '9876543210', username: 'isutestapi1' }, json(200, { status: 'SUCCESS', statusCode: code, statusDesc: 'x' }));
+		expect(result).toMatchObject({ status: 'completed', ok: true, reference: { customerState: state } });
+	});
+
+	test('get customer statusCode 4 is a retryable provider error; -1 an invalid request', async () => {
+		const four = await run('getCustomer', { mobileNumber: '9876543210', username: 'isutestapi1' }, json(200, { status: 'FAILED', statusCode: '4', statusDesc: 'Internal issue' }));
+		expect(four.result).toMatchObject({ status: 'provider_error', retryable: true });
+		const bad = await run('getCustomer', { mobileNumber: '9876543210', username: 'isutestapi1' }, json(200, { status: 'FAILED', statusCode: '-1', statusDesc: 'Invalid username' }));
+		expect(bad.result.status).toBe('invalid_request');
+	});
+
+	test('HTTP 401 → auth_failed with the secret nowhere in the result', async () => {
+		const { result } = await run('sendOtp', sendType1, json(401, { status: 'FAILED', statusCode: '401', statusDesc: 'Unauthorized: invalid client_id or client_secret very-secret-value' }));
+		expect(result.status).toBe('auth_failed');
+		expect(JSON.stringify(result)).not.toContain('very-secret-value');
+	});
+});
