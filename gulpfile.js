@@ -24,6 +24,11 @@ function n8nIcons() {
 	return src('icons/*.svg').pipe(dest('dist/icons'));
 }
 
+/** n8n reads each node's codex file (<Node>.node.json) beside its compiled .node.js. */
+function codex() {
+	return src('nodes/*/*.node.json').pipe(dest('dist/nodes'));
+}
+
 function nodeRedIcons() {
 	return src('icons/node-red/*.svg').pipe(dest('dist/node-red/icons'));
 }
@@ -35,5 +40,5 @@ function nodeRedEditor(done) {
 }
 
 exports.clean = clean;
-exports.build = series(clean, compile, n8nIcons, nodeRedIcons, nodeRedEditor);
+exports.build = series(clean, compile, codex, n8nIcons, nodeRedIcons, nodeRedEditor);
 exports.default = exports.build;

@@ -1,0 +1,11 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { executeProvider, nodeDescription } from '../n8n';
+import { capillary } from '../providers/capillary';
+
+export class Capillary implements INodeType {
+	description: INodeTypeDescription = nodeDescription(capillary, 'capillary');
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return executeProvider.call(this, capillary);
+	}
+}

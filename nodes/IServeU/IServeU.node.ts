@@ -1,0 +1,11 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { executeProvider, nodeDescription } from '../n8n';
+import { iserveu } from '../providers/iserveu';
+
+export class IServeU implements INodeType {
+	description: INodeTypeDescription = nodeDescription(iserveu, 'iServeU');
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return executeProvider.call(this, iserveu);
+	}
+}

@@ -1,0 +1,65 @@
+/**
+ * The core's Transport over n8n's own request helper, so n8n's proxy settings and the credential's
+ * `authenticate` apply. HTTP errors come back as responses; only "no response" becomes a TransportError.
+ */
+import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import { failureKindFromCode, TransportError, type HttpRequest, type HttpResponse, type Transport } from '../core';
+
+interface FullResponse {
+	statusCode: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: unknown;
+}
+
+/** n8n wraps axios errors (NodeApiError.httpCode, cause.code); look everywhere for the Node error code. */
+function errorCode(error: unknown): string | undefined {
+	const seen = new Set<unknown>();
+	let e = error as { code?: unknown; httpCode?: unknown; cause?: unknown } | undefined;
+	while (e && typeof e === 'object' && !seen.has(e)) {
+		seen.add(e);
+		if (typeof e.code === 'string' && /^E[A-Z_]+$|^ERR_/.test(e.code)) return e.code;
+		if (typeof e.httpCode === 'string' && /^E[A-Z_]+$/.test(e.httpCode)) return e.httpCode;
+		e = e.cause as typeof e;
+	}
+	return undefined;
+}
+
+function flattenHeaders(headers: FullResponse['headers']): Record<string, string | undefined> {
+	const out: Record<string, string | undefined> = {};
+	for (const [k, v] of Object.entries(headers ?? {})) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+	return out;
+}
+
+export class N8nTransport implements Transport {
+	constructor(
+		private readonly context: IExecuteFunctions,
+		private readonly credentialType: string,
+	) {}
+
+	async send(request: HttpRequest, timeoutMs: number): Promise<HttpResponse> {
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			url: request.url,
+			headers: request.headers,
+			body: request.body,
+			json: false,
+			encoding: 'text',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: timeoutMs,
+		};
+		try {
+			const response = (await this.context.helpers.httpRequestWithAuthentication.call(
+				this.context,
+				this.credentialType,
+				options,
+			)) as FullResponse;
+			const body = response.body;
+			const text = typeof body === 'string' ? body : body === undefined || body === null ? '' : JSON.stringify(body);
+			return { status: response.statusCode, headers: flattenHeaders(response.headers), text };
+		} catch (error) {
+			const code = errorCode(error);
+			throw new TransportError(failureKindFromCode(code), code ?? 'request failed');
+		}
+	}
+}

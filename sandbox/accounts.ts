@@ -1,0 +1,49 @@
+/** The fixed credentials the sandbox accepts. Exported so tests, examples and docs use the same values. */
+export const SANDBOX_ACCOUNTS = {
+	iserveu: {
+		clientId: 'sandbox-client-id',
+		clientSecret: 'sandbox-client-secret',
+		/** Any username matching `usernamePattern` is accepted; this one is used in examples. */
+		username: 'sandbox_agent',
+		usernamePattern: /^[A-Za-z0-9_.-]{3,40}$/,
+	},
+	capillary: {
+		/** Capillary has no secret for these calls: the brand is the only account check. */
+		brand: 'DemoBrand',
+	},
+	bos: {
+		accessToken: 'sandbox-bos-token',
+		registrationId: 'BOS-554',
+		companyCode: 'CMP1045',
+	},
+	aopay: {
+		accessToken: 'sandbox-aopay-token',
+		registrationId: 'AOP-554',
+		companyCode: 'CMP1045',
+	},
+	summitai: {
+		apiKey: 'sandbox-summit-key',
+		userName: 'sandbox@summit.local',
+		password: 'sandbox-pass',
+		/** The seed's user; any numeric UserID/LoginUID > 0 is also accepted. */
+		user: { DomainId: 1, UserID: 967, LoginUID: 967, UserName: 'abcd' },
+	},
+} as const;
+
+export type ProviderId = 'iserveu' | 'capillary' | 'bos' | 'aopay' | 'summitai';
+export const PROVIDER_IDS: readonly ProviderId[] = ['iserveu', 'capillary', 'bos', 'aopay', 'summitai'];
+
+/** Path prefix of each provider on the sandbox; `${sandbox.url}${prefix}` is the credential's base URL. */
+export const PROVIDER_BASE_PATHS: Readonly<Record<ProviderId, string>> = {
+	iserveu: '/iserveu',
+	capillary: '/capillary',
+	bos: '/bos/api/BOS/CibilScore/',
+	aopay: '/aopay/api/AOP/CibilScore/',
+	summitai: '/summitai',
+};
+
+export function providerBaseUrls(sandboxUrl: string): Record<ProviderId, string> {
+	const out = {} as Record<ProviderId, string>;
+	for (const id of PROVIDER_IDS) out[id] = sandboxUrl + PROVIDER_BASE_PATHS[id];
+	return out;
+}

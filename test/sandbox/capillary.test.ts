@@ -1,0 +1,182 @@
+import { SANDBOX_ACCOUNTS, startSandbox, type Sandbox } from '../../sandbox';
+import { call } from './helpers';
+
+const BRAND = SANDBOX_ACCOUNTS.capillary.brand;
+const MOBILE = '919999999993';
+const DEVICE = 'device-123';
+
+let sb: Sandbox;
+beforeAll(async () => {
+	sb = await startSandbox();
+});
+afterAll(() => sb.close());
+beforeEach(() => sb.reset());
+
+type Flavour = 'mobile' | 'web';
+const path = (flavour: Flavour, op: string) => `${sb.baseUrls.capillary}/auth/v1${flavour === 'web' ? '/web' : ''}/${op}`;
+const mobileId = { identifierType: 'MOBILE', identifierValue: MOBILE, brand: BRAND, deviceId: DEVICE };
+
+async function session(id: Record<string, unknown> = mobileId, flavour: Flavour = 'mobile'): Promise<string> {
+	const r = await call(path(flavour, 'token/generate'), { body: id });
+	expect(r.json.status).toEqual({ success: true, code: 200, message: 'SUCCESS' });
+	return r.json.user.sessionId;
+}
+const generate = (sessionId: string, id: Record<string, unknown> = mobileId, flavour: Flavour = 'mobile') =>
+	call(path(flavour, 'otp/generate'), { body: { ...id, sessionId } });
+const validate = (sessionId: string, otp: string, id: Record<string, unknown> = mobileId, flavour: Flavour = 'mobile') =>
+	call(path(flavour, 'otp/validate'), { body: { ...id, sessionId, otp } });
+const wrongFor = (otp: string) => (otp === '000000' ? '000001' : '000000');
+
+describe('Capillary token/generate', () => {
+	it('opens a session with an opaque token and a P-<uuid> sessionId', async () => {
+		const r = await call(path('mobile', 'token/generate'), { body: mobileId });
+		expect(r.status).toBe(200);
+		expect(r.json).toEqual({
+			status: { success: true, code: 200, message: 'SUCCESS' },
+			auth: { token: expect.stringMatching(/^[A-Za-z0-9_-]{20,}$/), key: null },
+			user: { sessionId: expect.stringMatching(/^P-[0-9a-f-]{36}$/), userRegisteredForPassword: false },
+		});
+	});
+
+	it.each([
+		[{ identifierType: 'PHONE' }, 1546, 'Invalid identifierType'],
+		[{ identifierValue: '' }, 1540, 'Mobile or email is required'],
+		[{ brand: 'OtherBrand' }, 1519, 'Invalid details'],
+		[{ deviceId: undefined }, 1519, 'Invalid details: deviceId is required'],
+	])('answers HTTP 200 with success:false for %j (code %d)', async (override, code, message) => {
+		const r = await call(path('mobile', 'token/generate'), { body: { ...mobileId, ...override } });
+		expect(r.status).toBe(200);
+		expect(r.json).toEqual({ status: { success: false, code, message } });
+	});
+
+	it('does not need a deviceId on the web flavour', async () => {
+		await session({ identifierType: 'EMAIL', identifierValue: 'demo@example.com', brand: BRAND }, 'web');
+	});
+});
+
+describe('Capillary otp/generate and otp/validate', () => {
+	it('delivers an SMS for MOBILE and validates it into a user token with a key (mobile app)', async () => {
+		const sid = await session();
+		expect((await generate(sid)).json).toEqual({ status: { success: true, code: 200, message: 'SUCCESS' } });
+		const msg = sb.inbox.latest('capillary', MOBILE)!;
+		expect(msg).toMatchObject({ provider: 'capillary', channel: 'sms', to: MOBILE });
+		expect(msg.otp).toMatch(/^\d{6}$/);
+		const r = await validate(sid, msg.otp);
+		expect(r.json).toEqual({
+			status: { success: true, code: 200, message: 'SUCCESS' },
+			auth: { token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/), key: expect.any(String) },
+			user: { sessionId: sid, userId: expect.any(Number), firstName: 'Demo', lastName: 'User', mobile: MOBILE },
+		});
+	});
+
+	it('delivers an email on the web flavour and answers key:null', async () => {
+		const id = { identifierType: 'EMAIL', identifierValue: 'demo@example.com', brand: BRAND };
+		const sid = await session(id, 'web');
+		await generate(sid, id, 'web');
+		const msg = sb.inbox.latest('capillary', 'demo@example.com')!;
+		expect(msg.channel).toBe('email');
+		const r = await validate(sid, msg.otp, id, 'web');
+		expect(r.json.auth.key).toBeNull();
+		expect(r.json.user.email).toBe('demo@example.com');
+	});
+
+	it('rejects a session from the other flavour as 1505 Invalid session', async () => {
+		const sid = await session();
+		const r = await generate(sid, { ...mobileId, deviceId: undefined }, 'web');
+		expect(r.json.status).toEqual({ success: false, code: 1505, message: 'Invalid session' });
+	});
+
+	it.each([
+		[{ sessionId: 'P-unknown' }, 1505, 'Invalid session'],
+		[{ identifierValue: '919999999994' }, 1507, 'Mobile number does not match session'],
+		[{ identifierType: 'EMAIL' }, 1541, 'Identifier does not match session'],
+		[{ deviceId: 'another-device' }, 1508, 'Device does not match session'],
+		[{ brand: 'DemoBrand2' }, 1509, 'Brand does not match session'],
+	])('refuses otp/generate with %j as code %d', async (override, code, message) => {
+		const sid = await session();
+		const r = await call(path('mobile', 'otp/generate'), { body: { ...mobileId, sessionId: sid, ...override } });
+		expect(r.json).toEqual({ status: { success: false, code, message } });
+		expect(sb.inbox.list()).toHaveLength(0);
+	});
+
+	it('answers 1537 when validating before any OTP was generated', async () => {
+		const sid = await session();
+		expect((await validate(sid, '123456')).json.status).toEqual({ success: false, code: 1537, message: 'OTP not generated' });
+	});
+
+	it('answers 1506 for a wrong code and 1518 on the 3rd wrong code, after which the OTP is dead', async () => {
+		const sid = await session();
+		await generate(sid);
+		const otp = sb.inbox.latest('capillary', MOBILE)!.otp;
+		const codes = [];
+		for (let i = 0; i < 3; i++) codes.push((await validate(sid, wrongFor(otp))).json.status);
+		expect(codes).toEqual([
+			{ success: false, code: 1506, message: 'Invalid OTP' },
+			{ success: false, code: 1506, message: 'Invalid OTP' },
+			{ success: false, code: 1518, message: 'Maximum OTP attempts reached. Please restart the flow' },
+		]);
+		expect((await validate(sid, otp)).json.status.code).toBe(1518);
+	});
+
+	it('replaces the previous OTP on a new generate', async () => {
+		const sid = await session();
+		await generate(sid);
+		const first = sb.inbox.latest('capillary', MOBILE)!.otp;
+		await generate(sid);
+		const second = sb.inbox.latest('capillary', MOBILE)!.otp;
+		if (first !== second) expect((await validate(sid, first)).json.status.code).toBe(1506);
+		expect((await validate(sid, second)).json.status.code).toBe(200);
+	});
+
+	it('consumes the OTP on success', async () => {
+		const sid = await session();
+		await generate(sid);
+		const otp = sb.inbox.latest('capillary', MOBILE)!.otp;
+		expect((await validate(sid, otp)).json.status.success).toBe(true);
+		expect((await validate(sid, otp)).json.status.code).toBe(1537);
+	});
+
+	it('expires the session (and its OTP) after 15 minutes with 1529 Token expired', async () => {
+		const sid = await session();
+		await generate(sid);
+		const otp = sb.inbox.latest('capillary', MOBILE)!.otp;
+		sb.advance(15 * 60);
+		expect((await validate(sid, otp)).json.status).toEqual({ success: false, code: 1529, message: 'Token expired' });
+	});
+
+	it('limits OTPs per identifier to otpMaxCount within otpTimeOut (1534)', async () => {
+		const results = [];
+		for (let i = 0; i < 6; i++) {
+			const sid = await session(); // new sessions do not reset the per-customer count
+			results.push((await generate(sid)).json.status.code);
+		}
+		expect(results).toEqual([200, 200, 200, 200, 200, 1534]);
+		expect((await generate(await session())).json.status.message).toBe('Maximum OTPs generated for this customer');
+		sb.advance(10 * 60);
+		expect((await generate(await session())).json.status.code).toBe(200);
+	});
+
+	it('delivers USERNAME identifiers to the username', async () => {
+		const id = { identifierType: 'USERNAME', identifierValue: 'demo.user', brand: BRAND, deviceId: DEVICE };
+		await generate(await session(id), id);
+		expect(sb.inbox.latest('capillary', 'demo.user')).toMatchObject({ to: 'demo.user', channel: 'sms' });
+	});
+});
+
+describe('Capillary with a shortened config', () => {
+	it('honours capillaryOtpMaxCount and capillaryMaxOtpAttempts', async () => {
+		const small = await startSandbox({ config: { capillaryOtpMaxCount: 1, capillaryMaxOtpAttempts: 1 } });
+		try {
+			const tok = await call(`${small.baseUrls.capillary}/auth/v1/token/generate`, { body: mobileId });
+			const sid = tok.json.user.sessionId;
+			const gen = (b: object) => call(`${small.baseUrls.capillary}/auth/v1/otp/generate`, { body: { ...mobileId, sessionId: sid, ...b } });
+			expect((await gen({})).json.status.code).toBe(200);
+			expect((await gen({})).json.status.code).toBe(1534);
+			const otp = small.inbox.latest('capillary', MOBILE)!.otp;
+			const v = await call(`${small.baseUrls.capillary}/auth/v1/otp/validate`, { body: { ...mobileId, sessionId: sid, otp: wrongFor(otp) } });
+			expect(v.json.status.code).toBe(1518);
+		} finally {
+			await small.close();
+		}
+	});
+});
