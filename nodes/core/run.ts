@@ -43,7 +43,7 @@ function carried(op: OperationSpec, params: Record<string, unknown>): Reference 
 		const field = op.fields.find((f) => f.name === name);
 		const v = params[name];
 		if (field?.sensitive || v === undefined || v === null || v === '' || typeof v === 'object') continue;
-		reference[name] = v as string | number | boolean;
+		reference[op.carryAs?.[name] ?? name] = v as string | number | boolean;
 	}
 	return reference;
 }

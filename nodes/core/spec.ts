@@ -69,6 +69,8 @@ export interface OperationSpec {
 	next?: string;
 	/** Field names copied from the input into `reference` so the next step can read them. */
 	carry?: readonly string[];
+	/** Reference key for a carried field when it differs from the field name, e.g. { cibil_id: 'cibilId' }. */
+	carryAs?: Readonly<Record<string, string>>;
 	/** Builds the request without credentials; `CredentialSpec.authenticate` adds those. */
 	request(input: OperationInput): Omit<HttpRequest, 'headers'> & { headers?: Record<string, string> };
 	/**

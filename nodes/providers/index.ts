@@ -1,8 +1,10 @@
 /** Every provider the package ships; adapters iterate over this list, never name a provider. */
 import type { ProviderSpec } from '../core';
 import { capillary } from './capillary';
+import { aopay, bos } from './cibil';
 import { iserveu } from './iserveu';
+import { summitai } from './summitai';
 
-export const PROVIDERS: readonly ProviderSpec[] = [iserveu, capillary];
+export const PROVIDERS: readonly ProviderSpec[] = [bos, aopay, iserveu, summitai, capillary];
 
-export { capillary, iserveu };
+export { aopay, bos, capillary, iserveu, summitai };

@@ -1,0 +1,19 @@
+import type { IAuthenticate, ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
+import { credentialAuthenticate, credentialProperties, credentialTest } from '../nodes/n8n';
+import { bos } from '../nodes/providers/cibil';
+
+export class BosCibilApi implements ICredentialType {
+	name = 'bosCibilApi';
+
+	displayName = 'BOS CIBIL Score API';
+
+	icon: Icon = { light: 'file:../icons/bos.svg', dark: 'file:../icons/bos.dark.svg' };
+
+	documentationUrl = bos.credential.documentationUrl;
+
+	properties: INodeProperties[] = credentialProperties(bos.credential);
+
+	authenticate: IAuthenticate = credentialAuthenticate(bos.credential);
+
+	test: ICredentialTestRequest = credentialTest(bos.credential);
+}

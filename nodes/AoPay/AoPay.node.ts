@@ -1,0 +1,11 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { executeProvider, nodeDescription } from '../n8n';
+import { aopay } from '../providers/cibil';
+
+export class AoPay implements INodeType {
+	description: INodeTypeDescription = nodeDescription(aopay, 'aoPay');
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return executeProvider.call(this, aopay);
+	}
+}

@@ -1,0 +1,23 @@
+/**
+ * Every SummitAI service is one POST to the instance's CommonWS_JsonObjCall endpoint; the body's
+ * ServiceName picks the service and `objCommonParameters._ProxyDetails` carries the authentication.
+ */
+import { joinUrl } from '../../core';
+
+export const ENDPOINT = 'REST/Summit_RESTWCF.svc/RESTService/CommonWS_JsonObjCall';
+
+/**
+ * The non-secret proxy fields SummitAI's "Common API Parameters" page fixes (ProxyID 0, OrgID 1,
+ * ReturnType, TokenID empty), plus SAASOrgID "0" as in the OTP sample. The sample's RequestType
+ * "mobile", MobileVersion and LoginUID 0 identify SummitAI's own mobile app and are left out.
+ * AuthType and the secrets are added by the credential's `authenticate`.
+ */
+export const PROXY_DEFAULTS = Object.freeze({ SAASOrgID: '0', ProxyID: 0, OrgID: '1', ReturnType: 'JSON', TokenID: '' });
+
+export function serviceBody(serviceName: string, user: Record<string, unknown>): Record<string, unknown> {
+	return { ServiceName: serviceName, objCommonParameters: { _ProxyDetails: { ...PROXY_DEFAULTS }, objUserInformation: user } };
+}
+
+export function serviceRequest(baseUrl: string | undefined, serviceName: string, user: Record<string, unknown>) {
+	return { method: 'POST' as const, url: joinUrl(baseUrl, ENDPOINT), body: serviceBody(serviceName, user) };
+}

@@ -1,0 +1,14 @@
+import type { ProviderSpec } from '../../core';
+import { summitAiCredential } from './credential';
+import { generateOtp, validateOtp } from './operations';
+
+export const summitai: ProviderSpec = {
+	id: 'summitai',
+	label: 'SummitAI ITSM',
+	slug: 'summitai',
+	color: '#E8938C',
+	description: "Send and validate OTPs through a SummitAI (Symphony SUMMIT) instance's web services",
+	icon: 'summitai',
+	credential: summitAiCredential,
+	operations: [generateOtp, validateOtp],
+};

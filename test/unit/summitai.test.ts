@@ -1,0 +1,231 @@
+import { findOperation, runOperation, type OtpResult } from '../../nodes/core';
+import { summitai } from '../../nodes/providers/summitai';
+import { failureStatus } from '../../nodes/providers/summitai/interpret';
+import { FakeTransport, json } from '../support/fake-transport';
+
+const API_KEY = 'key-7f3a9c21e4';
+const PASSWORD = 'Pa55word-XYZ';
+const keyCredentials = { baseUrl: 'https://acme.symphonysummit.com/', authType: 'APIKEY', apiKey: API_KEY };
+const formCredentials = { baseUrl: 'https://acme.symphonysummit.com', authType: 'FORM', userName: 'google@sum.com', password: PASSWORD };
+const URL = 'https://acme.symphonysummit.com/REST/Summit_RESTWCF.svc/RESTService/CommonWS_JsonObjCall';
+const now = () => new Date('2026-11-22T10:00:00Z');
+
+const user = { DomainId: '1', UserID: '967', LoginUID: '967', UserName: 'abcd' };
+const TX = '36d97a51-07ee-480e-a50e-e6fb53baf14f';
+const validate = { OTP_Text: '123456', TransactionID: TX, LoginUID: '967' };
+
+/** The seed's success envelope; failures are the same envelope with `Errors` set (HTTP 200). */
+const envelope = (Errors: string, OutputObject: unknown) => ({
+	Errors, Message: '', Output: '', TokenID: '4AB085C27C9D1DE05653BC81205B0F12', OrgID: 0, OutputObject, OutputID: 0, Input: null,
+});
+const generated = envelope('', { OTP_Communication: [{ Message: '', AuthenticationType: 'password', TransactionID: TX }] });
+const validated = envelope('', { OTP_Validation: [{ Message: 'OTP validated successfully' }] });
+
+async function run(opId: string, params: Record<string, unknown>, answer = json(200, generated), credentials: Record<string, unknown> = keyCredentials) {
+	const transport = new FakeTransport(() => answer);
+	const result = await runOperation(summitai, findOperation(summitai, opId), params, credentials, transport, { now, includeRaw: true });
+	const text = JSON.stringify(result);
+	expect(text).not.toContain(API_KEY);
+	expect(text).not.toContain(PASSWORD);
+	return { result, transport };
+}
+
+describe('SummitAI description', () => {
+	test('provider, operations and chaining', () => {
+		expect([summitai.id, summitai.slug, summitai.label, summitai.icon, summitai.credential.name]).toEqual(['summitai', 'summitai', 'SummitAI ITSM', 'summitai', 'summitAiApi']);
+		expect(summitai.operations.map((o) => o.id)).toEqual(['generateOtp', 'validateOtp']);
+		const from = Object.fromEntries(findOperation(summitai, 'validateOtp').fields.filter((f) => f.fromPrevious).map((f) => [f.name, f.fromPrevious]));
+		expect(from).toEqual({ TransactionID: 'reference.transactionId', LoginUID: 'reference.loginUid' });
+	});
+
+	test('credential: API key by default; key and password are secret and shown for their auth type', () => {
+		const fields = Object.fromEntries(summitai.credential.fields.map((f) => [f.name, f]));
+		expect(fields.authType).toMatchObject({ type: 'options', default: 'APIKEY' });
+		expect(fields.authType.options?.map((o) => o.value)).toEqual(['APIKEY', 'FORM']);
+		expect(fields.apiKey).toMatchObject({ type: 'password', showWhen: { field: 'authType', equals: ['APIKEY'] } });
+		expect(fields.userName).toMatchObject({ type: 'string', showWhen: { field: 'authType', equals: ['FORM'] } });
+		expect(fields.password).toMatchObject({ type: 'password', showWhen: { field: 'authType', equals: ['FORM'] } });
+	});
+});
+
+describe('SummitAI input rules (nothing is sent when one fails)', () => {
+	test.each([
+		['generateOtp', 'DomainId', { ...user, DomainId: 'Info' }, 'whole number'],
+		['generateOtp', 'DomainId', { ...user, DomainId: '' }, 'is required'],
+		['generateOtp', 'UserID', { ...user, UserID: '0' }, 'positive whole number'],
+		['generateOtp', 'UserID', { ...user, UserID: '9x' }, 'positive whole number'],
+		['generateOtp', 'LoginUID', { ...user, LoginUID: '-967' }, 'positive whole number'],
+		['generateOtp', 'LoginUID', { ...user, LoginUID: '' }, 'is required'],
+		['generateOtp', 'UserName', { ...user, UserName: ' ' }, 'is required'],
+		['validateOtp', 'OTP_Text', { ...validate, OTP_Text: '' }, 'is required'],
+		['validateOtp', 'OTP_Text', { ...validate, OTP_Text: '12' }, '4 to 10 letters or digits'],
+		['validateOtp', 'OTP_Text', { ...validate, OTP_Text: '12 34' }, '4 to 10 letters or digits'],
+		['validateOtp', 'TransactionID', { ...validate, TransactionID: '' }, 'is required'],
+		['validateOtp', 'TransactionID', { ...validate, TransactionID: 'not a transaction' }, 'TransactionID Generate OTP returned'],
+		['validateOtp', 'LoginUID', { ...validate, LoginUID: 'abc' }, 'positive whole number'],
+	])('%s: bad %s → invalid_request naming it', async (op, field, params, rule) => {
+		const { result, transport } = await run(op, params);
+		expect(transport.sent).toHaveLength(0);
+		expect(result).toMatchObject({ ok: false, status: 'invalid_request', retryable: false });
+		expect(result.errors?.map((e) => e.field)).toEqual([field]);
+		expect(result.message).toContain(`(${field})`);
+		expect(result.message).toContain(rule);
+	});
+
+	test('an instance URL that is not http(s) sends nothing', async () => {
+		const { result, transport } = await run('generateOtp', user, undefined, { ...keyCredentials, baseUrl: 'acme.symphonysummit.com' });
+		expect(transport.sent).toHaveLength(0);
+		expect(result.status).toBe('invalid_request');
+	});
+});
+
+describe('SummitAI requests', () => {
+	const PROXY = { SAASOrgID: '0', ProxyID: 0, OrgID: '1', ReturnType: 'JSON', TokenID: '' };
+
+	test('generate OTP posts ADM_GenerateOTP with numeric ids to the instance endpoint; no secret from the core', async () => {
+		const { transport } = await run('generateOtp', user);
+		const req = transport.sent[0];
+		expect(req.method).toBe('POST');
+		expect(req.url).toBe(URL);
+		expect(req.body).toEqual({
+			ServiceName: 'ADM_GenerateOTP',
+			objCommonParameters: { _ProxyDetails: PROXY, objUserInformation: { DomainId: 1, UserID: 967, LoginUID: 967, UserName: 'abcd' } },
+		});
+		expect(JSON.stringify(req)).not.toContain(API_KEY);
+	});
+
+	test('validate OTP posts ADM_ValidateOTP with OTP_Text, TransactionID and LoginUID', async () => {
+		const { transport } = await run('validateOtp', validate, json(200, validated));
+		expect(transport.sent[0].url).toBe(URL);
+		expect(transport.sent[0].body).toEqual({
+			ServiceName: 'ADM_ValidateOTP',
+			objCommonParameters: { _ProxyDetails: PROXY, objUserInformation: { OTP_Text: '123456', TransactionID: TX, LoginUID: 967 } },
+		});
+	});
+
+	test('authenticate (API key) adds AuthType and APIKey to _ProxyDetails, nothing else', async () => {
+		const { transport } = await run('generateOtp', user);
+		const authed = summitai.credential.authenticate({ ...keyCredentials, userName: 'left-over', password: PASSWORD }, transport.sent[0]);
+		const common = (authed.body as any).objCommonParameters;
+		expect(common._ProxyDetails).toEqual({ ...PROXY, AuthType: 'APIKEY', APIKey: API_KEY });
+		expect(common.objUserInformation).toEqual({ DomainId: 1, UserID: 967, LoginUID: 967, UserName: 'abcd' });
+		expect(JSON.stringify(authed)).not.toContain(PASSWORD);
+		expect((transport.sent[0].body as any).objCommonParameters._ProxyDetails).toEqual(PROXY); // not mutated
+	});
+
+	test('authenticate (FORM) adds AuthType, UserName and Password', async () => {
+		const { transport } = await run('generateOtp', user, undefined, formCredentials);
+		const authed = summitai.credential.authenticate({ ...formCredentials, apiKey: API_KEY }, transport.sent[0]);
+		expect((authed.body as any).objCommonParameters._ProxyDetails).toEqual({ ...PROXY, AuthType: 'FORM', UserName: 'google@sum.com', Password: PASSWORD });
+		expect(JSON.stringify(authed)).not.toContain(API_KEY);
+	});
+
+	test('the credential test validates a made-up transaction and fails on the auth wording', () => {
+		const test = summitai.credential.test;
+		const req = test.request({});
+		expect(req).toMatchObject({ method: 'POST', url: '/REST/Summit_RESTWCF.svc/RESTService/CommonWS_JsonObjCall' });
+		expect(req.body).toMatchObject({ ServiceName: 'ADM_ValidateOTP', objCommonParameters: { _ProxyDetails: PROXY } });
+		expect(test.failWhen?.map((r) => [r.key, r.value])).toEqual([
+			['Errors', 'Invalid API Key'],
+			['Errors', 'Invalid UserName or Password'],
+		]);
+		const authed = summitai.credential.authenticate(keyCredentials, { ...req, headers: {} });
+		expect((authed.body as any).objCommonParameters._ProxyDetails).toMatchObject({ AuthType: 'APIKEY', APIKey: API_KEY });
+	});
+});
+
+describe('SummitAI answers → normalised result', () => {
+	test("the seed's answer → otp_sent with TransactionID and LoginUID in reference", async () => {
+		const { result } = await run('generateOtp', user, json(200, generated));
+		expect(result).toMatchObject({
+			ok: true,
+			status: 'otp_sent',
+			provider: 'summitai',
+			operation: 'generateOtp',
+			next: 'validateOtp',
+			message: 'OTP sent',
+			reference: { transactionId: TX, loginUid: '967' },
+			providerStatus: { httpStatus: 200 },
+		});
+		expect(result.raw).toMatchObject({ TokenID: '****' });
+	});
+
+	test('validate → verified in SummitAI words', async () => {
+		const { result } = await run('validateOtp', validate, json(200, validated));
+		expect(result).toMatchObject({ ok: true, status: 'verified', message: 'OTP validated successfully', reference: { transactionId: TX, loginUid: '967' } });
+		expect(result.next).toBeUndefined();
+	});
+
+	test.each([
+		['generateOtp', 'Invalid API Key', 'auth_failed'],
+		['generateOtp', 'Invalid UserName or Password', 'auth_failed'],
+		['generateOtp', 'API Key has expired', 'auth_failed'],
+		['generateOtp', 'Invalid user information', 'invalid_request'],
+		['generateOtp', 'Invalid Service Name', 'invalid_request'],
+		['generateOtp', 'Unable to send OTP: SMTP down', 'provider_error'],
+		['validateOtp', 'Invalid OTP', 'invalid_otp'],
+		['validateOtp', 'OTP has expired', 'expired'],
+		['validateOtp', 'Maximum OTP validation attempts exceeded', 'max_attempts'],
+		['validateOtp', 'Invalid TransactionID', 'invalid_request'],
+		['validateOtp', 'Object reference not set to an instance of an object.', 'provider_error'],
+	])('%s: HTTP 200 with Errors "%s" → %s, in SummitAI words', async (op, words, status) => {
+		const { result } = await run(op, op === 'generateOtp' ? user : validate, json(200, envelope(words, null)));
+		expect(result).toMatchObject({ ok: false, status, providerStatus: { httpStatus: 200, text: words } });
+		expect(result.message).toContain(words);
+	});
+
+	test('a wrong code keeps TransactionID and LoginUID in reference for the next try', async () => {
+		const { result } = await run('validateOtp', validate, json(200, envelope('Invalid OTP', null)));
+		expect(result).toMatchObject({ status: 'invalid_otp', retryable: true, reference: { transactionId: TX, loginUid: '967' } });
+	});
+
+	test('a refusal inside OTP_Validation is not a success', async () => {
+		const { result } = await run('validateOtp', validate, json(200, envelope('', { OTP_Validation: [{ Message: 'Invalid OTP' }] })));
+		expect(result.status).toBe('invalid_otp');
+	});
+
+	test.each([
+		['generateOtp', envelope('', { OTP_Communication: [] }), 'provider_error'],
+		['generateOtp', { ...envelope('', null), Message: 'OTP configuration is not enabled' }, 'provider_error'],
+		['generateOtp', { ...envelope('', null), Message: 'Invalid user information' }, 'invalid_request'],
+		['validateOtp', envelope('', null), 'provider_error'],
+		['validateOtp', envelope('', {}), 'provider_error'],
+	])('%s: no usable OutputObject → %s, never a silent success', async (op, body, status) => {
+		const { result } = await run(op, op === 'generateOtp' ? user : validate, json(200, body));
+		expect(result.status).toBe(status);
+	});
+
+	test.each([
+		['HTTP 401', 'auth_failed', json(401, { Message: 'Unauthorized' })],
+		['HTTP 500', 'provider_error', json(500, envelope('Server error', null))],
+		['an HTML page', 'provider_error', { status: 200, headers: {}, text: '<html>IIS</html>' }],
+		['an unknown JSON shape', 'provider_error', json(200, { d: 1 })],
+	])('%s → %s', async (_name, status, answer) => {
+		const { result } = await run('generateOtp', user, answer);
+		expect(result.status).toBe(status);
+	});
+
+	test('the API key and password are masked wherever SummitAI echoes them', async () => {
+		const echoed = await run('generateOtp', user, json(200, envelope(`Invalid API Key ${API_KEY}`, null)));
+		expect(echoed.result).toMatchObject({ status: 'auth_failed' });
+		expect(echoed.result.message).toContain('****');
+		const form = await run('generateOtp', user, json(200, { ...generated, Input: { Password: PASSWORD, APIKey: API_KEY } }), formCredentials);
+		expect(form.result.status).toBe('otp_sent');
+	});
+
+	test('success words are not mistaken for failures', () => {
+		expect(failureStatus('OTP validated successfully')).toBeUndefined();
+		expect(failureStatus('OTP validated for transaction id 36d9')).toBeUndefined();
+	});
+
+	test('Generate → Validate chains through reference alone', async () => {
+		const first = await run('generateOtp', user, json(200, generated));
+		const params: Record<string, unknown> = { OTP_Text: '123456' };
+		for (const f of findOperation(summitai, 'validateOtp').fields) {
+			if (f.fromPrevious) params[f.name] = f.fromPrevious.split('.').reduce<any>((v, k) => v?.[k], first.result as OtpResult);
+		}
+		const second = await run('validateOtp', params, json(200, validated));
+		expect((second.transport.sent[0].body as any).objCommonParameters.objUserInformation).toEqual({ OTP_Text: '123456', TransactionID: TX, LoginUID: 967 });
+		expect(second.result.status).toBe('verified');
+	});
+});
