@@ -1,0 +1,39 @@
+/**
+ * Writes the editor HTML beside each compiled Node-RED entry: dist/node-red/<name>.js → <name>.html.
+ * Run after tsc: `node dist/node-red/editor/build.js [dir]` (dir defaults to the compiled node-red folder).
+ * Entries are found, not listed: any module there exporting a `provider` (see register.ts providerModule).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ProviderSpec } from '../../nodes/core';
+import { providerHtml } from './html';
+
+export function findEntries(dir: string): Array<{ file: string; provider: ProviderSpec }> {
+	const entries: Array<{ file: string; provider: ProviderSpec }> = [];
+	for (const name of fs.readdirSync(dir).sort()) {
+		if (!/\.js$/.test(name)) continue;
+		const file = path.join(dir, name);
+		const mod: unknown = require(file);
+		const provider = typeof mod === 'function' ? (mod as { provider?: ProviderSpec }).provider : undefined;
+		if (provider) entries.push({ file, provider });
+	}
+	return entries;
+}
+
+export function buildEditor(dir: string): string[] {
+	return findEntries(dir).map(({ file, provider }) => {
+		const out = file.replace(/\.js$/, '.html');
+		fs.writeFileSync(out, providerHtml(provider));
+		return out;
+	});
+}
+
+if (require.main === module) {
+	const dir = path.resolve(process.argv[2] ?? path.join(__dirname, '..'));
+	const written = buildEditor(dir);
+	if (written.length === 0) {
+		console.error(`No Node-RED provider entries found in ${dir}`);
+		process.exit(1);
+	}
+	for (const file of written) console.log(`wrote ${path.relative(process.cwd(), file)}`);
+}

@@ -1,0 +1,111 @@
+/** Editor help (`data-help-name`) in Node-RED's standard layout: Inputs, Outputs, Details, References. */
+import { OK_STATUSES, STATUSES, STATUS_MEANING, type FieldSpec, type OperationSpec, type ProviderSpec } from '../../nodes/core';
+import { configType, defaultLabel, operationType } from '../names';
+import { nodeFields, propertyDefault } from '../properties';
+import { html, withCode } from './escape';
+
+const RESULT_FIELDS: ReadonlyArray<[string, string, string]> = [
+	['ok', 'boolean', 'true exactly for otp_sent, verified and completed (the Success output)'],
+	['status', 'string', 'the normalised status, one of the list below: branch on it with a Switch node'],
+	['provider', 'string', 'the provider id'],
+	['operation', 'string', 'the operation id'],
+	['message', 'string', "human-readable; the provider's own words when it gave any"],
+	['reference', 'object', 'every id the next step needs (e.g. sessionId); the next node reads it by default'],
+	['retryable', 'boolean', 'whether the same call can succeed later or with another code'],
+	['retryAfterSeconds', 'number', 'when known: how long to wait before retrying'],
+	['expiresAt', 'string', 'when known: ISO-8601 time the code or session expires'],
+	['attemptsRemaining', 'number', 'when known: wrong codes still allowed'],
+	['next', 'string', 'the natural next operation after a success'],
+	['errors', 'array', 'for invalid_request found before sending: one {field, message} per rejected field'],
+	['providerStatus', 'object', "the provider's untouched httpStatus, code and text"],
+	['raw', 'object', 'only with "Include raw response": the provider body, secrets and Aadhaar numbers masked'],
+];
+
+/** Ends a description with a full stop so the facts appended after it read as sentences. */
+function sentence(text: string | undefined): string {
+	const t = (text ?? '').trim();
+	return t === '' || /[.!?]$/.test(t) ? html(t) : `${html(t)}.`;
+}
+
+function dl(items: string[]): string {
+	return ['<dl class="message-properties">', ...items, '</dl>'].join('\n');
+}
+
+function dt(name: string, type: string, description: string, optional = false): string {
+	const cls = optional ? ' class="optional"' : '';
+	return `\t<dt${cls}>${html(name)} <span class="property-type">${html(type)}</span></dt>\n\t<dd>${description}</dd>`;
+}
+
+function when(cond: FieldSpec['showWhen']): string {
+	return cond ? `${html(cond.field)} is ${cond.equals.map((v) => `<code>${html(v)}</code>`).join(' or ')}` : '';
+}
+
+function fieldHelp(field: FieldSpec): string {
+	const parts = [sentence(field.description)];
+	if (field.options) parts.push(`One of: ${field.options.map((o) => `<code>${html(o.value)}</code> (${html(o.name)})`).join(', ')}.`);
+	const d = propertyDefault(field);
+	if (field.fromPrevious) parts.push(`Default: <code>msg.${html(d.value)}</code>, from the previous step's result.`);
+	else if (d.value !== '') parts.push(`Default: <code>${html(d.value)}</code>.`);
+	if (field.showWhen) parts.push(`Used only when ${when(field.showWhen)}.`);
+	if (field.requiredWhen) parts.push(`Required when ${when(field.requiredWhen)}.`);
+	if (field.sensitive === 'aadhaar') parts.push('Masked to its last 4 digits wherever it could appear.');
+	const type = field.type === 'options' ? 'string' : field.type;
+	return dt(field.label, type, parts.join(' '), !field.required);
+}
+
+function statusList(): string {
+	return dl(STATUSES.map((s) => dt(s, OK_STATUSES.has(s) ? 'success' : 'failure', withCode(STATUS_MEANING[s]))));
+}
+
+export function operationHelp(provider: ProviderSpec, op: OperationSpec): string {
+	const fields = nodeFields(provider, op);
+	const chained = fields.filter((f) => f.fromPrevious);
+	const nextOp = op.next ? provider.operations.find((o) => o.id === op.next) : undefined;
+	const ok = [...OK_STATUSES].map((s) => `<code>${s}</code>`).join(', ');
+	return [
+		`<script type="text/html" data-help-name="${html(operationType(provider, op))}">`,
+		`<p>${sentence(op.description)} <b>${html(defaultLabel(provider, op))}</b>: ${sentence(provider.description)}</p>`,
+		'<h3>Inputs</h3>',
+		'<p>Each field is set in the node as a fixed value, or read per message from <code>msg</code>, flow or global context, an environment variable or a JSONata expression.</p>',
+		dl(fields.map(fieldHelp)),
+		'<h3>Outputs</h3>',
+		'<ol class="node-ports">',
+		`\t<li>Success\n${dl([dt('payload', 'object', `the result, with <code>ok</code> true and <code>status</code> ${ok}`)])}\n\t</li>`,
+		`\t<li>Failure\n${dl([dt('payload', 'object', 'the result, with <code>ok</code> false and a failure <code>status</code> (below)')])}\n\t</li>`,
+		'</ol>',
+		'<p>Every input message leaves by exactly one output; the rest of the message (<code>topic</code> and any other property) is kept.</p>',
+		'<h3>Details</h3>',
+		'<p>The result in <code>msg.payload</code>:</p>',
+		dl(RESULT_FIELDS.map(([n, t, d]) => dt(n, t, html(d), !['ok', 'status', 'provider', 'operation', 'message', 'reference', 'retryable', 'providerStatus'].includes(n)))),
+		'<p>Statuses (<code>msg.payload.status</code>):</p>',
+		statusList(),
+		'<h4>Chaining</h4>',
+		chained.length > 0
+			? `<p>Wire this node after the previous step: ${chained.map((f) => `<i>${html(f.label)}</i>`).join(', ')} default to <code>msg.payload.reference…</code>, the previous node's result, so only the new values need typing.</p>`
+			: '<p>This node starts a flow: its fields are typed in or read from the incoming message.</p>',
+		nextOp ? `<p>After a success, continue with <b>${html(defaultLabel(provider, nextOp))}</b> (<code>msg.payload.next</code> is <code>${html(nextOp.id)}</code>).</p>` : '',
+		'<h4>Errors</h4>',
+		'<p>Bad input from the message (a malformed number, a missing field) goes to Failure as <code>invalid_request</code>, naming the field; nothing is sent. Configuration mistakes (no account selected, an account missing its secret, an expression that cannot be read) are raised as errors that a Catch node receives.</p>',
+		'<p>Secrets and Aadhaar numbers never appear in outputs, errors or logs.</p>',
+		'<h3>References</h3>',
+		`<ul><li><a href="${html(provider.credential.documentationUrl)}" target="_blank" rel="noopener noreferrer">${html(provider.label)} API documentation</a></li></ul>`,
+		'</script>',
+	]
+		.filter((line) => line !== '')
+		.join('\n');
+}
+
+export function configHelp(provider: ProviderSpec): string {
+	const fields = provider.credential.fields.map((f) =>
+		dt(f.label, f.type === 'password' ? 'secret' : 'string', `${sentence(f.description)}${f.default ? ` Default: <code>${html(f.default)}</code>.` : ''}`, !f.required),
+	);
+	return [
+		`<script type="text/html" data-help-name="${html(configType(provider))}">`,
+		`<p>A ${html(provider.label)} account, shared by its OTP Flow nodes. Secrets are kept in Node-RED's encrypted credentials, never in the flow.</p>`,
+		'<h3>Details</h3>',
+		dl(fields),
+		'<h3>References</h3>',
+		`<ul><li><a href="${html(provider.credential.documentationUrl)}" target="_blank" rel="noopener noreferrer">${html(provider.label)} API documentation</a></li></ul>`,
+		'</script>',
+	].join('\n');
+}

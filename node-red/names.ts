@@ -1,0 +1,34 @@
+/** Node-RED type names, shared by the runtime registration and the editor HTML so they cannot drift. */
+import type { OperationSpec, ProviderSpec } from '../nodes/core';
+
+/** 'generateOtp' → 'generate-otp'; 'getCustomer' → 'get-customer'; 'sendOTP' → 'send-otp'. */
+export function kebab(id: string): string {
+	return id
+		.replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+		.replace(/([A-Z]+)([A-Z][a-z])/g, '$1-$2')
+		.replace(/[^A-Za-z0-9]+/g, '-')
+		.replace(/^-|-$/g, '')
+		.toLowerCase();
+}
+
+export function configType(provider: ProviderSpec): string {
+	return `otpflow-${provider.slug}-config`;
+}
+
+export function operationType(provider: ProviderSpec, op: OperationSpec): string {
+	return `${provider.slug}-${kebab(op.id)}`;
+}
+
+/** Shown on the node in a flow when it has no name. */
+export function defaultLabel(provider: ProviderSpec, op: OperationSpec): string {
+	return `${provider.label} ${op.name}`;
+}
+
+/** Palette entries are lower case in Node-RED's own style: 'capillary generate otp'. */
+export function paletteLabel(provider: ProviderSpec, op: OperationSpec): string {
+	return `${provider.slug} ${op.name}`.toLowerCase();
+}
+
+export const CATEGORY = 'OTP Flow';
+export const OUTPUT_LABELS = ['success', 'failure'] as const;
+export const DEFAULT_TIMEOUT_SECONDS = 15;

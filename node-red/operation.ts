@@ -1,0 +1,88 @@
+/**
+ * One palette node per provider operation: evaluate the typed inputs, run the core, put the OtpResult in
+ * msg.payload and send the message on Success (1) or Failure (2). Exactly one output or one done(err)
+ * per message; nothing escapes the handler (a rejected input handler would kill Node-RED).
+ */
+import { Redactor, runOperation, splitCredential, type OperationSpec, type ProviderSpec } from '../nodes/core';
+import { ConfigError, resolveAccount, type Account } from './account';
+import { evaluateFields, PropertyError } from './evaluate';
+import { DEFAULT_TIMEOUT_SECONDS, operationType } from './names';
+import { nodeFields } from './properties';
+import { errorStatus, REQUESTING, resultStatus } from './status';
+import type { DoneFn, NodeAPI, NodeDef, NodeMessage, RedNode, SendFn } from './types';
+
+/** What a message got as far as, so the error path knows which secrets and Aadhaar numbers to scrub. */
+interface Seen {
+	account?: Account;
+	params?: Record<string, unknown>;
+}
+
+function timeoutMs(value: unknown): number {
+	if (value === undefined || value === null || value === '') return DEFAULT_TIMEOUT_SECONDS * 1000;
+	const seconds = Number(value);
+	if (!Number.isFinite(seconds) || seconds <= 0) {
+		throw new ConfigError(`Timeout must be a positive number of seconds, not "${String(value)}": fix it in the node.`);
+	}
+	return Math.round(seconds * 1000);
+}
+
+export function registerOperation(RED: NodeAPI, provider: ProviderSpec, op: OperationSpec): void {
+	const fields = nodeFields(provider, op);
+	const aadhaarFields = fields.filter((f) => f.sensitive === 'aadhaar').map((f) => f.name);
+	const secretFields = fields.filter((f) => f.sensitive === 'secret').map((f) => f.name);
+
+	RED.nodes.registerType(operationType(provider, op), function (this: RedNode, def: NodeDef) {
+		RED.nodes.createNode(this, def);
+		const node = this;
+		const includeRaw = def.includeRaw === true || def.includeRaw === 'true';
+
+		async function handle(msg: NodeMessage, send: SendFn, seen: Seen) {
+			const account = (seen.account = resolveAccount(RED, provider, def.config));
+			const timeout = timeoutMs(def.timeout);
+			node.status(REQUESTING);
+			const params = (seen.params = await evaluateFields(RED, node, def, fields, msg));
+			const result = await runOperation(provider, op, params, account.credentials, account.transport, {
+				includeRaw,
+				timeoutMs: timeout,
+			});
+			msg.payload = result;
+			node.status(resultStatus(result));
+			send(result.ok ? [msg, null] : [null, msg]);
+		}
+
+		node.on('input', (msg, send, done) => {
+			const seen: Seen = {};
+			const fail = (e: unknown) => {
+				// Error text may quote a provider or a JSONata error: scrub secrets and Aadhaar numbers first.
+				const secrets = seen.account ? splitCredential(provider, seen.account.credentials).secrets : [];
+				const params = seen.params ?? {};
+				const redactor = new Redactor(
+					[...secrets, ...secretFields.map((n) => params[n])],
+					// The configured expression too: evaluation may fail before any value exists.
+					aadhaarFields.flatMap((n) => [params[n], def[n]]),
+				);
+				const message = redactor.text(e instanceof Error ? e.message : String(e));
+				const known = e instanceof ConfigError || e instanceof PropertyError;
+				node.status(errorStatus(e instanceof ConfigError ? 'configuration error' : 'error'));
+				safeDone(done, new Error(known ? message : `Unexpected error: ${message}`));
+			};
+			try {
+				handle(msg, send, seen)
+					.then(() => safeDone(done), fail)
+					// Last line of defence: a rejection here would take the whole runtime down.
+					.catch(() => safeDone(done, new Error('Unexpected error in an OTP Flow node')));
+			} catch (e) {
+				fail(e);
+			}
+		});
+	});
+}
+
+/** done() itself must not throw out of a promise callback. */
+function safeDone(done: DoneFn, err?: Error): void {
+	try {
+		done(err);
+	} catch {
+		// Nothing left to report to: the runtime already has the message.
+	}
+}

@@ -1,0 +1,55 @@
+/**
+ * How each operation field becomes a Node-RED typed input: the value in `<name>`, its type in
+ * `<name>Type`. Shared by the runtime (fallback defaults) and the editor (defaults and typedInput setup).
+ */
+import type { FieldSpec, OperationSpec, ProviderSpec } from '../nodes/core';
+
+/** typedInput type for a field's own dropdown of options (a custom type; evaluates to its value). */
+export const OPTION_TYPE = 'option';
+
+/** Types whose value is fixed in the editor (as opposed to read from msg, context, env or JSONata). */
+export const STATIC_TYPES: readonly string[] = ['str', 'num', 'bool', OPTION_TYPE];
+
+const DYNAMIC_TYPES = ['msg', 'flow', 'global', 'env', 'jsonata'];
+
+export interface PropertyDefault {
+	value: string;
+	type: string;
+}
+
+/** Every field the node shows: the operation's own, then the provider's shared options. */
+export function nodeFields(provider: ProviderSpec, op: OperationSpec): FieldSpec[] {
+	const own = new Set(op.fields.map((f) => f.name));
+	return [...op.fields, ...(provider.options ?? []).filter((f) => !own.has(f.name))];
+}
+
+export function staticType(field: FieldSpec): string {
+	switch (field.type) {
+		case 'number':
+			return 'num';
+		case 'boolean':
+			return 'bool';
+		case 'options':
+			return OPTION_TYPE;
+		default:
+			return 'str';
+	}
+}
+
+/** Chained fields read the previous node's result (Generate → Verify needs no configuration). */
+export function propertyDefault(field: FieldSpec): PropertyDefault {
+	if (field.fromPrevious) return { value: `payload.${field.fromPrevious}`, type: 'msg' };
+	return { value: field.default === undefined ? '' : String(field.default), type: staticType(field) };
+}
+
+/** The typedInput types offered, static type first. */
+export function allowedTypes(field: FieldSpec): string[] {
+	return [staticType(field), ...DYNAMIC_TYPES];
+}
+
+export function typeProperty(name: string): string {
+	return `${name}Type`;
+}
+
+/** Names reserved for the node's own settings; a field with one of these names would clash. */
+export const COMMON_PROPERTIES = ['name', 'config', 'includeRaw', 'timeout'] as const;

@@ -1,0 +1,200 @@
+/** The generated editor HTML: valid browser JS that registers exactly what the runtime registers, safely. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import vm from 'node:vm';
+import { STATUSES, type ProviderSpec } from '../../nodes/core';
+import capillaryNodes from '../../node-red/capillary';
+import iserveuNodes from '../../node-red/iserveu';
+import { buildEditor } from '../../node-red/editor/build';
+import { providerHtml } from '../../node-red/editor/html';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Def = Record<string, any>;
+type Module = ((RED: unknown) => void) & { provider: ProviderSpec };
+
+/** What the runtime registers: type → registerType options. */
+function runtimeTypes(mod: Module): Map<string, Def | undefined> {
+	const types = new Map<string, Def | undefined>();
+	mod({ nodes: { registerType: (type: string, _ctor: unknown, opts?: Def) => types.set(type, opts) }, util: {} });
+	return types;
+}
+
+function scripts(html: string, kind: string): string[] {
+	const re = new RegExp(`<script type="${kind}"([^>]*)>([\\s\\S]*?)</script>`, 'g');
+	return [...html.matchAll(re)].map((m) => `${m[1]}\n${m[2]}`);
+}
+
+/** A jQuery stand-in good enough for oneditprepare: records typedInput setups and row visibility. */
+function fakeJquery(values: Record<string, { type: string; value: string }>) {
+	const typed: Record<string, Def> = {};
+	const shown: Record<string, boolean> = {};
+	const handlers: Record<string, () => void> = {};
+	const $ = (selector: string) => {
+		const id = selector.replace(/^#(node-input-|node-config-input-)/, '');
+		const el = {
+			length: 1,
+			typedInput(arg: Def | string) {
+				if (typeof arg === 'object') typed[id] = arg;
+				else return arg === 'type' ? values[id]?.type : values[id]?.value;
+				return el;
+			},
+			val: () => values[id]?.value,
+			on(_event: string, fn: () => void) {
+				handlers[id] = fn;
+				return el;
+			},
+			closest: () => ({ toggle: (show: boolean) => (shown[id] = show) }),
+		};
+		return el;
+	};
+	return { $, typed, shown, handlers };
+}
+
+/** Runs the generated definitions in a VM, as the editor would, and returns what they registered. */
+function editorTypes(html: string, $: unknown = () => ({})): Map<string, Def> {
+	const types = new Map<string, Def>();
+	const RED = { nodes: { registerType: (type: string, def: Def) => types.set(type, def) } };
+	for (const code of scripts(html, 'text/javascript')) vm.runInNewContext(code, { RED, $ });
+	return types;
+}
+
+describe.each([
+	['capillary', capillaryNodes as unknown as Module],
+	['iserveu', iserveuNodes as unknown as Module],
+])('%s editor HTML', (_slug, mod) => {
+	const html = providerHtml(mod.provider);
+	const runtime = runtimeTypes(mod);
+	const editor = editorTypes(html);
+	const configType = `otpflow-${mod.provider.slug}-config`;
+	const passwords = mod.provider.credential.fields.filter((f) => f.type === 'password').map((f) => f.name);
+
+	it('registers every node type the runtime registers, and no other', () => {
+		expect([...editor.keys()].sort()).toEqual([...runtime.keys()].sort());
+		expect(runtime.size).toBe(mod.provider.operations.length + 1);
+	});
+
+	it('has an edit dialog and help for every node type', () => {
+		for (const type of runtime.keys()) {
+			expect(html).toContain(`data-template-name="${type}"`);
+			expect(html).toContain(`data-help-name="${type}"`);
+		}
+	});
+
+	it('keeps passwords out of defaults, as password credentials in both editor and runtime', () => {
+		const config = editor.get(configType)!;
+		expect(config.category).toBe('config');
+		for (const name of passwords) {
+			expect(config.defaults).not.toHaveProperty(name);
+			expect(config.credentials[name]).toMatchObject({ type: 'password' });
+			expect(runtime.get(configType)?.credentials[name]).toEqual({ type: 'password' });
+		}
+		for (const field of mod.provider.credential.fields.filter((f) => f.type !== 'password')) {
+			expect(config.defaults[field.name]).toMatchObject({ value: field.default ?? '' });
+		}
+	});
+
+	it('gives operation nodes two labelled outputs, the palette category and chained defaults', () => {
+		for (const op of mod.provider.operations) {
+			const def = editor.get(`${mod.provider.slug}-${op.id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`)!;
+			expect(def).toMatchObject({
+				category: 'OTP Flow',
+				color: mod.provider.color,
+				inputs: 1,
+				outputs: 2,
+				outputLabels: ['success', 'failure'],
+				icon: `${mod.provider.icon}.svg`,
+			});
+			expect(def.defaults.config).toEqual({ value: '', type: configType, required: true });
+			expect(def.defaults.timeout.value).toBe(15);
+			expect(def.label.call({ name: '' })).toBe(`${mod.provider.label} ${op.name}`);
+			expect(def.label.call({ name: 'Mine' })).toBe('Mine');
+			for (const field of op.fields) {
+				const expected = field.fromPrevious
+					? { value: `payload.${field.fromPrevious}`, type: 'msg' }
+					: { value: String(field.default ?? ''), type: field.type === 'options' ? 'option' : field.type === 'number' ? 'num' : 'str' };
+				expect({ value: def.defaults[field.name].value, type: def.defaults[`${field.name}Type`].value }).toEqual(expected);
+			}
+		}
+	});
+
+	it('lists every status in each operation help', () => {
+		for (const op of mod.provider.operations) {
+			const type = `${mod.provider.slug}-${op.id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+			const help = scripts(html, 'text/html').find((s) => s.includes(`data-help-name="${type}"`))!;
+			for (const status of STATUSES) expect(help).toContain(`<dt>${status} `);
+			expect(help).toContain('<h3>Inputs</h3>');
+			expect(help).toContain('<h3>Outputs</h3>');
+			expect(help).toContain('<ol class="node-ports">');
+		}
+	});
+});
+
+describe('editor validators and dialogs', () => {
+	const editor = editorTypes(providerHtml(capillaryNodes.provider as ProviderSpec));
+	const token = editor.get('capillary-generate-token')!;
+
+	it('requires the device ID only while the app type is mobile (or read at run time)', () => {
+		const validate = token.defaults.deviceId.validate;
+		expect(validate.call({ flavour: 'mobile', flavourType: 'option', deviceIdType: 'str' }, '')).toBe('Device ID is required');
+		expect(validate.call({ flavour: 'web', flavourType: 'option', deviceIdType: 'str' }, '')).toBe(true);
+		expect(validate.call({ flavour: 'mobile', flavourType: 'option', deviceIdType: 'str' }, 'dev-1')).toBe(true);
+		expect(validate.call({ flavour: 'mobile', flavourType: 'option', deviceIdType: 'msg' }, '')).toMatch(/where to read it from/);
+	});
+
+	it('rejects a non-positive timeout', () => {
+		expect(token.defaults.timeout.validate(0)).toMatch(/positive/);
+		expect(token.defaults.timeout.validate(2.5)).toBe(true);
+	});
+
+	it('sets up a typed input per field and hides the device ID for web apps', () => {
+		const web = fakeJquery({ flavour: { type: 'option', value: 'web' } });
+		const defs = editorTypes(providerHtml(capillaryNodes.provider as ProviderSpec), web.$);
+		defs.get('capillary-generate-token')!.oneditprepare();
+		expect(Object.keys(web.typed).sort()).toEqual(['deviceId', 'flavour', 'identifierType', 'identifierValue', 'sessionMinutes']);
+		expect(web.typed.flavour.types[0]).toMatchObject({ value: 'option', options: [{ value: 'mobile' }, { value: 'web' }] });
+		expect(web.typed.identifierValue.typeField).toBe('#node-input-identifierValueType');
+		expect(web.shown.deviceId).toBe(false);
+
+		const dynamic = fakeJquery({ flavour: { type: 'msg', value: 'payload.reference.flavour' } });
+		editorTypes(providerHtml(capillaryNodes.provider as ProviderSpec), dynamic.$).get('capillary-generate-otp')!.oneditprepare();
+		expect(dynamic.shown.deviceId).toBe(true);
+	});
+});
+
+describe('editor HTML escaping', () => {
+	const evil = '</script><img src=x onerror=alert(1)>"\'&';
+	const base = capillaryNodes.provider as ProviderSpec;
+	const provider: ProviderSpec = {
+		...base,
+		label: `Evil ${evil}`,
+		description: evil,
+		operations: base.operations.map((op) => ({ ...op, name: `Op ${evil}`, description: evil, fields: op.fields.map((f) => ({ ...f, label: evil, description: evil, placeholder: evil })) })),
+	};
+	const html = providerHtml(provider);
+
+	it('never lets provider text close a script block or inject markup', () => {
+		expect(html).not.toContain('<img');
+		expect((html.match(/<script/g) ?? []).length).toBe((html.match(/<\/script>/g) ?? []).length);
+		const types = editorTypes(html);
+		expect(types.get('capillary-generate-otp')!.label.call({})).toBe(`Evil ${evil} Op ${evil}`);
+	});
+});
+
+describe('editor build', () => {
+	it('writes <name>.html beside each compiled provider entry and skips other modules', () => {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'otpflow-editor-'));
+		try {
+			const spec = { ...(capillaryNodes.provider as ProviderSpec), slug: 'demo', operations: [] };
+			(globalThis as Record<string, unknown>).__otpflowSpec = spec;
+			fs.writeFileSync(path.join(dir, 'demo.js'), 'module.exports = Object.assign(function () {}, { provider: globalThis.__otpflowSpec });');
+			fs.writeFileSync(path.join(dir, 'helper.js'), 'module.exports = { notAProvider: true };');
+			const written = buildEditor(dir);
+			expect(written).toEqual([path.join(dir, 'demo.html')]);
+			expect(fs.readFileSync(written[0], 'utf8')).toContain('RED.nodes.registerType("otpflow-demo-config"');
+		} finally {
+			delete (globalThis as Record<string, unknown>).__otpflowSpec;
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
+	});
+});

@@ -1,0 +1,124 @@
+/**
+ * Runs OTP Flow nodes in a real Node-RED runtime (node-red-node-test-helper): one operation node wired to
+ * Success/Failure collectors, with Catch and Complete nodes scoped to it, so each message's fate is observable.
+ */
+import { inspect } from 'node:util';
+import helper from 'node-red-node-test-helper';
+
+helper.init(require.resolve('node-red'));
+
+export { helper };
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Msg = Record<string, any>;
+
+export interface Outcome {
+	success: Msg[];
+	failure: Msg[];
+	caught: Msg[];
+	completed: Msg[];
+}
+
+export interface Loaded {
+	/** Sends one message and resolves once the node has finished it (done() or done(err)). */
+	run(msg: Msg): Promise<Outcome>;
+	/** Everything every node logged (RED.log and node.log/warn/error) so far, as text. */
+	logged(): string;
+	/**
+	 * What the node produced since load, as text: every result payload, error and status. The rest of each
+	 * message is the flow's own data, passed through untouched, so it is left out.
+	 */
+	emitted(): string;
+}
+
+export interface NodeSetup {
+	/** e.g. 'capillary-generate-otp' */
+	type: string;
+	props?: Record<string, unknown>;
+	/** The config node: its type and non-secret properties; omit for a node without an account. */
+	account?: { type: string; props: Record<string, unknown>; credentials?: Record<string, unknown> };
+	/** Overrides the node's `config` property (e.g. to point at a missing config node). */
+	config?: string;
+}
+
+function dump(value: unknown): string {
+	return inspect(value, { depth: 12, breakLength: Infinity, getters: false });
+}
+
+async function settle(outcome: Outcome, count: number, timeoutMs: number): Promise<void> {
+	const started = Date.now();
+	while (outcome.completed.length + outcome.caught.length < count) {
+		if (Date.now() - started > timeoutMs) throw new Error(`node did not finish within ${timeoutMs} ms: ${dump(outcome)}`);
+		await new Promise((r) => setTimeout(r, 5));
+	}
+	// Give a duplicate output, if any, the chance to arrive before counting.
+	await new Promise((r) => setTimeout(r, 30));
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function loadNode(module: any, setup: NodeSetup): Promise<Loaded> {
+	// Nodes outside a tab count as config nodes in Node-RED 4, so everything but the account sits on one.
+	const onTab: Array<Record<string, unknown>> = [
+		{
+			id: 'op',
+			type: setup.type,
+			name: '',
+			config: setup.config ?? (setup.account ? 'acct' : ''),
+			...setup.props,
+			wires: [['success'], ['failure']],
+		},
+		{ id: 'success', type: 'helper' },
+		{ id: 'failure', type: 'helper' },
+		// Ids differ from type names: Node-RED would mistake an id equal to a type for a config reference.
+		{ id: 'catcher', type: 'catch', scope: ['op'], uncaught: false, wires: [['caught']] },
+		{ id: 'caught', type: 'helper' },
+		{ id: 'completer', type: 'complete', scope: ['op'], uncaught: false, wires: [['completed']] },
+		{ id: 'completed', type: 'helper' },
+	];
+	const flow: Array<Record<string, unknown>> = [{ id: 'tab', type: 'tab', label: 'test' }, ...onTab.map((n) => ({ ...n, z: 'tab' }))];
+	if (setup.account) flow.push({ id: 'acct', type: setup.account.type, name: 'test account', ...setup.account.props });
+	const credentials = setup.account?.credentials ? { acct: setup.account.credentials } : {};
+	await helper.load(module, flow, credentials);
+
+	const outcome: Outcome = { success: [], failure: [], caught: [], completed: [] };
+	for (const key of Object.keys(outcome) as Array<keyof Outcome>) {
+		helper.getNode(key).on('input', (msg: Msg) => outcome[key].push(msg));
+	}
+	// Statuses live on the node too: they are shown in the editor, so they count as output.
+	const statuses = (helper.getNode('op') as unknown as { status: { args: unknown[][] } }).status;
+	const op = helper.getNode('op');
+	return {
+		async run(msg) {
+			const before = { success: outcome.success.length, failure: outcome.failure.length, caught: outcome.caught.length, completed: outcome.completed.length };
+			const finished = before.completed + before.caught;
+			op.receive(msg);
+			await settle(outcome, finished + 1, 3000);
+			return {
+				success: outcome.success.slice(before.success),
+				failure: outcome.failure.slice(before.failure),
+				caught: outcome.caught.slice(before.caught),
+				completed: outcome.completed.slice(before.completed),
+			};
+		},
+		logged() {
+			const proto = op as unknown as Record<string, { args?: unknown[][] }>;
+			const calls = ['log', 'warn', 'error', 'debug', 'trace'].flatMap((m) => proto[m]?.args ?? []);
+			return dump([helper.log().args, calls]);
+		},
+		emitted() {
+			const produced = Object.values(outcome).flatMap((msgs: Msg[]) => msgs.map((m) => ({ payload: m.payload, error: m.error })));
+			return dump([produced, statuses.args]);
+		},
+	};
+}
+
+/** The single message a run produced, asserting it left by exactly one output. */
+export function only(outcome: Outcome, port: 'success' | 'failure'): Msg {
+	const total = outcome.success.length + outcome.failure.length;
+	expect({ total, [port]: outcome[port].length, caught: outcome.caught.length }).toEqual({ total: 1, [port]: 1, caught: 0 });
+	return outcome[port][0];
+}
+
+export function dumpAll(value: unknown): string {
+	return dump(value);
+}
