@@ -28,6 +28,8 @@ export async function evaluateField(RED: NodeAPI, node: RedNode, def: NodeDef, f
 	try {
 		return await evaluate(RED, node, value, type, msg);
 	} catch (e) {
+		// A msg path whose parent is missing (no payload.reference yet) is simply empty: validation then names the field.
+		if (type === 'msg' && e instanceof TypeError) return undefined;
 		// The expression itself may hold the Aadhaar number or secret: quote it only for ordinary fields.
 		const source = field.sensitive ? type : `${type} "${String(value)}"`;
 		throw new PropertyError(`${field.label} (${field.name}) could not be read from ${source}: ${(e as Error).message}`);

@@ -22,7 +22,7 @@ export class AxiosTransport implements Transport {
 
 	constructor(private readonly authenticate: Authenticate = (r) => r) {}
 
-	async send(unauthenticated: HttpRequest, timeoutMs: number): Promise<HttpResponse> {
+	async send(unauthenticated: HttpRequest, timeoutMs: number): Promise<HttpResponse | TransportError> {
 		const request = this.authenticate(unauthenticated);
 		let response: AxiosResponse<string>;
 		try {
@@ -44,7 +44,7 @@ export class AxiosTransport implements Transport {
 				httpsAgent: this.httpsAgent,
 			});
 		} catch (e) {
-			throw toTransportError(e);
+			return toTransportError(e);
 		}
 		return { status: response.status, headers: plainHeaders(response.headers), text: asText(response.data) };
 	}

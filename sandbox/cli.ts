@@ -46,6 +46,16 @@ async function main(): Promise<void> {
 		process.exit(2);
 	}
 	const sandbox = await startSandbox({ port: args.port, maxLifetimeMs: args.maxLifetimeMs });
+	// Handlers go in before the banner: whoever reads the banner may signal at once.
+	let stopping = false;
+	const stop = (signal: string) => {
+		if (stopping) return;
+		stopping = true;
+		process.stdout.write(`\n${signal}: stopping the sandbox\n`);
+		void sandbox.close().then(() => process.exit(0));
+	};
+	process.on('SIGINT', () => stop('SIGINT'));
+	process.on('SIGTERM', () => stop('SIGTERM'));
 	const width = Math.max(...PROVIDER_IDS.map((id) => id.length));
 	const lines = [
 		`OTP Flow sandbox listening on ${sandbox.url}`,
@@ -60,15 +70,6 @@ async function main(): Promise<void> {
 	];
 	process.stdout.write(lines.join('\n'));
 
-	let stopping = false;
-	const stop = (signal: string) => {
-		if (stopping) return;
-		stopping = true;
-		process.stdout.write(`\n${signal}: stopping the sandbox\n`);
-		void sandbox.close().then(() => process.exit(0));
-	};
-	process.on('SIGINT', () => stop('SIGINT'));
-	process.on('SIGTERM', () => stop('SIGTERM'));
 	void sandbox.closed.then(() => {
 		if (!stopping) process.stdout.write('Maximum lifetime reached: sandbox stopped\n');
 		process.exit(0);

@@ -3,7 +3,12 @@ import { executeProvider, nodeDescription } from '../n8n';
 import { capillary } from '../providers/capillary';
 
 export class Capillary implements INodeType {
-	description: INodeTypeDescription = nodeDescription(capillary, 'capillary');
+	description: INodeTypeDescription = {
+		...nodeDescription(capillary, 'capillary'),
+		icon: { light: 'file:../../icons/capillary.svg', dark: 'file:../../icons/capillary.dark.svg' },
+		subtitle: '={{ $parameter["operation"] }}',
+		usableAsTool: true,
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return executeProvider.call(this, capillary);

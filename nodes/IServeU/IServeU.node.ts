@@ -3,7 +3,12 @@ import { executeProvider, nodeDescription } from '../n8n';
 import { iserveu } from '../providers/iserveu';
 
 export class IServeU implements INodeType {
-	description: INodeTypeDescription = nodeDescription(iserveu, 'iServeU');
+	description: INodeTypeDescription = {
+		...nodeDescription(iserveu, 'iServeU'),
+		icon: { light: 'file:../../icons/iserveu.svg', dark: 'file:../../icons/iserveu.dark.svg' },
+		subtitle: '={{ $parameter["operation"] }}',
+		usableAsTool: true,
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return executeProvider.call(this, iserveu);

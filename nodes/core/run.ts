@@ -110,8 +110,12 @@ export async function runOperation(
 	let outcome: Outcome;
 	let providerStatus: OtpResult['providerStatus'] = {};
 	let body: unknown;
-	try {
-		const response = await transport.send(request, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+	// A transport resolves to a TransportError when there is no response. If it throws, that is a bug or a
+	// broken credential, and the adapter reports it as the platform's error (Catch in Node-RED, n8n's error).
+	const response = await transport.send(request, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+	if (response instanceof TransportError) {
+		outcome = fromTransportError(response);
+	} else {
 		body = parseJson(response.text);
 		providerStatus = { httpStatus: response.status };
 		const interpreted =
@@ -119,9 +123,6 @@ export async function runOperation(
 				? op.interpret(body, { ...input, httpStatus: response.status, headers: response.headers })
 				: undefined;
 		outcome = interpreted ?? fromHttp(response.status, response.headers, body, now);
-	} catch (e) {
-		if (!(e instanceof TransportError)) throw e;
-		outcome = fromTransportError(e);
 	}
 	if (outcome.code !== undefined) providerStatus.code = outcome.code;
 	if (outcome.text !== undefined) providerStatus.text = redactor.text(outcome.text);

@@ -1,8 +1,8 @@
 /**
  * The one seam between the runtime-neutral core and a runtime's HTTP client.
  * n8n supplies a transport over `httpRequestWithAuthentication`; Node-RED one over axios.
- * A transport never throws for an HTTP status: it returns it. It throws TransportError only when
- * there is no usable response at all.
+ * A transport never throws: it resolves to the response, whatever its HTTP status, or to a
+ * TransportError when there is no usable response at all.
  */
 
 export type HttpMethod = 'GET' | 'POST';
@@ -36,7 +36,7 @@ export class TransportError extends Error {
 }
 
 export interface Transport {
-	send(request: HttpRequest, timeoutMs: number): Promise<HttpResponse>;
+	send(request: HttpRequest, timeoutMs: number): Promise<HttpResponse | TransportError>;
 }
 
 /** Maps a Node.js / axios error code to a transport failure kind. */

@@ -1,19 +1,19 @@
-/** The n8n node description of a provider: one node, each operation an action, Success and Failure outputs. */
+/**
+ * The n8n node description of a provider: one node, each operation an action, Success and Failure outputs.
+ * Icon, subtitle and usableAsTool are written in each node file, where n8n's lint reads them.
+ */
 import { NodeConnectionTypes, type INodeTypeDescription } from 'n8n-workflow';
 import type { ProviderSpec } from '../core';
 import { nodeProperties } from './properties';
 
-export function nodeDescription(provider: ProviderSpec, name: string): INodeTypeDescription {
+export function nodeDescription(provider: ProviderSpec, name: string): Omit<INodeTypeDescription, 'icon' | 'subtitle' | 'usableAsTool'> {
 	return {
 		displayName: provider.label,
 		name,
-		icon: { light: `file:../../icons/${provider.icon}.svg`, dark: `file:../../icons/${provider.icon}.dark.svg` },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
 		description: provider.description,
 		defaults: { name: provider.label },
-		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Success', 'Failure'],

@@ -36,7 +36,19 @@ export class N8nTransport implements Transport {
 		private readonly credentialType: string,
 	) {}
 
-	async send(request: HttpRequest, timeoutMs: number): Promise<HttpResponse> {
+	async send(request: HttpRequest, timeoutMs: number): Promise<HttpResponse | TransportError> {
+		try {
+			const response = request.method === 'GET' && request.body ? await this.getWithBody(request, timeoutMs) : await this.modern(request, timeoutMs);
+			const body = response.body;
+			const text = typeof body === 'string' ? body : body === undefined || body === null ? '' : JSON.stringify(body);
+			return { status: response.statusCode, headers: flattenHeaders(response.headers), text };
+		} catch (error) {
+			const code = errorCode(error);
+			return new TransportError(failureKindFromCode(code), code ?? 'request failed');
+		}
+	}
+
+	private async modern(request: HttpRequest, timeoutMs: number): Promise<FullResponse> {
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			url: request.url,
@@ -48,18 +60,23 @@ export class N8nTransport implements Transport {
 			ignoreHttpStatusErrors: true,
 			timeout: timeoutMs,
 		};
-		try {
-			const response = (await this.context.helpers.httpRequestWithAuthentication.call(
-				this.context,
-				this.credentialType,
-				options,
-			)) as FullResponse;
-			const body = response.body;
-			const text = typeof body === 'string' ? body : body === undefined || body === null ? '' : JSON.stringify(body);
-			return { status: response.statusCode, headers: flattenHeaders(response.headers), text };
-		} catch (error) {
-			const code = errorCode(error);
-			throw new TransportError(failureKindFromCode(code), code ?? 'request failed');
-		}
+		return (await this.context.helpers.httpRequestWithAuthentication.call(this.context, this.credentialType, options)) as FullResponse;
+	}
+
+	/**
+	 * The CIBIL APIs are documented as GET with a JSON body. n8n's httpRequest drops a GET body
+	 * (@n8n/backend-network http/axios/request.ts); only the legacy request helper sends it.
+	 */
+	private async getWithBody(request: HttpRequest, timeoutMs: number): Promise<FullResponse> {
+		return (await this.context.helpers.requestWithAuthentication.call(this.context, this.credentialType, {
+			method: 'GET',
+			uri: request.url,
+			headers: request.headers,
+			body: request.body,
+			json: true,
+			resolveWithFullResponse: true,
+			simple: false,
+			timeout: timeoutMs,
+		})) as FullResponse;
 	}
 }

@@ -2,6 +2,8 @@
  * Runs OTP Flow nodes in a real Node-RED runtime (node-red-node-test-helper): one operation node wired to
  * Success/Failure collectors, with Catch and Complete nodes scoped to it, so each message's fate is observable.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import helper from 'node-red-node-test-helper';
 
@@ -22,6 +24,8 @@ export interface Outcome {
 export interface Loaded {
 	/** Sends one message and resolves once the node has finished it (done() or done(err)). */
 	run(msg: Msg): Promise<Outcome>;
+	/** Sends several messages at once, without waiting in between, and resolves once the node has finished them all. */
+	runAll(msgs: Msg[]): Promise<Outcome>;
 	/** Everything every node logged (RED.log and node.log/warn/error) so far, as text. */
 	logged(): string;
 	/**
@@ -87,19 +91,21 @@ export async function loadNode(module: any, setup: NodeSetup): Promise<Loaded> {
 	// Statuses live on the node too: they are shown in the editor, so they count as output.
 	const statuses = (helper.getNode('op') as unknown as { status: { args: unknown[][] } }).status;
 	const op = helper.getNode('op');
+	async function runAll(msgs: Msg[]): Promise<Outcome> {
+		const before = { success: outcome.success.length, failure: outcome.failure.length, caught: outcome.caught.length, completed: outcome.completed.length };
+		const finished = before.completed + before.caught;
+		for (const msg of msgs) op.receive(msg);
+		await settle(outcome, finished + msgs.length, 3000);
+		return {
+			success: outcome.success.slice(before.success),
+			failure: outcome.failure.slice(before.failure),
+			caught: outcome.caught.slice(before.caught),
+			completed: outcome.completed.slice(before.completed),
+		};
+	}
 	return {
-		async run(msg) {
-			const before = { success: outcome.success.length, failure: outcome.failure.length, caught: outcome.caught.length, completed: outcome.completed.length };
-			const finished = before.completed + before.caught;
-			op.receive(msg);
-			await settle(outcome, finished + 1, 3000);
-			return {
-				success: outcome.success.slice(before.success),
-				failure: outcome.failure.slice(before.failure),
-				caught: outcome.caught.slice(before.caught),
-				completed: outcome.completed.slice(before.completed),
-			};
-		},
+		run: (msg) => runAll([msg]),
+		runAll,
 		logged() {
 			const proto = op as unknown as Record<string, { args?: unknown[][] }>;
 			const calls = ['log', 'warn', 'error', 'debug', 'trace'].flatMap((m) => proto[m]?.args ?? []);
@@ -121,4 +127,58 @@ export function only(outcome: Outcome, port: 'success' | 'failure'): Msg {
 
 export function dumpAll(value: unknown): string {
 	return dump(value);
+}
+
+export interface RecordedRequest {
+	method: string;
+	/** Path and query as received, e.g. '/bos/api/BOS/CibilScore/GenerateOTP'. */
+	path: string;
+	contentType?: string;
+	/** The request body as text ('' when none was sent). */
+	body: string;
+}
+
+export interface RecordingProxy {
+	/** http://127.0.0.1:PORT: use in place of the target's URL. */
+	url: string;
+	/** Every request that reached the proxy, in arrival order. */
+	requests: RecordedRequest[];
+	close(): Promise<void>;
+}
+
+/**
+ * A pass-through HTTP proxy in front of `target` (e.g. the sandbox) that records each request as it
+ * arrived on the wire: method, path and body. Shows what a node really sends, whatever its HTTP library does.
+ */
+export async function recordingProxy(target: string): Promise<RecordingProxy> {
+	const requests: RecordedRequest[] = [];
+	const server = http.createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (c: Buffer) => chunks.push(c));
+		req.on('end', () => {
+			const body = Buffer.concat(chunks);
+			requests.push({ method: req.method ?? '', path: req.url ?? '', contentType: req.headers['content-type'], body: body.toString('utf8') });
+			const upstream = http.request(
+				new URL(req.url ?? '/', target),
+				{ method: req.method, headers: { ...req.headers, host: new URL(target).host, connection: 'close' }, agent: false },
+				(answer) => {
+					res.writeHead(answer.statusCode ?? 502, answer.headers);
+					answer.pipe(res);
+				},
+			);
+			upstream.on('error', () => res.destroy());
+			upstream.end(body);
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return {
+		url: `http://127.0.0.1:${port}`,
+		requests,
+		close: () =>
+			new Promise<void>((resolve) => {
+				server.close(() => resolve());
+				server.closeAllConnections();
+			}),
+	};
 }

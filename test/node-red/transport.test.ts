@@ -1,12 +1,21 @@
 /** The axios transport on its own: statuses returned, bodies raw, GET bodies sent, failures classified. */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TransportError } from '../../nodes/core';
+import { TransportError, type HttpRequest, type HttpResponse } from '../../nodes/core';
 import { AxiosTransport } from '../../node-red/transport';
 
 let server: http.Server;
 let base: string;
-const transport = new AxiosTransport((r) => ({ ...r, headers: { ...r.headers, client_secret: 'added-by-authenticate' } }));
+const axiosTransport = new AxiosTransport((r) => ({ ...r, headers: { ...r.headers, client_secret: 'added-by-authenticate' } }));
+
+/** The transport resolves failures instead of throwing; these helpers say which one a test expects. */
+const transport = {
+	async send(request: HttpRequest, timeoutMs: number): Promise<HttpResponse> {
+		const res = await axiosTransport.send(request, timeoutMs);
+		if (res instanceof TransportError) throw res;
+		return res;
+	},
+};
 
 beforeAll(async () => {
 	server = http.createServer((req, res) => {
@@ -23,7 +32,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-	transport.destroy();
+	axiosTransport.destroy();
 	server.closeAllConnections();
 	await new Promise((r) => server.close(r));
 });
