@@ -9,3 +9,4 @@ export * from './classify';
 export * from './run';
 export { verhoeffValid, verhoeffCheckDigit } from './verhoeff';
 export * from './url';
+export { otpCodeField } from './fields';

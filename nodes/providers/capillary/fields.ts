@@ -1,4 +1,4 @@
-import { digits, email, pattern, type FieldSpec, type Rule } from '../../core';
+import { email, pattern, type FieldSpec, type Rule, otpCodeField } from '../../core';
 
 export const IDENTIFIER_TYPES = ['MOBILE', 'EMAIL', 'USERNAME'] as const;
 
@@ -82,15 +82,6 @@ export const sessionIdField: FieldSpec = {
 	rules: [pattern(/^[\w-]{4,128}$/, 'must be a session ID from Generate Token')],
 };
 
-export const otpField: FieldSpec = {
-	name: 'otp',
-	label: 'OTP',
-	type: 'string',
-	required: true,
-	placeholder: '123456',
-	description: 'The code the customer received',
-	rules: [digits(4, 8)],
-};
 
 export const validityOption = (name: string, label: string, minutes: number, description: string): FieldSpec => ({
 	name,
@@ -101,3 +92,5 @@ export const validityOption = (name: string, label: string, minutes: number, des
 	description,
 	rules: [pattern(/^\d+(\.\d+)?$/, 'must be a positive number of minutes')],
 });
+
+export const otpField = otpCodeField();

@@ -1,4 +1,4 @@
-import { digits, email, indianMobile, length, pan, pastDate, pattern, positiveInteger, type FieldSpec } from '../../core';
+import { email, indianMobile, length, pan, pastDate, pattern, positiveInteger, type FieldSpec, otpCodeField } from '../../core';
 
 const chained = (path: string | undefined) => (path ? { fromPrevious: `reference.${path}` } : {});
 
@@ -38,15 +38,6 @@ export const clientOrderIdField: FieldSpec = {
 	rules: [length(1, 64)],
 };
 
-export const otpField: FieldSpec = {
-	name: 'otp',
-	label: 'OTP',
-	type: 'string',
-	required: true,
-	placeholder: '123456',
-	description: 'The code the customer received by SMS',
-	rules: [digits(4, 8)],
-};
 
 const keyRule = pattern(/^[A-Za-z0-9_-]{1,64}$/, 'must be the key Generate OTP returned (letters, digits, _ or -)');
 
@@ -132,3 +123,5 @@ export const registerFields: FieldSpec[] = [
 		rules: [indianMobile()],
 	},
 ];
+
+export const otpField = otpCodeField('The code the customer received by SMS');

@@ -1,4 +1,4 @@
-import { aadhaar, digits, indianMobile, ipAddress, latLong, length, pattern, positiveNumber, type FieldSpec } from '../../core';
+import { aadhaar, indianMobile, ipAddress, latLong, length, pattern, positiveNumber, type FieldSpec, otpCodeField } from '../../core';
 
 const chained = (path: string | undefined) => (path ? { fromPrevious: `reference.${path}` } : {});
 
@@ -34,15 +34,6 @@ export const externalRefField = (fromPrevious?: string): FieldSpec => ({
 	...chained(fromPrevious),
 });
 
-export const otpField: FieldSpec = {
-	name: 'otp',
-	label: 'OTP',
-	type: 'string',
-	required: true,
-	placeholder: '123456',
-	description: 'The code the customer received',
-	rules: [digits(4, 8)],
-};
 
 export const ovdTypeField: FieldSpec = {
 	name: 'ovdType',
@@ -133,3 +124,5 @@ export const timingOptions: FieldSpec[] = [
 		rules: [pattern(/^[1-9]\d*$/, 'must be a whole number from 1')],
 	},
 ];
+
+export const otpField = otpCodeField();

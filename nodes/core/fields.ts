@@ -1,0 +1,15 @@
+import { digits } from './rules';
+import type { FieldSpec } from './spec';
+
+/** The code the customer typed: every numeric-OTP provider asks for it the same way. */
+export function otpCodeField(description = 'The code the customer received'): FieldSpec {
+	return {
+		name: 'otp',
+		label: 'OTP',
+		type: 'string',
+		required: true,
+		placeholder: '123456',
+		description,
+		rules: [digits(4, 8)],
+	};
+}
