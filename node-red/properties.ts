@@ -17,10 +17,22 @@ export interface PropertyDefault {
 	type: string;
 }
 
+/** Properties every operation node has besides its fields. */
+export const NODE_PROPERTIES: readonly string[] = ['name', 'config', 'includeRaw', 'timeout'];
+
 /** Every field the node shows: the operation's own, then the provider's shared options. */
 export function nodeFields(provider: ProviderSpec, op: OperationSpec): FieldSpec[] {
 	const own = new Set(op.fields.map((f) => f.name));
-	return [...op.fields, ...(provider.options ?? []).filter((f) => !own.has(f.name))];
+	const fields = [...op.fields, ...(provider.options ?? []).filter((f) => !own.has(f.name))];
+	// Each field is stored as <name> and <name>Type: neither may collide with another property.
+	const taken = new Set(NODE_PROPERTIES);
+	for (const f of fields) {
+		for (const property of [f.name, typeProperty(f.name)]) {
+			if (taken.has(property)) throw new Error(`${provider.label} ${op.name}: field "${f.name}" collides with the node property "${property}"`);
+			taken.add(property);
+		}
+	}
+	return fields;
 }
 
 export function staticType(field: FieldSpec): string {
@@ -51,5 +63,3 @@ export function typeProperty(name: string): string {
 	return `${name}Type`;
 }
 
-/** Names reserved for the node's own settings; a field with one of these names would clash. */
-export const COMMON_PROPERTIES = ['name', 'config', 'includeRaw', 'timeout'] as const;

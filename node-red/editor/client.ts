@@ -1,6 +1,6 @@
 /**
- * Browser code shared by every node of one provider file: builds the registerType definitions from
- * plain data. Plain ES5 (it runs in the editor as is); wrapped in an IIFE so nothing leaks into globals.
+ * Browser code shared by every node of one provider file: validators and edit-dialog setup that the
+ * generated registerType definitions (object literals, see definitions.ts) call. Plain ES5 (it runs in the editor as is); wrapped in an IIFE so nothing leaks into globals.
  */
 export const CLIENT_HELPERS = String.raw`
 	var STATIC = ["str", "num", "bool", "option"];
@@ -63,61 +63,21 @@ export const CLIENT_HELPERS = String.raw`
 		return !isEmpty(v) && Number(v) > 0 ? true : "Timeout must be a positive number of seconds";
 	}
 
-	function operationNode(d) {
-		var defaults = {
-			name: { value: "" },
-			config: { value: "", type: d.configType, required: true }
-		};
+	/** Edit dialog of an operation node: a typed input per field, dependent fields shown and hidden. */
+	function prepareOperation(d) {
 		d.fields.forEach(function (f) {
-			defaults[f.name] = { value: f.value, validate: fieldValidator(f) };
-			defaults[f.name + "Type"] = { value: f.type };
+			$("#node-input-" + f.name).typedInput({
+				default: f.types[0],
+				typeField: "#node-input-" + f.name + "Type",
+				types: typeDefs(f)
+			});
 		});
-		defaults.includeRaw = { value: false };
-		defaults.timeout = { value: d.timeout, required: true, validate: positiveSeconds };
-		return {
-			category: d.category,
-			color: d.color,
-			defaults: defaults,
-			inputs: 1,
-			outputs: 2,
-			outputLabels: d.outputLabels,
-			icon: d.icon,
-			paletteLabel: d.paletteLabel,
-			label: function () { return this.name || d.label; },
-			labelStyle: function () { return this.name ? "node_label_italic" : ""; },
-			oneditprepare: function () {
-				d.fields.forEach(function (f) {
-					$("#node-input-" + f.name).typedInput({
-						default: f.types[0],
-						typeField: "#node-input-" + f.name + "Type",
-						types: typeDefs(f)
-					});
-				});
-				wireShowWhen(d.fields, "node-input-", true);
-			}
-		};
+		wireShowWhen(d.fields, "node-input-", true);
 	}
 
-	function configNode(d) {
-		var defaults = { name: { value: "" } };
-		var credentials = {};
-		d.fields.forEach(function (f) {
-			if (f.type === "password") {
-				credentials[f.name] = { type: "password", required: f.required && !f.showWhen };
-				return;
-			}
-			var def = { value: f.value, required: f.required && !f.showWhen };
-			if (f.url) { def.validate = function (v) { return isEmpty(v) || /^https?:\/\/[^\s\/]+/i.test(String(v)) ? true : f.label + " must be an http(s) URL"; }; }
-			defaults[f.name] = def;
-		});
-		return {
-			category: "config",
-			defaults: defaults,
-			credentials: credentials,
-			label: function () { return this.name || d.label; },
-			oneditprepare: function () {
-				wireShowWhen(d.fields, "node-config-input-", false);
-			}
+	function urlValidator(label) {
+		return function (v) {
+			return isEmpty(v) || /^https?:\/\/[^\s\/]+/i.test(String(v)) ? true : label + " must be an http(s) URL";
 		};
 	}
 `;

@@ -1,20 +1,14 @@
 /** The whole editor file for one provider: definitions, edit dialogs and help for its config and operation nodes. */
 import type { ProviderSpec } from '../../nodes/core';
-import { configType, operationType } from '../names';
 import { CLIENT_HELPERS } from './client';
-import { configData, operationData } from './data';
-import { html, js } from './escape';
+import { editorData, registrations } from './definitions';
+import { html } from './escape';
 import { configForm, operationForm } from './form';
 import { configHelp, operationHelp } from './help';
 
 function definitions(provider: ProviderSpec): string {
-	const calls = [
-		`\tRED.nodes.registerType(${js(configType(provider))}, configNode(${js(configData(provider))}));`,
-		...provider.operations.map(
-			(op) => `\tRED.nodes.registerType(${js(operationType(provider, op))}, operationNode(${js(operationData(provider, op))}));`,
-		),
-	];
-	return ['<script type="text/javascript">', '(function () {', '\t"use strict";', CLIENT_HELPERS, ...calls, '})();', '</script>'].join('\n');
+	const calls = registrations(provider).map((call) => `\t${call}`);
+	return ['<script type="text/javascript">', '(function () {', '\t"use strict";', CLIENT_HELPERS, `\t${editorData(provider)}`, ...calls, '})();', '</script>'].join('\n');
 }
 
 export function providerHtml(provider: ProviderSpec): string {

@@ -95,7 +95,7 @@ describe('iServeU registration and transaction chains', () => {
 
 		// Mobile number and username are left at their defaults: read from the Send OTP result.
 		const register = await load('iserveu-register-customer', {
-			...fixed({ name: 'Asha Rao', address: '12 MG Road, Bengaluru', pincode: '560001' }),
+			...fixed({ customerName: 'Asha Rao', address: '12 MG Road, Bengaluru', pincode: '560001' }),
 			otp: 'code',
 			otpType: 'msg',
 			ovdData: 'aadhaar',
@@ -126,7 +126,7 @@ describe('iServeU registration and transaction chains', () => {
 		const sent = only(await send.run({ aadhaar: AADHAAR }), 'success');
 		const right = sandbox.inbox.latest('iserveu', MOBILE)?.otp;
 		const register = await load('iserveu-register-customer', {
-			...fixed({ otp: right === '111111' ? '222222' : '111111', name: 'Asha Rao', address: '12 MG Road', pincode: '560001' }),
+			...fixed({ otp: right === '111111' ? '222222' : '111111', customerName: 'Asha Rao', address: '12 MG Road', pincode: '560001' }),
 			ovdData: 'aadhaar',
 			ovdDataType: 'msg',
 		});

@@ -48,7 +48,7 @@ describe('iServeU input rules (nothing is sent when one fails)', () => {
 
 	test('register customer requires a valid Aadhaar and a 6-digit PIN code', async () => {
 		const { result, transport } = await run('registerCustomer', {
-			mobileNumber: '9876543210', username: 'isutestapi1', otp: '123456', name: 'Asha Rao', address: '1 MG Road', pincode: '056001', ovdData: badChecksumAadhaar(),
+			mobileNumber: '9876543210', username: 'isutestapi1', otp: '123456', customerName: 'Asha Rao', address: '1 MG Road', pincode: '056001', ovdData: badChecksumAadhaar(),
 		});
 		expect(transport.sent).toHaveLength(0);
 		expect(result.errors?.map((e) => e.field).sort()).toEqual(['ovdData', 'pincode']);
@@ -98,7 +98,7 @@ describe('iServeU requests', () => {
 
 	test('registration sends latlong in lower case as documented', async () => {
 		const { transport } = await run('registerCustomer', {
-			mobileNumber: '9876543210', username: 'isutestapi1', otp: '123456', name: 'Asha Rao', address: '1 MG Road', pincode: '560001', ovdData: AADHAAR, latLong: '12.97,77.59',
+			mobileNumber: '9876543210', username: 'isutestapi1', otp: '123456', customerName: 'Asha Rao', address: '1 MG Road', pincode: '560001', ovdData: AADHAAR, latLong: '12.97,77.59',
 		}, json(200, { status: 'SUCCESS', statusCode: '0', statusDesc: 'Customer registered successfully' }));
 		expect(transport.sent[0].url).toMatch(/customer\/process-customer-registration$/);
 		expect(transport.sent[0].body).toMatchObject({ latlong: '12.97,77.59', otp: '123456', ovdType: 'Aadhaar Card' });

@@ -129,7 +129,7 @@ export const registerCustomer: OperationSpec = {
 		mobileField('mobileNumber', 'customerMobileNumber'),
 		usernameField('username'),
 		otpField,
-		{ name: 'name', label: 'Customer Name', type: 'string', required: true, description: "The customer's full name", rules: [pattern(/^[A-Za-z][A-Za-z .'-]{1,99}$/, 'must be 2–100 letters, spaces or . \' -')] },
+		{ name: 'customerName', label: 'Customer Name', type: 'string', required: true, description: "The customer's full name", rules: [pattern(/^[A-Za-z][A-Za-z .'-]{1,99}$/, 'must be 2–100 letters, spaces or . \' -')] },
 		{ name: 'address', label: 'Address', type: 'string', required: true, description: "The customer's address", rules: [pattern(/^.{3,200}$/, 'must be 3–200 characters')] },
 		{ name: 'pincode', label: 'PIN Code', type: 'string', required: true, placeholder: '560001', description: '6-digit Indian PIN code', rules: [pattern(/^[1-9]\d{5}$/, 'must be a 6-digit PIN code not starting with 0')] },
 		ovdTypeField,
@@ -144,7 +144,7 @@ export const registerCustomer: OperationSpec = {
 		const p = input.params;
 		return post(input, 'customer/process-customer-registration', {
 			mobileNumber: p.mobileNumber,
-			name: p.name,
+			name: p.customerName,
 			address: p.address,
 			pincode: p.pincode,
 			ovdType: p.ovdType,
