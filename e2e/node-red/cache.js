@@ -1,0 +1,178 @@
+'use strict';
+/**
+ * Runtimes the end-to-end tests need, installed once into a cache OUTSIDE the repository:
+ *   ${OTPFLOW_CACHE:-$HOME/.cache/otpflow}/<name>/
+ * Each folder is installed into a temporary sibling, verified, then renamed into place and marked with
+ * `.otpflow-installed.json`; a folder with the marker is reused as it is (idempotent, safe to interrupt).
+ *
+ *   node e2e/node-red/cache.js            install everything the Node-RED e2e run needs, print times
+ *   node e2e/node-red/cache.js --all      also node-red-dev (the packaging check)
+ */
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CACHE = path.resolve(process.env.OTPFLOW_CACHE || path.join(os.homedir(), '.cache', 'otpflow'));
+const MARKER = '.otpflow-installed.json';
+
+/** Pinned versions: bump here (and in README) when a new release should be covered. */
+const VERSIONS = {
+	nodeRed4: '4.1.15',
+	nodeRed5: '5.0.7',
+	node24: '24.21.0',
+	nodeRedDev: '0.1.6',
+};
+
+const SPECS = {
+	node24: { dir: `node-${VERSIONS.node24}`, deps: { node: VERSIONS.node24 } },
+	nodeRed4: { dir: `node-red-${VERSIONS.nodeRed4}`, deps: { 'node-red': VERSIONS.nodeRed4 } },
+	nodeRed5: { dir: `node-red-${VERSIONS.nodeRed5}`, deps: { 'node-red': VERSIONS.nodeRed5 } },
+	nodeRedDev: { dir: `node-red-dev-${VERSIONS.nodeRedDev}`, deps: { 'node-red-dev': VERSIONS.nodeRedDev } },
+};
+
+function log(line) {
+	process.stdout.write(`[cache] ${line}\n`);
+}
+
+function npmCli() {
+	// The npm that runs this script's own Node (Node 20's npm): found beside the node binary.
+	const candidates = [
+		path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'),
+		path.join(path.dirname(process.execPath), 'node_modules', 'npm', 'bin', 'npm-cli.js'),
+	];
+	return candidates.find((c) => fs.existsSync(c));
+}
+
+function runNpm(args, cwd, extraEnv = {}) {
+	const cli = npmCli();
+	const cmd = cli ? process.execPath : 'npm';
+	const argv = cli ? [cli, ...args] : args;
+	const res = spawnSync(cmd, argv, {
+		cwd,
+		env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false', ...extraEnv },
+		encoding: 'utf8',
+		timeout: 15 * 60 * 1000,
+		maxBuffer: 64 * 1024 * 1024,
+	});
+	if (res.status !== 0) {
+		throw new Error(`npm ${args.join(' ')} failed in ${cwd} (exit ${res.status}${res.signal ? `, ${res.signal}` : ''}):\n${(res.stderr || '').slice(-4000)}`);
+	}
+	return res.stdout;
+}
+
+function readMarker(dir) {
+	try {
+		return JSON.parse(fs.readFileSync(path.join(dir, MARKER), 'utf8'));
+	} catch {
+		return undefined;
+	}
+}
+
+/** Installs `spec.deps` into CACHE/spec.dir unless already marked; returns { dir, cached, seconds }. */
+function ensure(name, verify) {
+	const spec = SPECS[name];
+	const dir = path.join(CACHE, spec.dir);
+	const marker = readMarker(dir);
+	if (marker && JSON.stringify(marker.deps) === JSON.stringify(spec.deps)) {
+		try {
+			verify(dir);
+			return { dir, cached: true, seconds: 0 };
+		} catch (e) {
+			log(`${spec.dir}: cached copy fails its check (${e.message}); reinstalling`);
+		}
+	}
+	const started = Date.now();
+	fs.mkdirSync(CACHE, { recursive: true });
+	const tmp = `${dir}.tmp-${process.pid}`;
+	fs.rmSync(tmp, { recursive: true, force: true });
+	fs.mkdirSync(tmp, { recursive: true });
+	fs.writeFileSync(
+		path.join(tmp, 'package.json'),
+		`${JSON.stringify({ name: `otpflow-cache-${name.toLowerCase()}`, private: true, version: '0.0.0', dependencies: spec.deps }, null, 2)}\n`,
+	);
+	log(`${spec.dir}: installing ${Object.entries(spec.deps).map(([k, v]) => `${k}@${v}`).join(' ')} …`);
+	try {
+		runNpm(['install', '--no-audit', '--no-fund', '--loglevel=error', '--engine-strict=false'], tmp);
+		verify(tmp);
+		fs.rmSync(dir, { recursive: true, force: true });
+		fs.renameSync(tmp, dir);
+		verify(dir); // bins must still work after the move
+		fs.writeFileSync(path.join(dir, MARKER), `${JSON.stringify({ deps: spec.deps, installedAt: new Date().toISOString() }, null, 2)}\n`);
+	} catch (e) {
+		fs.rmSync(tmp, { recursive: true, force: true });
+		throw e;
+	}
+	return { dir, cached: false, seconds: (Date.now() - started) / 1000 };
+}
+
+function pkgVersion(dir, name) {
+	return JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', name, 'package.json'), 'utf8')).version;
+}
+
+function node24() {
+	const r = ensure('node24', (dir) => {
+		const bin = path.join(dir, 'node_modules', 'node', 'bin', 'node');
+		const out = spawnSync(bin, ['-v'], { encoding: 'utf8' });
+		if (out.stdout.trim() !== `v${VERSIONS.node24}`) throw new Error(`${bin} -v said "${out.stdout.trim()}" ${out.stderr || ''}`);
+	});
+	return { ...r, bin: path.join(r.dir, 'node_modules', 'node', 'bin', 'node'), version: VERSIONS.node24 };
+}
+
+/** Node-RED 4.1.x: the project's own devDependency when it is a 4.1.x (no extra install), else the cache. */
+function nodeRed4() {
+	const own = path.join(ROOT, 'node_modules', 'node-red');
+	if (process.env.OTPFLOW_NR4_FROM !== 'cache' && fs.existsSync(path.join(own, 'package.json'))) {
+		const version = JSON.parse(fs.readFileSync(path.join(own, 'package.json'), 'utf8')).version;
+		if (/^4\.1\./.test(version)) return { dir: own, red: path.join(own, 'red.js'), version, cached: true, seconds: 0, source: 'project devDependency' };
+	}
+	const r = ensure('nodeRed4', (dir) => {
+		if (!/^4\.1\./.test(pkgVersion(dir, 'node-red'))) throw new Error('not a 4.1.x');
+	});
+	const dir = path.join(r.dir, 'node_modules', 'node-red');
+	return { ...r, dir, red: path.join(dir, 'red.js'), version: pkgVersion(r.dir, 'node-red'), source: 'cache' };
+}
+
+function nodeRed5() {
+	const r = ensure('nodeRed5', (dir) => {
+		if (pkgVersion(dir, 'node-red') !== VERSIONS.nodeRed5) throw new Error('wrong version');
+	});
+	const dir = path.join(r.dir, 'node_modules', 'node-red');
+	return { ...r, dir, red: path.join(dir, 'red.js'), version: pkgVersion(r.dir, 'node-red'), source: 'cache' };
+}
+
+function nodeRedDev() {
+	const r = ensure('nodeRedDev', (dir) => {
+		if (pkgVersion(dir, 'node-red-dev') !== VERSIONS.nodeRedDev) throw new Error('wrong version');
+	});
+	return { ...r, bin: path.join(r.dir, 'node_modules', 'node-red-dev', 'bin', 'run'), moduleDir: path.join(r.dir, 'node_modules', 'node-red-dev'), version: VERSIONS.nodeRedDev };
+}
+
+/** The two runtimes the e2e run covers. */
+function runtimes() {
+	const nr4 = nodeRed4();
+	const n24 = node24();
+	const nr5 = nodeRed5();
+	return [
+		{ label: `Node-RED ${nr4.version} on Node ${process.versions.node}`, nodeBin: process.execPath, nodeVersion: process.versions.node, nodeRed: nr4 },
+		{ label: `Node-RED ${nr5.version} on Node ${n24.version}`, nodeBin: n24.bin, nodeVersion: n24.version, nodeRed: nr5 },
+	];
+}
+
+module.exports = { CACHE, VERSIONS, ensure, node24, nodeRed4, nodeRed5, nodeRedDev, runtimes, runNpm };
+
+if (require.main === module) {
+	const started = Date.now();
+	const wanted = process.argv.includes('--all') ? [nodeRed4, node24, nodeRed5, nodeRedDev] : [nodeRed4, node24, nodeRed5];
+	try {
+		for (const fn of wanted) {
+			const r = fn();
+			log(`${fn.name}: ${r.version ?? ''} in ${r.dir} (${r.cached ? 'cached' : `installed in ${r.seconds.toFixed(1)} s`})`);
+		}
+		log(`cache ${CACHE} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+	} catch (e) {
+		process.stderr.write(`[cache] ${e.message}\n`);
+		process.exit(1);
+	}
+}
