@@ -1,5 +1,5 @@
-import type { IAuthenticate, ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
-import { credentialAuthenticate, credentialProperties, credentialTest } from '../nodes/n8n';
+import type { IAuthenticate, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
+import { credentialAuthenticate, credentialProperties } from '../nodes/n8n';
 import { bos } from '../nodes/providers/cibil';
 
 export class BosCibilApi implements ICredentialType {
@@ -15,5 +15,5 @@ export class BosCibilApi implements ICredentialType {
 
 	authenticate: IAuthenticate = credentialAuthenticate(bos.credential);
 
-	test: ICredentialTestRequest = credentialTest(bos.credential);
+	// Tested by the Bos node's credentialTest method: the test is a GET with a JSON body (see nodes/n8n/credential-test.ts).
 }

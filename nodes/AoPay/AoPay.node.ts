@@ -1,5 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { executeProvider, nodeDescription } from '../n8n';
+import { credentialTestFunction, executeProvider, nodeDescription } from '../n8n';
 import { aopay } from '../providers/cibil';
 
 export class AoPay implements INodeType {
@@ -8,7 +8,11 @@ export class AoPay implements INodeType {
 		icon: { light: 'file:../../icons/aopay.svg', dark: 'file:../../icons/aopay.dark.svg' },
 		subtitle: '={{ $parameter["operation"] }}',
 		usableAsTool: true,
+		// CIBIL authenticates in a GET body, which n8n's declarative credential test drops: a function tests it.
+		credentials: [{ name: 'aopayCibilApi', required: true, testedBy: 'cibilCredentialTest' }],
 	};
+
+	methods = { credentialTest: { cibilCredentialTest: credentialTestFunction(aopay) } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return executeProvider.call(this, aopay);

@@ -1,5 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { executeProvider, nodeDescription } from '../n8n';
+import { credentialTestFunction, executeProvider, nodeDescription } from '../n8n';
 import { bos } from '../providers/cibil';
 
 export class Bos implements INodeType {
@@ -8,7 +8,11 @@ export class Bos implements INodeType {
 		icon: { light: 'file:../../icons/bos.svg', dark: 'file:../../icons/bos.dark.svg' },
 		subtitle: '={{ $parameter["operation"] }}',
 		usableAsTool: true,
+		// CIBIL authenticates in a GET body, which n8n's declarative credential test drops: a function tests it.
+		credentials: [{ name: 'bosCibilApi', required: true, testedBy: 'cibilCredentialTest' }],
 	};
+
+	methods = { credentialTest: { cibilCredentialTest: credentialTestFunction(bos) } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return executeProvider.call(this, bos);

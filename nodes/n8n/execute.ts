@@ -61,7 +61,20 @@ export async function executeProvider(this: IExecuteFunctions, provider: Provide
 		} catch (error) {
 			// An expression that cannot be resolved for this item, or an unexpected fault.
 			if (!this.continueOnFail()) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
-			outputs[asTool ? SUCCESS : FAILURE].push({ json: { ok: false, error: (error as Error).message }, pairedItem: { item: i } });
+			// Still the normalised result (DESIGN §2: every item carries status), plus n8n's usual `error`.
+			const message = (error as Error).message;
+			const failed: OtpResult & { error: string } = {
+				ok: false,
+				status: 'invalid_request',
+				provider: provider.id,
+				operation: op.id,
+				message: `This item could not be read: ${message}`,
+				reference: {},
+				retryable: false,
+				providerStatus: {},
+				error: message,
+			};
+			outputs[asTool ? SUCCESS : FAILURE].push({ json: failed as unknown as IDataObject, pairedItem: { item: i } });
 			continue;
 		}
 		const output = result.ok || asTool ? SUCCESS : FAILURE;

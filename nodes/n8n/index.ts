@@ -2,3 +2,4 @@ export { executeProvider } from './execute';
 export { nodeDescription } from './description';
 export { credentialProperties, credentialTest } from './properties';
 export { credentialAuthenticate } from './authenticate';
+export { credentialTestFunction } from './credential-test';

@@ -1,0 +1,122 @@
+/** Capillary Auth Engine and SummitAI ITSM nodes run by the real n8n engine against the sandbox. */
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+import { SANDBOX_ACCOUNTS, startSandbox, type Sandbox } from '../../sandbox';
+import type { RunResult } from './harness';
+import { everything, otp, out, paired, readInbox, runLinear, sandboxCredentials, type Step } from './otpflow';
+
+const SUMMIT = SANDBOX_ACCOUNTS.summitai;
+const WRONG_KEY = 'wrong-api-key-must-not-leak';
+
+let sandbox: Sandbox;
+const results: RunResult[] = [];
+
+beforeAll(async () => {
+	sandbox = await startSandbox({ port: 0 });
+});
+
+afterAll(async () => {
+	await sandbox.close();
+});
+
+afterEach(() => {
+	sandbox.reset();
+	for (const result of results.splice(0)) {
+		const seen = everything(result);
+		for (const forbidden of [SUMMIT.apiKey, SUMMIT.password, WRONG_KEY]) expect(seen).not.toContain(forbidden);
+	}
+});
+
+async function run(steps: Step[], items?: IDataObject[], credentials = sandboxCredentials(sandbox)): Promise<RunResult> {
+	const result = await runLinear({ sandbox, steps, items, credentials });
+	results.push(result);
+	return result;
+}
+
+describe('Capillary node in the n8n engine', () => {
+	const FLAVOURS = [
+		{ flavour: 'mobile', identifierType: 'MOBILE', identifierValue: '919999999993', deviceId: '123456785' },
+		{ flavour: 'web', identifierType: 'EMAIL', identifierValue: 'asha@example.com' },
+	];
+
+	it.each(FLAVOURS)('$flavour app: Generate Token → Generate OTP → inbox → Validate OTP with only the code typed in', async (identity) => {
+		const r = await run([
+			otp('Generate Token', 'capillary', 'generateToken', identity),
+			// Flavour, identifier, device and session all left at their defaults: `={{ $json.reference.… }}`.
+			otp('Generate OTP', 'capillary', 'generateOtp'),
+			readInbox('capillary', '={{ $json.reference.identifierValue }}'),
+			otp('Validate OTP', 'capillary', 'validateOtp', { otp: '={{ $json.code }}' }),
+		]);
+		expect(r.error).toBeUndefined();
+		const [token] = out(r, 'Generate Token', 0);
+		expect(token).toMatchObject({ ok: true, status: 'completed', provider: 'capillary', next: 'generateOtp', reference: { ...identity, sessionId: expect.any(String) } });
+		const sessionId = (token.reference as Record<string, string>).sessionId;
+		expect(out(r, 'Generate OTP', 0)).toEqual([
+			expect.objectContaining({ ok: true, status: 'otp_sent', next: 'validateOtp', expiresAt: expect.any(String), reference: { ...identity, sessionId } }),
+		]);
+		expect(out(r, 'Validate OTP', 0)).toEqual([
+			expect.objectContaining({ ok: true, status: 'verified', operation: 'validateOtp', reference: expect.objectContaining({ sessionId, userId: expect.any(String) }) }),
+		]);
+		for (const step of ['Generate Token', 'Generate OTP', 'Validate OTP']) {
+			expect(out(r, step, 1)).toEqual([]);
+			expect(paired(r, step, 0)).toEqual([{ item: 0 }]);
+		}
+	});
+
+	it('n8n applies the credential: the brand reaches the body, and a brand the provider does not know fails the item', async () => {
+		const identity = { flavour: 'web', identifierType: 'EMAIL', identifierValue: 'asha@example.com' };
+		const good = await run([otp('Generate Token', 'capillary', 'generateToken', identity)]);
+		expect(out(good, 'Generate Token', 0)[0]).toMatchObject({ ok: true, providerStatus: { httpStatus: 200, code: '200' } });
+
+		const credentials = sandboxCredentials(sandbox);
+		credentials.capillaryAuthEngineApi = { ...credentials.capillaryAuthEngineApi, brand: 'NoSuchBrand' };
+		const bad = await run([otp('Generate Token', 'capillary', 'generateToken', identity)], undefined, credentials);
+		// Capillary has no secret: an unknown brand is its "invalid details" code 1519.
+		expect(out(bad, 'Generate Token', 1)).toEqual([expect.objectContaining({ ok: false, status: 'invalid_request', providerStatus: expect.objectContaining({ code: '1519' }) })]);
+	});
+});
+
+describe('SummitAI node in the n8n engine', () => {
+	const user = { DomainId: '1', UserID: '967', LoginUID: '967', UserName: 'abcd' };
+	const AUTH: Array<{ authType: string; credential: ICredentialDataDecryptedObject }> = [
+		{ authType: 'APIKEY', credential: { authType: 'APIKEY', apiKey: SUMMIT.apiKey } },
+		{ authType: 'FORM', credential: { authType: 'FORM', userName: SUMMIT.userName, password: SUMMIT.password } },
+	];
+
+	it.each(AUTH)('$authType auth: Generate OTP → inbox → Validate OTP with only the code typed in', async ({ credential }) => {
+		const credentials = sandboxCredentials(sandbox);
+		credentials.summitAiApi = { baseUrl: sandbox.baseUrls.summitai, ...credential };
+		const r = await run(
+			[
+				otp('Generate OTP', 'summitAi', 'generateOtp', user),
+				readInbox('summitai', 'abcd'),
+				// TransactionID and LoginUID left at their defaults.
+				otp('Validate OTP', 'summitAi', 'validateOtp', { OTP_Text: '={{ $json.code }}' }),
+			],
+			undefined,
+			credentials,
+		);
+		expect(r.error).toBeUndefined();
+		const [sent] = out(r, 'Generate OTP', 0);
+		expect(sent).toMatchObject({ ok: true, status: 'otp_sent', provider: 'summitai', next: 'validateOtp', reference: { loginUid: '967', transactionId: expect.any(String) } });
+		expect(out(r, 'Validate OTP', 0)).toEqual([
+			expect.objectContaining({ ok: true, status: 'verified', reference: { transactionId: (sent.reference as Record<string, string>).transactionId, loginUid: '967' } }),
+		]);
+		for (const step of ['Generate OTP', 'Validate OTP']) {
+			expect(out(r, step, 1)).toEqual([]);
+			expect(paired(r, step, 0)).toEqual([{ item: 0 }]);
+		}
+	});
+
+	it.each<{ authType: string; wrong: ICredentialDataDecryptedObject }>([
+		{ authType: 'APIKEY', wrong: { authType: 'APIKEY', apiKey: WRONG_KEY } },
+		{ authType: 'FORM', wrong: { authType: 'FORM', userName: SUMMIT.userName, password: WRONG_KEY } },
+	])('$authType auth: a wrong secret (HTTP 200 with Errors) puts the item on Failure as auth_failed', async ({ wrong }) => {
+		const credentials = sandboxCredentials(sandbox);
+		credentials.summitAiApi = { baseUrl: sandbox.baseUrls.summitai, ...wrong };
+		const r = await run([otp('Generate OTP', 'summitAi', 'generateOtp', { ...user, options: { includeRaw: true } })], undefined, credentials);
+		expect(out(r, 'Generate OTP', 1)).toEqual([
+			expect.objectContaining({ ok: false, status: 'auth_failed', retryable: false, providerStatus: expect.objectContaining({ httpStatus: 200 }) }),
+		]);
+		expect(sandbox.inbox.size).toBe(0);
+	});
+});

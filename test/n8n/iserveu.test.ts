@@ -1,0 +1,166 @@
+/** iServeU DMT Lite node run by the real n8n engine (n8n-core WorkflowExecute) against the sandbox. */
+import type { IDataObject } from 'n8n-workflow';
+import { SANDBOX_ACCOUNTS, startSandbox, type Sandbox } from '../../sandbox';
+import { testAadhaar } from '../support/aadhaar';
+import { everything, otp, out, paired, readInbox, runLinear, sandboxCredentials, type Step } from './otpflow';
+import type { RunResult } from './harness';
+
+const MOBILE = '9876543210';
+const USERNAME = SANDBOX_ACCOUNTS.iserveu.username;
+const SECRET = SANDBOX_ACCOUNTS.iserveu.clientSecret;
+const WRONG_SECRET = 'wrong-secret-must-not-leak';
+const AADHAAR = testAadhaar();
+
+let sandbox: Sandbox;
+const results: RunResult[] = [];
+
+beforeAll(async () => {
+	sandbox = await startSandbox({ port: 0 });
+});
+
+afterAll(async () => {
+	await sandbox.close();
+});
+
+afterEach(() => {
+	sandbox.reset();
+	// No client secret and no Aadhaar number in any output item or error of any workflow run.
+	for (const result of results.splice(0)) {
+		const seen = everything(result);
+		for (const forbidden of [SECRET, WRONG_SECRET, AADHAAR]) expect(seen).not.toContain(forbidden);
+	}
+});
+
+async function run(steps: Step[], items?: IDataObject[], credentials = sandboxCredentials(sandbox)): Promise<RunResult> {
+	const result = await runLinear({ sandbox, steps, items, credentials });
+	results.push(result);
+	return result;
+}
+
+describe('iServeU node in the n8n engine', () => {
+	it('looks up a customer who is not onboarded: completed on Success, paired with the input item', async () => {
+		const r = await run([otp('Get Customer', 'iServeU', 'getCustomer', { mobileNumber: MOBILE, username: USERNAME })]);
+		expect(r.error).toBeUndefined();
+		expect(out(r, 'Get Customer', 0)).toEqual([
+			expect.objectContaining({
+				ok: true,
+				status: 'completed',
+				provider: 'iserveu',
+				operation: 'getCustomer',
+				reference: expect.objectContaining({ customerState: 'not_onboarded', mobileNumber: MOBILE, username: USERNAME }),
+				next: 'sendOtp',
+			}),
+		]);
+		expect(out(r, 'Get Customer', 1)).toEqual([]);
+		expect(paired(r, 'Get Customer', 0)).toEqual([{ item: 0 }]);
+	});
+});
+
+describe('iServeU registration and transaction chains in one workflow', () => {
+	it('Send OTP (type 1) → inbox → Register Customer → Send OTP (type 2) → inbox → Verify Beneficiary, chaining through the default expressions', async () => {
+		const r = await run(
+			[
+				otp('Send Registration OTP', 'iServeU', 'sendOtp', {
+					otpType: '1',
+					customerMobileNumber: '={{ $json.mobile }}',
+					username: USERNAME,
+					ovdData: '={{ $json.aadhaar }}',
+				}),
+				readInbox('iserveu', '={{ $json.reference.customerMobileNumber }}', 'Customer Reads SMS'),
+				// Mobile number and username are left at their defaults: read from Send OTP's reference.
+				// The Aadhaar number is taken from the trigger item through n8n's paired-item lineage.
+				otp('Register Customer', 'iServeU', 'registerCustomer', {
+					otp: '={{ $json.code }}',
+					customerName: 'Asha Rao',
+					address: '12 MG Road, Bengaluru',
+					pincode: '560001',
+					ovdData: "={{ $('Start').item.json.aadhaar }}",
+				}),
+				otp('Send Transaction OTP', 'iServeU', 'sendOtp', {
+					otpType: '2',
+					customerMobileNumber: '={{ $json.reference.mobileNumber }}',
+					username: '={{ $json.reference.username }}',
+					externalRefNumber: 'TXN1432452',
+					requestedAmount: '1001',
+				}),
+				readInbox('iserveu', '={{ $json.reference.customerMobileNumber }}', 'Customer Reads SMS 2'),
+				// Mobile number, username and external reference left at their defaults.
+				otp('Verify Beneficiary', 'iServeU', 'verifyBeneficiary', { otp: '={{ $json.code }}' }),
+			],
+			[{ mobile: MOBILE, aadhaar: AADHAAR }],
+		);
+		expect(r.error).toBeUndefined();
+		expect(r.executionOrder).toEqual(['Start', 'Send Registration OTP', 'Customer Reads SMS', 'Register Customer', 'Send Transaction OTP', 'Customer Reads SMS 2', 'Verify Beneficiary']);
+		expect(out(r, 'Send Registration OTP', 0)).toEqual([
+			expect.objectContaining({ ok: true, status: 'otp_sent', next: 'registerCustomer', retryAfterSeconds: 30, attemptsRemaining: 5, reference: expect.objectContaining({ otpType: '1', customerMobileNumber: MOBILE }) }),
+		]);
+		expect(out(r, 'Register Customer', 0)).toEqual([
+			expect.objectContaining({ ok: true, status: 'verified', operation: 'registerCustomer', reference: { mobileNumber: MOBILE, username: USERNAME } }),
+		]);
+		expect(out(r, 'Send Transaction OTP', 0)).toEqual([
+			expect.objectContaining({ status: 'otp_sent', next: 'verifyBeneficiary', reference: expect.objectContaining({ otpType: '2', externalRefNumber: 'TXN1432452' }) }),
+		]);
+		expect(out(r, 'Verify Beneficiary', 0)).toEqual([
+			expect.objectContaining({
+				ok: true,
+				status: 'verified',
+				operation: 'verifyBeneficiary',
+				reference: { customerMobileNumber: MOBILE, username: USERNAME, externalRefNumber: 'TXN1432452' },
+			}),
+		]);
+		for (const name of ['Send Registration OTP', 'Register Customer', 'Send Transaction OTP', 'Verify Beneficiary']) {
+			expect(out(r, name, 1)).toEqual([]);
+			expect(paired(r, name, 0)).toEqual([{ item: 0 }]);
+		}
+		// The registration is real: the customer is now verified.
+		const lookup = await run([otp('Get Customer', 'iServeU', 'getCustomer', { mobileNumber: MOBILE, username: USERNAME })]);
+		expect(out(lookup, 'Get Customer', 0)[0]).toMatchObject({ status: 'completed', reference: { customerState: 'verified' } });
+	});
+
+	it('a wrong code goes to Failure as invalid_otp with the attempts left, and the workflow finishes', async () => {
+		const r = await run(
+			[
+				otp('Send OTP', 'iServeU', 'sendOtp', { otpType: '2', customerMobileNumber: MOBILE, username: USERNAME, externalRefNumber: 'TXN5550001', requestedAmount: '10' }),
+				readInbox('iserveu', MOBILE),
+				otp('Verify Beneficiary', 'iServeU', 'verifyBeneficiary', { otp: "={{ $json.code === '111111' ? '222222' : '111111' }}" }),
+			],
+		);
+		expect(r.status).toBe('success');
+		expect(out(r, 'Verify Beneficiary', 0)).toEqual([]);
+		expect(out(r, 'Verify Beneficiary', 1)).toEqual([
+			expect.objectContaining({ ok: false, status: 'invalid_otp', attemptsRemaining: 4, retryable: true, providerStatus: expect.objectContaining({ httpStatus: 200, code: '1' }) }),
+		]);
+		expect(paired(r, 'Verify Beneficiary', 1)).toEqual([{ item: 0 }]);
+	});
+});
+
+describe('iServeU credential authentication through n8n', () => {
+	it('n8n applies the credential: client_id and client_secret headers reach the provider (it answers 401 without them)', async () => {
+		const r = await run([otp('Get Customer', 'iServeU', 'getCustomer', { mobileNumber: MOBILE, username: USERNAME, options: { includeRaw: true } })]);
+		expect(out(r, 'Get Customer', 0)[0]).toMatchObject({ ok: true, providerStatus: { httpStatus: 200, code: '0' } });
+	});
+
+	it('a wrong client secret puts the item on Failure as auth_failed without revealing the secret', async () => {
+		const credentials = sandboxCredentials(sandbox);
+		credentials.iServeUDmtApi = { ...credentials.iServeUDmtApi, clientSecret: WRONG_SECRET };
+		const r = await run([otp('Get Customer', 'iServeU', 'getCustomer', { mobileNumber: MOBILE, username: USERNAME, options: { includeRaw: true } })], undefined, credentials);
+		expect(r.status).toBe('success');
+		expect(out(r, 'Get Customer', 1)).toEqual([
+			expect.objectContaining({ ok: false, status: 'auth_failed', retryable: false, providerStatus: expect.objectContaining({ httpStatus: 401 }) }),
+		]);
+	});
+
+	it('masks the client secret when the provider echoes it back', async () => {
+		const r = await run([
+			otp('Send OTP', 'iServeU', 'sendOtp', {
+				otpType: '2',
+				customerMobileNumber: MOBILE,
+				username: USERNAME,
+				externalRefNumber: 'TXN5550002',
+				requestedAmount: '10',
+				options: { paramB: SECRET, includeRaw: true },
+			}),
+		]);
+		expect((out(r, 'Send OTP', 0)[0].raw as Record<string, unknown>).paramB).toBe('****');
+	});
+});
