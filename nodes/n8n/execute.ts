@@ -4,7 +4,7 @@
  * mistakes (no credential, a required field left empty in the node itself) stop the node.
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
-import { findOperation, runOperation, type FieldSpec, type OperationSpec, type OtpResult, type ProviderSpec } from '../core';
+import { findOperation, Redactor, runOperation, splitCredential, type FieldSpec, type OperationSpec, type OtpResult, type ProviderSpec } from '../core';
 import { N8nTransport } from './transport';
 
 const SUCCESS = 0;
@@ -60,9 +60,10 @@ export async function executeProvider(this: IExecuteFunctions, provider: Provide
 			});
 		} catch (error) {
 			// An expression that cannot be resolved for this item, or an unexpected fault.
-			if (!this.continueOnFail()) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
+			// The text may quote a provider or an expression: scrub the account's secrets first.
+			const message = new Redactor(splitCredential(provider, credentials).secrets).text((error as Error).message);
+			if (!this.continueOnFail()) throw new NodeOperationError(this.getNode(), message, { itemIndex: i });
 			// Still the normalised result (DESIGN §2: every item carries status), plus n8n's usual `error`.
-			const message = (error as Error).message;
 			const failed: OtpResult & { error: string } = {
 				ok: false,
 				status: 'invalid_request',
