@@ -142,6 +142,7 @@ async function main() {
 	};
 	process.on('SIGINT', () => void stop('SIGINT'));
 	process.on('SIGTERM', () => void stop('SIGTERM'));
+	process.on('SIGHUP', () => void stop('SIGHUP'));
 	if (args.maxLifetime) setTimeout(() => void stop(`--max-lifetime ${args.maxLifetime} s reached`), args.maxLifetime * 1000).unref();
 
 	try {
