@@ -57,7 +57,7 @@ export const ovdDataField = (required: boolean): FieldSpec => ({
 
 export const latLongField = (name: string): FieldSpec => ({
 	name,
-	label: 'Latitude,Longitude',
+	label: 'Location (Lat,Long)',
 	type: 'string',
 	placeholder: '12.9716,77.5946',
 	advanced: true,
