@@ -21,6 +21,7 @@
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { fail, portFromEnv } = require('./cli');
 
 const lib = require('../e2e/n8n/lib');
 const { ensureN8n, N8N_VERSION, NODE_VERSION } = require('../e2e/n8n/install');
@@ -28,19 +29,6 @@ const { ensureN8n, N8N_VERSION, NODE_VERSION } = require('../e2e/n8n/install');
 const ROOT = lib.ROOT;
 const USER_FOLDER = path.join(ROOT, '.n8n-user');
 const IMPORTED_MARKER = path.join(USER_FOLDER, '.otpflow-imported.json');
-
-function fail(message) {
-	process.stderr.write(`\n${message}\n`);
-	process.exit(1);
-}
-
-function portFromEnv(name, fallback) {
-	const raw = process.env[name];
-	if (raw === undefined || raw === '') return fallback;
-	const port = Number(raw);
-	if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`${name} must be a port number (1-65535), not "${raw}".`);
-	return port;
-}
 
 function parseArgs(argv) {
 	const args = { build: true, reset: false, maxLifetime: 0 };

@@ -19,24 +19,12 @@ const fs = require('node:fs');
 const http = require('node:http');
 const net = require('node:net');
 const path = require('node:path');
+const { fail, portFromEnv } = require('./cli');
 
 const ROOT = path.resolve(__dirname, '..');
 const HOST = '127.0.0.1';
 const USER_DIR = path.join(ROOT, '.node-red-user');
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-
-function fail(message) {
-	process.stderr.write(`\n${message}\n`);
-	process.exit(1);
-}
-
-function portFromEnv(name, fallback) {
-	const raw = process.env[name];
-	if (raw === undefined || raw === '') return fallback;
-	const port = Number(raw);
-	if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`${name} must be a port number (0-65535), not "${raw}".`);
-	return port;
-}
 
 /** Resolves when the port can be bound on 127.0.0.1; rejects with EADDRINUSE (or another error) otherwise. */
 function checkPort(port) {
@@ -225,8 +213,8 @@ function pipeWithPrefix(stream, out, prefix) {
 async function main() {
 	const args = process.argv.slice(2);
 	for (const a of args) if (!['--reset', '--no-build'].includes(a)) fail(`Unknown argument ${a}. Usage: npm start [-- --reset] [-- --no-build]`);
-	const sandboxPort = portFromEnv('SANDBOX_PORT', 4010);
-	const nodeRedPort = portFromEnv('NODE_RED_PORT', 1880);
+	const sandboxPort = portFromEnv('SANDBOX_PORT', 4010, true);
+	const nodeRedPort = portFromEnv('NODE_RED_PORT', 1880, true);
 	if (sandboxPort !== 0 && sandboxPort === nodeRedPort) fail('SANDBOX_PORT and NODE_RED_PORT must differ.');
 	const redJs = path.join(ROOT, 'node_modules', 'node-red', 'red.js');
 	if (!fs.existsSync(redJs)) fail('Node-RED is not installed: run `npm install` first.');
