@@ -5,7 +5,7 @@
 import { SANDBOX_ACCOUNTS, startSandbox, type Sandbox } from '../../sandbox';
 import aopayNodes from '../../node-red/aopay';
 import bosNodes from '../../node-red/bos';
-import { helper, loadNode, only, recordingProxy, type Loaded, type Msg, type NodeSetup } from './harness';
+import { faultTable, helper, loadNode, only, recordingProxy, type Loaded, type Msg, type NodeSetup } from './harness';
 
 const MOBILE = '9413812345';
 const WRONG_TOKEN = 'wrong-cibil-token-do-not-leak';
@@ -507,14 +507,7 @@ describe.each(BRANDS)('$name CIBIL Score nodes', (brand) => {
 			expect([byId.dup[1], byId.again[1]].sort()).toEqual(['completed', 'invalid_request']);
 		});
 
-		const faults: Array<[string, Parameters<Sandbox['faults']['add']>[0], Record<string, unknown>]> = [
-			['a timeout', { kind: 'timeout' }, { status: 'network_error', retryable: true, providerStatus: { text: 'timeout' } }],
-			['a connection reset', { kind: 'reset' }, { status: 'network_error', retryable: true, providerStatus: { text: 'connection_reset' } }],
-			['HTTP 503', { kind: 'status', status: 503 }, { status: 'provider_error', retryable: true, providerStatus: { httpStatus: 503 } }],
-			['an HTML error page', { kind: 'html' }, { status: 'provider_error', retryable: true, providerStatus: { httpStatus: 502 } }],
-			['malformed JSON', { kind: 'malformed' }, { status: 'provider_error', retryable: true, providerStatus: { httpStatus: 200 } }],
-			['HTTP 429 with Retry-After', { kind: 'rate_limit', retryAfter: 9 }, { status: 'rate_limited', retryable: true, retryAfterSeconds: 9, providerStatus: { httpStatus: 429 } }],
-		];
+		const faults = faultTable(9);
 
 		it.each(faults)('maps %s to the failure output and keeps working', async (_name, fault, expected) => {
 			const node = await load('register-customer', { ...registerProps(), timeout: 0.3 });

@@ -6,6 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import helper from 'node-red-node-test-helper';
+import type { Sandbox } from '../../sandbox';
 
 helper.init(require.resolve('node-red'));
 
@@ -181,4 +182,20 @@ export async function recordingProxy(target: string): Promise<RecordingProxy> {
 				server.closeAllConnections();
 			}),
 	};
+}
+
+/** The fault table every provider's Node-RED test runs: sandbox fault → what the failure output must say. */
+export function faultTable(retryAfter: number): Array<[string, Parameters<Sandbox['faults']['add']>[0], Record<string, unknown>]> {
+	return [
+		['a timeout', { kind: 'timeout' }, { status: 'network_error', retryable: true, providerStatus: { text: 'timeout' } }],
+		['a connection reset', { kind: 'reset' }, { status: 'network_error', retryable: true, providerStatus: { text: 'connection_reset' } }],
+		['HTTP 503', { kind: 'status', status: 503 }, { status: 'provider_error', retryable: true, providerStatus: { httpStatus: 503 } }],
+		['an HTML error page', { kind: 'html' }, { status: 'provider_error', retryable: true, providerStatus: { httpStatus: 502 } }],
+		['malformed JSON', { kind: 'malformed' }, { status: 'provider_error', retryable: true, providerStatus: { httpStatus: 200 } }],
+		[
+			'HTTP 429 with Retry-After',
+			{ kind: 'rate_limit', retryAfter },
+			{ status: 'rate_limited', retryable: true, retryAfterSeconds: retryAfter, providerStatus: { httpStatus: 429 } },
+		],
+	];
 }

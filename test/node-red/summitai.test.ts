@@ -1,7 +1,7 @@
 /** SummitAI ITSM nodes in a real Node-RED runtime against the sandbox, with API key and with username + password. */
 import { SANDBOX_ACCOUNTS, startSandbox, type Sandbox } from '../../sandbox';
 import summitaiNodes from '../../node-red/summitai';
-import { helper, loadNode, only, recordingProxy, type Loaded, type Msg, type NodeSetup } from './harness';
+import { faultTable, helper, loadNode, only, recordingProxy, type Loaded, type Msg, type NodeSetup } from './harness';
 
 const ACCOUNT = SANDBOX_ACCOUNTS.summitai;
 const USER = ACCOUNT.user;
@@ -319,14 +319,7 @@ describe('SummitAI messages and faults', () => {
 		expect(sandbox.inbox.list({ provider: 'summitai' })).toHaveLength(2);
 	});
 
-	const faults: Array<[string, Parameters<Sandbox['faults']['add']>[0], Record<string, unknown>]> = [
-		['a timeout', { kind: 'timeout' }, { status: 'network_error', retryable: true, providerStatus: { text: 'timeout' } }],
-		['a connection reset', { kind: 'reset' }, { status: 'network_error', retryable: true, providerStatus: { text: 'connection_reset' } }],
-		['HTTP 503', { kind: 'status', status: 503 }, { status: 'provider_error', retryable: true, providerStatus: { httpStatus: 503 } }],
-		['an HTML error page', { kind: 'html' }, { status: 'provider_error', retryable: true, providerStatus: { httpStatus: 502 } }],
-		['malformed JSON', { kind: 'malformed' }, { status: 'provider_error', retryable: true, providerStatus: { httpStatus: 200 } }],
-		['HTTP 429 with Retry-After', { kind: 'rate_limit', retryAfter: 11 }, { status: 'rate_limited', retryable: true, retryAfterSeconds: 11, providerStatus: { httpStatus: 429 } }],
-	];
+	const faults = faultTable(11);
 
 	it.each(faults)('maps %s to the failure output and keeps working', async (_name, fault, expected) => {
 		const generate = await load('summitai-generate-otp', { ...user, timeout: 0.3 });

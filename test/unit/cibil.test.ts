@@ -1,7 +1,7 @@
 import { findOperation, runOperation, type HttpRequest, type OtpResult, type ProviderSpec } from '../../nodes/core';
 import { aopay, bos } from '../../nodes/providers/cibil';
 import { maskedDestination, nextOperation } from '../../nodes/providers/cibil/read';
-import { FakeTransport, json } from '../support/fake-transport';
+import { FakeTransport, json, expectRejectedLocally } from '../support/fake-transport';
 
 const TOKEN = 'tok-123456542124';
 const now = () => new Date('2026-11-22T10:00:00Z');
@@ -109,12 +109,7 @@ describe.each(BRANDS)('%s', (provider, baseUrl, registrationId) => {
 			['getCreditHistory', 'client_order_id', { ...history, client_order_id: '' }, 'is required'],
 			['getCreditHistory', 'cibil_id', { ...history, cibil_id: '0' }, 'positive whole number'],
 		])('%s: bad %s → invalid_request naming it', async (op, field, params, rule) => {
-			const { result, transport } = await run(op, params);
-			expect(transport.sent).toHaveLength(0);
-			expect(result).toMatchObject({ ok: false, status: 'invalid_request', retryable: false });
-			expect(result.errors?.map((e) => e.field)).toEqual([field]);
-			expect(result.message).toContain(`(${field})`);
-			expect(result.message).toContain(rule);
+			expectRejectedLocally(await run(op, params), field, rule);
 		});
 
 		test.each([
