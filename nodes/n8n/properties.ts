@@ -50,7 +50,14 @@ export function fieldProperty(field: FieldSpec, show: Record<string, Array<strin
 /** The properties of one operation: its main fields, then an Options collection for the advanced ones. */
 export function operationProperties(provider: ProviderSpec, op: OperationSpec): INodeProperties[] {
 	const show = { operation: [op.id] };
-	const all = [...op.fields, ...(provider.options ?? [])];
+	const chained = new Set(op.fields.filter((f) => f.fromPrevious).map((f) => f.name));
+	// The editor cannot know what an expression will give, so a field that depends on a chained field
+	// stays visible; the core still drops it at run time when it does not apply.
+	const all = [...op.fields, ...(provider.options ?? [])].map((f) =>
+		f.showWhen && chained.has(f.showWhen.field)
+			? { ...f, showWhen: undefined, description: `${f.description}. Used only when ${f.showWhen.field} is ${f.showWhen.equals.join(' or ')}` }
+			: f,
+	);
 	const main = all.filter((f) => !f.advanced).map((f) => fieldProperty(f, show));
 	const advanced = all.filter((f) => f.advanced).map((f) => fieldProperty(f));
 	const options: INodeProperties = {

@@ -1,0 +1,29 @@
+/** How provider fields become n8n parameters. */
+import { nodeProperties } from '../../nodes/n8n/properties';
+import { capillary, iserveu } from '../../nodes/providers';
+
+const property = (provider: typeof capillary, op: string, name: string) =>
+	nodeProperties(provider).find((p) => p.name === name && p.displayOptions?.show?.operation?.includes(op));
+
+describe('n8n parameters', () => {
+	test('a chained field defaults to an expression reading the previous result', () => {
+		expect(property(capillary, 'validateOtp', 'sessionId')?.default).toBe('={{ $json.reference.sessionId }}');
+	});
+
+	test('a field that depends on a fixed choice is shown only for that choice', () => {
+		expect(property(capillary, 'generateToken', 'deviceId')?.displayOptions?.show).toEqual({ operation: ['generateToken'], flavour: ['mobile'] });
+		expect(property(iserveu, 'sendOtp', 'requestedAmount')?.displayOptions?.show).toEqual({ operation: ['sendOtp'], otpType: ['2'] });
+	});
+
+	test('a field that depends on a chained field stays visible: the editor cannot evaluate the expression', () => {
+		const deviceId = property(capillary, 'validateOtp', 'deviceId');
+		expect(deviceId?.displayOptions?.show).toEqual({ operation: ['validateOtp'] });
+		expect(deviceId?.description).toContain('Used only when flavour is mobile');
+	});
+
+	test('advanced fields and the common options sit in one Options collection per operation', () => {
+		const options = property(iserveu, 'sendOtp', 'options');
+		const names = (options?.options ?? []).map((o) => ('name' in o ? o.name : ''));
+		expect(names).toEqual(expect.arrayContaining(['includeRaw', 'timeoutSeconds', 'otpValidityMinutes', 'resendWaitSeconds', 'maxAttempts', 'latLong']));
+	});
+});
