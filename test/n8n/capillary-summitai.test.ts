@@ -1,36 +1,13 @@
 /** Capillary Auth Engine and SummitAI ITSM nodes run by the real n8n engine against the sandbox. */
-import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
-import { SANDBOX_ACCOUNTS, startSandbox, type Sandbox } from '../../sandbox';
-import type { RunResult } from './harness';
-import { everything, otp, out, paired, readInbox, runLinear, sandboxCredentials, type Step } from './otpflow';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import { SANDBOX_ACCOUNTS } from '../../sandbox';
+import { otp, out, paired, readInbox, sandboxCredentials, sandboxSuite } from './otpflow';
 
 const SUMMIT = SANDBOX_ACCOUNTS.summitai;
 const WRONG_KEY = 'wrong-api-key-must-not-leak';
 
-let sandbox: Sandbox;
-const results: RunResult[] = [];
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ port: 0 });
-});
-
-afterAll(async () => {
-	await sandbox.close();
-});
-
-afterEach(() => {
-	sandbox.reset();
-	for (const result of results.splice(0)) {
-		const seen = everything(result);
-		for (const forbidden of [SUMMIT.apiKey, SUMMIT.password, WRONG_KEY]) expect(seen).not.toContain(forbidden);
-	}
-});
-
-async function run(steps: Step[], items?: IDataObject[], credentials = sandboxCredentials(sandbox)): Promise<RunResult> {
-	const result = await runLinear({ sandbox, steps, items, credentials });
-	results.push(result);
-	return result;
-}
+const suite = sandboxSuite([SUMMIT.apiKey, SUMMIT.password, WRONG_KEY]);
+const { run } = suite;
 
 describe('Capillary node in the n8n engine', () => {
 	const FLAVOURS = [
@@ -67,7 +44,7 @@ describe('Capillary node in the n8n engine', () => {
 		const good = await run([otp('Generate Token', 'capillary', 'generateToken', identity)]);
 		expect(out(good, 'Generate Token', 0)[0]).toMatchObject({ ok: true, providerStatus: { httpStatus: 200, code: '200' } });
 
-		const credentials = sandboxCredentials(sandbox);
+		const credentials = sandboxCredentials(suite.sandbox);
 		credentials.capillaryAuthEngineApi = { ...credentials.capillaryAuthEngineApi, brand: 'NoSuchBrand' };
 		const bad = await run([otp('Generate Token', 'capillary', 'generateToken', identity)], undefined, credentials);
 		// Capillary has no secret: an unknown brand is its "invalid details" code 1519.
@@ -83,8 +60,8 @@ describe('SummitAI node in the n8n engine', () => {
 	];
 
 	it.each(AUTH)('$authType auth: Generate OTP → inbox → Validate OTP with only the code typed in', async ({ credential }) => {
-		const credentials = sandboxCredentials(sandbox);
-		credentials.summitAiApi = { baseUrl: sandbox.baseUrls.summitai, ...credential };
+		const credentials = sandboxCredentials(suite.sandbox);
+		credentials.summitAiApi = { baseUrl: suite.sandbox.baseUrls.summitai, ...credential };
 		const r = await run(
 			[
 				otp('Generate OTP', 'summitAi', 'generateOtp', user),
@@ -111,12 +88,12 @@ describe('SummitAI node in the n8n engine', () => {
 		{ authType: 'APIKEY', wrong: { authType: 'APIKEY', apiKey: WRONG_KEY } },
 		{ authType: 'FORM', wrong: { authType: 'FORM', userName: SUMMIT.userName, password: WRONG_KEY } },
 	])('$authType auth: a wrong secret (HTTP 200 with Errors) puts the item on Failure as auth_failed', async ({ wrong }) => {
-		const credentials = sandboxCredentials(sandbox);
-		credentials.summitAiApi = { baseUrl: sandbox.baseUrls.summitai, ...wrong };
+		const credentials = sandboxCredentials(suite.sandbox);
+		credentials.summitAiApi = { baseUrl: suite.sandbox.baseUrls.summitai, ...wrong };
 		const r = await run([otp('Generate OTP', 'summitAi', 'generateOtp', { ...user, options: { includeRaw: true } })], undefined, credentials);
 		expect(out(r, 'Generate OTP', 1)).toEqual([
 			expect.objectContaining({ ok: false, status: 'auth_failed', retryable: false, providerStatus: expect.objectContaining({ httpStatus: 200 }) }),
 		]);
-		expect(sandbox.inbox.size).toBe(0);
+		expect(suite.sandbox.inbox.size).toBe(0);
 	});
 });

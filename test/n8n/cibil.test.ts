@@ -1,8 +1,6 @@
 /** BOS and AOPay CIBIL score nodes run by the real n8n engine against the sandbox (GET with a JSON body). */
-import type { IDataObject } from 'n8n-workflow';
-import { SANDBOX_ACCOUNTS, startSandbox, type Sandbox } from '../../sandbox';
-import type { RunResult } from './harness';
-import { everything, otp, out, paired, readInbox, runLinear, sandboxCredentials, type NodeName, type Step } from './otpflow';
+import { SANDBOX_ACCOUNTS } from '../../sandbox';
+import { otp, out, paired, readInbox, sandboxCredentials, type NodeName, type Step, sandboxSuite } from './otpflow';
 
 const BRANDS: Array<{ node: NodeName; provider: 'bos' | 'aopay'; credential: string; name: string; token: string }> = [
 	{ node: 'bos', provider: 'bos', credential: 'bosCibilApi', name: 'BOS', token: SANDBOX_ACCOUNTS.bos.accessToken },
@@ -11,30 +9,8 @@ const BRANDS: Array<{ node: NodeName; provider: 'bos' | 'aopay'; credential: str
 const MOBILE = '9413812345';
 const WRONG_TOKEN = 'wrong-token-must-not-leak';
 
-let sandbox: Sandbox;
-const results: RunResult[] = [];
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ port: 0 });
-});
-
-afterAll(async () => {
-	await sandbox.close();
-});
-
-afterEach(() => {
-	sandbox.reset();
-	for (const result of results.splice(0)) {
-		const seen = everything(result);
-		for (const forbidden of [SANDBOX_ACCOUNTS.bos.accessToken, SANDBOX_ACCOUNTS.aopay.accessToken, WRONG_TOKEN]) expect(seen).not.toContain(forbidden);
-	}
-});
-
-async function run(steps: Step[], items?: IDataObject[], credentials = sandboxCredentials(sandbox)): Promise<RunResult> {
-	const result = await runLinear({ sandbox, steps, items, credentials });
-	results.push(result);
-	return result;
-}
+const suite = sandboxSuite([SANDBOX_ACCOUNTS.bos.accessToken, SANDBOX_ACCOUNTS.aopay.accessToken, WRONG_TOKEN]);
+const { run } = suite;
 
 const customer = (orderId: string, firstName = 'Asha') => ({
 	order_id: orderId,
@@ -140,7 +116,7 @@ describe.each(BRANDS)('$name CIBIL node in the n8n engine', ({ node, provider, c
 
 	it('a wrong access token puts the item on Failure as auth_failed', async () => {
 		const good = await run([otp('Register', node, 'registerCustomer', customer('ORD-4'))]);
-		const credentials = sandboxCredentials(sandbox);
+		const credentials = sandboxCredentials(suite.sandbox);
 		credentials[credential] = { ...credentials[credential], accessToken: WRONG_TOKEN };
 		const r = await run([otp('Generate OTP', node, 'generateOtp', { options: { includeRaw: true } })], out(good, 'Register', 0), credentials);
 		expect(r.status).toBe('success');
@@ -148,6 +124,6 @@ describe.each(BRANDS)('$name CIBIL node in the n8n engine', ({ node, provider, c
 			expect.objectContaining({ ok: false, status: 'auth_failed', retryable: false, providerStatus: expect.objectContaining({ httpStatus: 401 }) }),
 		]);
 		expect(out(r, 'Generate OTP', 1)[0].message).toEqual(expect.any(String));
-		expect(sandbox.inbox.size).toBe(0);
+		expect(suite.sandbox.inbox.size).toBe(0);
 	});
 });

@@ -1,9 +1,7 @@
 /** iServeU DMT Lite node run by the real n8n engine (n8n-core WorkflowExecute) against the sandbox. */
-import type { IDataObject } from 'n8n-workflow';
-import { SANDBOX_ACCOUNTS, startSandbox, type Sandbox } from '../../sandbox';
+import { SANDBOX_ACCOUNTS } from '../../sandbox';
 import { testAadhaar } from '../support/aadhaar';
-import { everything, otp, out, paired, readInbox, runLinear, sandboxCredentials, type Step } from './otpflow';
-import type { RunResult } from './harness';
+import { otp, out, paired, readInbox, sandboxCredentials, sandboxSuite } from './otpflow';
 
 const MOBILE = '9876543210';
 const USERNAME = SANDBOX_ACCOUNTS.iserveu.username;
@@ -11,31 +9,8 @@ const SECRET = SANDBOX_ACCOUNTS.iserveu.clientSecret;
 const WRONG_SECRET = 'wrong-secret-must-not-leak';
 const AADHAAR = testAadhaar();
 
-let sandbox: Sandbox;
-const results: RunResult[] = [];
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ port: 0 });
-});
-
-afterAll(async () => {
-	await sandbox.close();
-});
-
-afterEach(() => {
-	sandbox.reset();
-	// No client secret and no Aadhaar number in any output item or error of any workflow run.
-	for (const result of results.splice(0)) {
-		const seen = everything(result);
-		for (const forbidden of [SECRET, WRONG_SECRET, AADHAAR]) expect(seen).not.toContain(forbidden);
-	}
-});
-
-async function run(steps: Step[], items?: IDataObject[], credentials = sandboxCredentials(sandbox)): Promise<RunResult> {
-	const result = await runLinear({ sandbox, steps, items, credentials });
-	results.push(result);
-	return result;
-}
+const suite = sandboxSuite([SECRET, WRONG_SECRET, AADHAAR]);
+const { run } = suite;
 
 describe('iServeU node in the n8n engine', () => {
 	it('looks up a customer who is not onboarded: completed on Success, paired with the input item', async () => {
@@ -141,7 +116,7 @@ describe('iServeU credential authentication through n8n', () => {
 	});
 
 	it('a wrong client secret puts the item on Failure as auth_failed without revealing the secret', async () => {
-		const credentials = sandboxCredentials(sandbox);
+		const credentials = sandboxCredentials(suite.sandbox);
 		credentials.iServeUDmtApi = { ...credentials.iServeUDmtApi, clientSecret: WRONG_SECRET };
 		const r = await run([otp('Get Customer', 'iServeU', 'getCustomer', { mobileNumber: MOBILE, username: USERNAME, options: { includeRaw: true } })], undefined, credentials);
 		expect(r.status).toBe('success');

@@ -14,7 +14,7 @@ import { Bos } from '../../nodes/Bos/Bos.node';
 import { Capillary } from '../../nodes/Capillary/Capillary.node';
 import { IServeU } from '../../nodes/IServeU/IServeU.node';
 import { SummitAi } from '../../nodes/SummitAi/SummitAi.node';
-import { SANDBOX_ACCOUNTS, type Sandbox } from '../../sandbox';
+import { SANDBOX_ACCOUNTS, startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox';
 import { asTool, node, runWorkflow, startNode, type RunOptions, type RunResult } from './harness';
 
 export const PACKAGE = '@otpflow/n8n-nodes-otpflow';
@@ -150,4 +150,37 @@ export function everything(result: RunResult): string {
 	const ours = new Set(result.nodes.filter((n) => n.type.startsWith(`${PACKAGE}.`)).map((n) => n.name));
 	const outputs = Object.fromEntries(Object.entries(result.outputs).filter(([name]) => ours.has(name)));
 	return JSON.stringify({ outputs, errors: result.errors, error: result.error });
+}
+
+/**
+ * One sandbox for a test file, reset after each test, and a `run` that records every workflow run so
+ * that, after each test, none of the `forbidden` texts (secrets, Aadhaar numbers) appears in any output.
+ */
+export function sandboxSuite(forbidden: readonly string[], options: SandboxOptions = { port: 0 }) {
+	const results: RunResult[] = [];
+	const suite = {
+		sandbox: undefined as unknown as Sandbox,
+		/** Adds a run made some other way to the leak check. */
+		track(result: RunResult): RunResult {
+			results.push(result);
+			return result;
+		},
+		async run(steps: Step[], items?: IDataObject[], credentials = sandboxCredentials(suite.sandbox)): Promise<RunResult> {
+			return suite.track(await runLinear({ sandbox: suite.sandbox, steps, items, credentials }));
+		},
+	};
+	beforeAll(async () => {
+		suite.sandbox = await startSandbox(options);
+	});
+	afterAll(async () => {
+		await suite.sandbox.close();
+	});
+	afterEach(() => {
+		suite.sandbox.reset();
+		for (const result of results.splice(0)) {
+			const seen = everything(result);
+			for (const text of forbidden) expect(seen).not.toContain(text);
+		}
+	});
+	return suite;
 }

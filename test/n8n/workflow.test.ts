@@ -3,11 +3,11 @@
  * workflow-author mistakes, continueOnFail, provider faults, use as an AI agent tool, and no secret leaks.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
-import { SANDBOX_ACCOUNTS, startSandbox, type FaultSpec, type Sandbox } from '../../sandbox';
+import { SANDBOX_ACCOUNTS, type FaultSpec } from '../../sandbox';
 import { PROVIDERS } from '../../nodes/providers';
 import { testAadhaar } from '../support/aadhaar';
 import { node, runWorkflow, startNode, type RunResult } from './harness';
-import { CREDENTIAL_TYPES, everything, nodeTypes, otp, out, paired, readInbox, runLinear, sandboxCredentials, typeOf, type Step } from './otpflow';
+import { CREDENTIAL_TYPES, everything, nodeTypes, otp, out, paired, readInbox, sandboxCredentials, typeOf, type Step, sandboxSuite } from './otpflow';
 
 const MOBILE = '9876543210';
 const USERNAME = SANDBOX_ACCOUNTS.iserveu.username;
@@ -21,36 +21,14 @@ const SECRETS = [
 	AADHAAR,
 ];
 
-let sandbox: Sandbox;
-const results: RunResult[] = [];
-
-beforeAll(async () => {
-	// Timeout faults hold the socket at most 3 s; the nodes give up after 1 s.
-	sandbox = await startSandbox({ port: 0, config: { faultMaxHoldMs: 3000 } });
-});
-
-afterAll(async () => {
-	await sandbox.close();
-});
-
-afterEach(() => {
-	sandbox.reset();
-	for (const result of results.splice(0)) {
-		const seen = everything(result);
-		for (const forbidden of SECRETS) expect(seen).not.toContain(forbidden);
-	}
-});
-
-async function run(steps: Step[], items?: IDataObject[], credentials = sandboxCredentials(sandbox)): Promise<RunResult> {
-	const result = await runLinear({ sandbox, steps, items, credentials });
-	results.push(result);
-	return result;
-}
+// Timeout faults hold the socket at most 3 s; the nodes give up after 1 s.
+const suite = sandboxSuite(SECRETS, { port: 0, config: { faultMaxHoldMs: 3000 } });
+const { run } = suite;
 
 /** A fault queued for every request to a provider: still queued afterwards means nothing was sent. */
 function tripwire(provider: string): () => boolean {
-	sandbox.faults.add({ provider, kind: 'status', status: 500, times: 1 });
-	return () => sandbox.faults.list().some((f) => f.provider === provider && f.status === 500);
+	suite.sandbox.faults.add({ provider, kind: 'status', status: 500, times: 1 });
+	return () => suite.sandbox.faults.list().some((f) => f.provider === provider && f.status === 500);
 }
 
 const getCustomer = (parameters: IDataObject = {}) =>
@@ -175,7 +153,7 @@ describe('provider faults', () => {
 
 	describe.each(providers)('$label', ({ provider, step, items }) => {
 		it.each(FAULTS)('$fault.kind $fault.status → $status on Failure, the workflow finishes', async ({ fault, status, extra }) => {
-			sandbox.faults.add({ provider, ...fault });
+			suite.sandbox.faults.add({ provider, ...fault });
 			const r = await run([step], items);
 			expect(r.status).toBe('success');
 			expect(out(r, 'Get Customer', 0)).toEqual([]);
@@ -185,7 +163,7 @@ describe('provider faults', () => {
 	});
 
 	it('a fault on one item leaves the other items alone', async () => {
-		sandbox.faults.add({ provider: 'iserveu', kind: 'status', status: 503, times: 1 });
+		suite.sandbox.faults.add({ provider: 'iserveu', kind: 'status', status: 503, times: 1 });
 		const r = await run([getCustomer()], [{ mobile: MOBILE }, { mobile: '9123456780' }]);
 		expect(out(r, 'Get Customer', 1).map((j) => j.status)).toEqual(['provider_error']);
 		expect(out(r, 'Get Customer', 0).map((j) => j.status)).toEqual(['completed']);
@@ -194,7 +172,7 @@ describe('provider faults', () => {
 	});
 
 	it('an unreachable provider is a network_error on Failure', async () => {
-		const credentials = sandboxCredentials(sandbox);
+		const credentials = sandboxCredentials(suite.sandbox);
 		credentials.iServeUDmtApi = { ...credentials.iServeUDmtApi, baseUrl: 'http://127.0.0.1:9' };
 		const r = await run([getCustomer()], [{ mobile: MOBILE }], credentials);
 		expect(out(r, 'Get Customer', 1)).toEqual([expect.objectContaining({ status: 'network_error', message: expect.stringContaining('connection_refused') })]);
@@ -246,9 +224,9 @@ class FakeAgent implements INodeType {
 describe('as an AI agent tool', () => {
 	async function asTool(toolInput: IDataObject, parameters: IDataObject): Promise<RunResult> {
 		const result = await runWorkflow({
-			nodeTypes: nodeTypes(sandbox, { 'harness.fakeAgent': new FakeAgent() }),
+			nodeTypes: nodeTypes(suite.sandbox, { 'harness.fakeAgent': new FakeAgent() }),
 			credentialTypes: CREDENTIAL_TYPES,
-			credentials: sandboxCredentials(sandbox),
+			credentials: sandboxCredentials(suite.sandbox),
 			workflow: {
 				nodes: [
 					startNode(),
@@ -261,7 +239,7 @@ describe('as an AI agent tool', () => {
 				},
 			},
 		});
-		results.push(result);
+		suite.track(result);
 		return result;
 	}
 
@@ -281,7 +259,7 @@ describe('as an AI agent tool', () => {
 	});
 
 	it('the agent sees a provider failure (rate limited) on output 0 as well', async () => {
-		sandbox.faults.add({ provider: 'iserveu', kind: 'rate_limit', retryAfter: 5 });
+		suite.sandbox.faults.add({ provider: 'iserveu', kind: 'rate_limit', retryAfter: 5 });
 		const r = await asTool({ mobile: MOBILE }, { mobileNumber: '={{ $json.mobile }}', username: USERNAME });
 		expect(out(r, 'Agent', 0)[0].observation).toEqual([expect.objectContaining({ ok: false, status: 'rate_limited', retryAfterSeconds: 5 })]);
 	});
