@@ -1,6 +1,6 @@
 import { PROVIDER_IDS, type ProviderId } from './accounts';
 
-export const FAULT_KINDS = ['latency', 'timeout', 'reset', 'status', 'html', 'malformed', 'rate_limit'] as const;
+export const FAULT_KINDS = ['latency', 'timeout', 'reset', 'status', 'html', 'malformed', 'rate_limit', 'redirect', 'drip'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** What a caller asks for (POST /_sandbox/faults or `sandbox.faults.add`). */
@@ -16,6 +16,13 @@ export interface FaultSpec {
 	status?: number;
 	/** rate_limit: Retry-After in seconds (default 30). */
 	retryAfter?: number;
+	/**
+	 * redirect: the absolute http(s) URL sent in Location (a careless or hijacked provider pointing the caller at
+	 * another host); the request path and query are appended when it ends with '/'. Status from `status` (default 302).
+	 */
+	location?: string;
+	/** drip: the delay between body bytes of an otherwise normal 200 answer (default 400). */
+	intervalMs?: number;
 	/** How many matching requests it applies to (default 1). */
 	times?: number;
 }
@@ -29,6 +36,8 @@ export interface Fault {
 	ms?: number;
 	status?: number;
 	retryAfter?: number;
+	location?: string;
+	intervalMs?: number;
 	remaining: number;
 }
 
@@ -106,6 +115,24 @@ function normalise(spec: FaultSpec, id: string): Fault {
 				throw new FaultSpecError('status must be an HTTP error status (400-599)');
 			}
 			fault.status = status;
+			break;
+		}
+		case 'redirect': {
+			const status = spec.status ?? 302;
+			if (![301, 302, 303, 307, 308].includes(status)) throw new FaultSpecError('status must be a redirect status (301, 302, 303, 307, 308)');
+			if (typeof spec.location !== 'string' || !/^https?:\/\/[^/\s]+/i.test(spec.location)) {
+				throw new FaultSpecError('location must be an absolute http(s) URL');
+			}
+			fault.status = status;
+			fault.location = spec.location;
+			break;
+		}
+		case 'drip': {
+			const intervalMs = spec.intervalMs ?? 400;
+			if (typeof intervalMs !== 'number' || !Number.isFinite(intervalMs) || intervalMs < 1) {
+				throw new FaultSpecError('intervalMs must be a positive number');
+			}
+			fault.intervalMs = intervalMs;
 			break;
 		}
 		case 'rate_limit': {

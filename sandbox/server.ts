@@ -136,7 +136,29 @@ export class SandboxServer {
 		if (!answer) {
 			return sendJson(res, 404, { error: 'not_found', message: `No ${provider.id} endpoint at ${path}` });
 		}
+		if (fault?.kind === 'drip') return this.drip(res, answer.status, JSON.stringify(answer.body), fault.intervalMs ?? 400, answer.headers);
 		sendJson(res, answer.status, answer.body, answer.headers);
+	}
+
+	/**
+	 * The normal answer, one byte at a time: headers at once, then a byte every `intervalMs`. A client whose
+	 * timeout only watches for idle sockets never gives up on it. Bounded by faultMaxHoldMs like every hold.
+	 */
+	private drip(res: ServerResponse, status: number, text: string, intervalMs: number, headers: Record<string, string> = {}): void {
+		const bytes = Buffer.from(text);
+		res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': bytes.length, ...headers });
+		res.flushHeaders();
+		const started = Date.now();
+		let sent = 0;
+		const next = () => {
+			if (res.destroyed) return;
+			if (Date.now() - started > this.deps.config.faultMaxHoldMs) return void res.destroy();
+			res.write(bytes.subarray(sent, sent + 1));
+			sent++;
+			if (sent >= bytes.length) return void res.end();
+			this.after(intervalMs, next);
+		};
+		next();
 	}
 
 	/** Returns true when the fault has answered (or swallowed) the request. */
@@ -170,6 +192,15 @@ export class SandboxServer {
 			case 'malformed':
 				sendText(res, 200, 'application/json; charset=utf-8', MALFORMED_JSON);
 				return true;
+			case 'redirect': {
+				// Where a careless (or hijacked) provider sends the caller; a client must not follow it with the credential.
+				const location = fault.location ?? '';
+				const target = location.endsWith('/') ? `${location.replace(/\/+$/, '')}${req.url ?? '/'}` : location;
+				sendJson(res, fault.status ?? 302, { message: 'Moved' }, { Location: target });
+				return true;
+			}
+			case 'drip':
+				return false; // the normal answer, sent slowly by route()
 			case 'rate_limit': {
 				const seconds = fault.retryAfter ?? 30;
 				sendJson(

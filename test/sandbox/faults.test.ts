@@ -103,6 +103,36 @@ describe('fault injection', () => {
 		expect(b.headers['retry-after']).toBe('7');
 	});
 
+	it('redirect answers 302 (or the status given) with Location, appending the path when it ends with /', async () => {
+		sb.faults.add({ kind: 'redirect', location: 'http://127.0.0.2:9/' });
+		sb.faults.add({ kind: 'redirect', status: 307, location: 'https://elsewhere.example/take' });
+		const a = await sendOtp();
+		expect(a.status).toBe(302);
+		expect(a.headers.location).toBe('http://127.0.0.2:9/iserveu/common/dmt-lite/unified/otp/send');
+		const b = await sendOtp();
+		expect(b.status).toBe(307);
+		expect(b.headers.location).toBe('https://elsewhere.example/take');
+		expect(sb.inbox.list()).toHaveLength(0); // never reached the provider
+	});
+
+	it('drip sends the normal answer one byte every intervalMs, so an idle-socket timeout never fires', async () => {
+		sb.faults.add({ provider: 'iserveu', kind: 'drip', intervalMs: 5 });
+		const started = Date.now();
+		const r = await sendOtp({ timeoutMs: 100 }); // an idle timeout shorter than the whole answer
+		const bytes = Buffer.byteLength(r.text);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(bytes * 4);
+		expect(bytes * 5).toBeGreaterThan(100);
+		expect(r.status).toBe(200);
+		expect(r.json.statusCode).toBe('0');
+	});
+
+	it('drip is cut at faultMaxHoldMs like every hold', async () => {
+		sb.faults.add({ provider: 'iserveu', kind: 'drip', intervalMs: 400 });
+		const started = Date.now();
+		await expect(sendOtp({ timeoutMs: 5000 })).rejects.toBeDefined();
+		expect(Date.now() - started).toBeLessThan(4000);
+	});
+
 	it('applies to `times` matching requests, then disappears', async () => {
 		sb.faults.add({ kind: 'status', times: 2 });
 		expect(sb.faults.list()).toEqual([expect.objectContaining({ kind: 'status', status: 503, remaining: 2 })]);
@@ -139,7 +169,7 @@ describe('fault injection', () => {
 		expect((await call(`${sb.url}/_sandbox/faults`, { method: 'GET' })).json.faults).toHaveLength(1);
 		expect((await call(`${sb.url}/_sandbox/faults`, { method: 'DELETE' })).json).toEqual({ faults: [] });
 		expect(sb.faults.list()).toEqual([]);
-		for (const bad of [{ kind: 'explode' }, { kind: 'status', status: 200 }, { kind: 'latency', provider: 'twilio' }, { kind: 'reset', times: 0 }]) {
+		for (const bad of [{ kind: 'explode' }, { kind: 'status', status: 200 }, { kind: 'latency', provider: 'twilio' }, { kind: 'reset', times: 0 }, { kind: 'redirect' }, { kind: 'redirect', location: '/relative' }, { kind: 'redirect', location: 'http://x/', status: 500 }, { kind: 'drip', intervalMs: 0 }]) {
 			const r = await call(`${sb.url}/_sandbox/faults`, { body: bad });
 			expect(r.status).toBe(400);
 			expect(r.json.error).toBe('invalid_fault');
