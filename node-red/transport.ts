@@ -22,7 +22,7 @@ export class AxiosTransport implements Transport {
 
 	constructor(private readonly authenticate: Authenticate = (r) => r) {}
 
-	async send(unauthenticated: HttpRequest, timeoutMs: number): Promise<HttpResponse | TransportError> {
+	async send(unauthenticated: HttpRequest, timeoutMs: number, signal?: AbortSignal): Promise<HttpResponse | TransportError> {
 		const request = this.authenticate(unauthenticated);
 		let response: AxiosResponse<string>;
 		try {
@@ -32,7 +32,9 @@ export class AxiosTransport implements Transport {
 				headers: request.headers,
 				// A string body is sent as is, with any method: the CIBIL providers want GET with a body.
 				data: request.body === undefined ? undefined : JSON.stringify(request.body),
+				// axios' timeout only watches for a silent socket; the signal is the core's deadline for the whole answer.
 				timeout: timeoutMs,
+				signal,
 				responseType: 'text',
 				responseEncoding: 'utf8',
 				transformResponse: [(data: unknown) => data],
@@ -88,5 +90,5 @@ export function toTransportError(e: unknown): TransportError {
 	let kind = failureKindFromCode(code);
 	if (kind === 'other' && /socket hang up/i.test(message)) kind = 'connection_reset';
 	if (kind === 'other' && /timeout/i.test(message) && e instanceof AxiosError) kind = 'timeout';
-	return new TransportError(kind, code ? `${code}: ${message}` : message);
+	return new TransportError(kind, code ? `${code}: ${message}` : message, code);
 }

@@ -5,20 +5,46 @@
 import type { Outcome } from './result';
 import type { TransportError } from './transport';
 
-const TRANSPORT_MESSAGES: Record<TransportError['kind'], string> = {
-	timeout: 'The provider did not answer in time',
+const TRANSPORT_MESSAGES: Record<Exclude<TransportError['kind'], 'timeout'>, string> = {
 	connection_reset: 'The connection to the provider was reset before it answered',
 	connection_refused: 'The provider refused the connection: check the base URL in the credential',
 	dns: 'The provider host could not be found: check the base URL in the credential',
+	tls: "The provider's certificate is not trusted (or the secure connection failed): check the base URL, or ask the provider about its certificate",
 	other: 'The provider could not be reached',
 };
 
-export function fromTransportError(error: TransportError): Outcome {
+function seconds(ms: number): string {
+	const s = ms / 1000;
+	return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
+}
+
+/** `timeoutMs` is the deadline the call had, for the timeout's message. */
+export function fromTransportError(error: TransportError, timeoutMs?: number): Outcome {
+	const message =
+		error.kind === 'timeout'
+			? `No complete answer from the provider within ${timeoutMs ? seconds(timeoutMs) : 'the timeout'} (raise Timeout in the node's options if the provider is slow)`
+			: `${TRANSPORT_MESSAGES[error.kind]}${error.code ? ` (${error.code})` : ''}`;
+	return { status: 'network_error', message, text: error.kind, retryable: error.kind !== 'tls' };
+}
+
+/**
+ * A 3xx: redirects are never followed, because the request carries the account's secrets (headers or body) and
+ * would take them to another host. Only the host is named: a Location's path or query may carry anything.
+ */
+export function fromRedirect(httpStatus: number, location: string | undefined, requestUrl: string): Outcome {
+	let where = 'another address';
+	try {
+		if (location) {
+			const target = new URL(location, requestUrl);
+			where = target.host === new URL(requestUrl).host ? `another path on ${target.host}` : target.host;
+		}
+	} catch {
+		where = 'an address that is not a valid URL';
+	}
 	return {
-		status: 'network_error',
-		message: `${TRANSPORT_MESSAGES[error.kind]} (${error.kind})`,
-		text: error.kind,
-		retryable: true,
+		status: 'provider_error',
+		message: `The provider redirected the request to ${where} (HTTP ${httpStatus}); redirects are not followed, so nothing was sent there. Check the base URL in the credential.`,
+		retryable: false,
 	};
 }
 
@@ -58,12 +84,11 @@ export function fromHttp(httpStatus: number, headers: Record<string, string | un
 	const suffix = said ? `: ${said}` : '';
 	if (httpStatus === 429) {
 		const retryAfterSeconds = parseRetryAfter(headers['retry-after'], now);
-		return {
-			status: 'rate_limited',
-			message: `Too many requests (HTTP 429)${suffix}${retryAfterSeconds !== undefined ? `; retry after ${retryAfterSeconds} s` : ''}`,
-			retryAfterSeconds,
-			retryable: true,
-		};
+		// The provider's own words usually say "too many requests" and when to retry: say each thing once.
+		const base = said ? `The provider is limiting requests (HTTP 429): ${said.replace(/[\s.;,]+$/, '')}` : 'Too many requests (HTTP 429)';
+		const saysWhen = retryAfterSeconds !== undefined && new RegExp(`\\b${retryAfterSeconds}\\b`).test(said ?? '');
+		const when = retryAfterSeconds !== undefined && !saysWhen ? `. Retry after ${retryAfterSeconds} s` : '';
+		return { status: 'rate_limited', message: `${base}${when}.`, retryAfterSeconds, retryable: true };
 	}
 	if (httpStatus === 401 || httpStatus === 403) {
 		return { status: 'auth_failed', message: `The provider rejected the credentials (HTTP ${httpStatus})${suffix}. Check the credential.` };

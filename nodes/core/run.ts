@@ -2,7 +2,7 @@
  * Runs one provider operation for one item/message: validate → build → send → interpret → normalise.
  * Never throws for bad data or provider failures: every input yields exactly one OtpResult.
  */
-import { fromHttp, fromTransportError, parseJson } from './classify';
+import { fromHttp, fromRedirect, fromTransportError, parseJson } from './classify';
 import { Redactor } from './redact';
 import { defaultRetryable, isOk, type OtpResult, type Outcome, type Reference } from './result';
 import type { OperationInput, OperationSpec, ProviderSpec } from './spec';
@@ -46,6 +46,19 @@ function carried(op: OperationSpec, params: Record<string, unknown>): Reference 
 		reference[op.carryAs?.[name] ?? name] = v as string | number | boolean;
 	}
 	return reference;
+}
+
+/**
+ * The call's deadline for the whole answer. Raced against the transport, so that it holds whatever the HTTP
+ * client's own timeout means (often only "no byte for N ms"); the signal lets the transport free the socket.
+ * AbortSignal.timeout's timer does not keep the process alive.
+ */
+function deadline(ms: number): { signal: AbortSignal; expired: Promise<TransportError> } {
+	const signal = AbortSignal.timeout(ms);
+	const expired = new Promise<TransportError>((resolve) => {
+		signal.addEventListener('abort', () => resolve(new TransportError('timeout', `no complete answer within ${ms} ms`)), { once: true });
+	});
+	return { signal, expired };
 }
 
 /** Builds the unauthenticated request; the runtime's transport adds the credential. */
@@ -112,9 +125,14 @@ export async function runOperation(
 	let body: unknown;
 	// A transport resolves to a TransportError when there is no response. If it throws, that is a bug or a
 	// broken credential, and the adapter reports it as the platform's error (Catch in Node-RED, n8n's error).
-	const response = await transport.send(request, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+	const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+	const { signal, expired } = deadline(timeoutMs);
+	const response = await Promise.race([transport.send(request, timeoutMs, signal), expired]);
 	if (response instanceof TransportError) {
-		outcome = fromTransportError(response);
+		outcome = fromTransportError(response, timeoutMs);
+	} else if (response.status >= 300 && response.status < 400) {
+		providerStatus = { httpStatus: response.status };
+		outcome = fromRedirect(response.status, response.headers.location, request.url);
 	} else {
 		body = parseJson(response.text);
 		providerStatus = { httpStatus: response.status };

@@ -23,12 +23,14 @@ export interface HttpResponse {
 	text: string;
 }
 
-export type TransportFailure = 'timeout' | 'connection_reset' | 'connection_refused' | 'dns' | 'other';
+export type TransportFailure = 'timeout' | 'connection_reset' | 'connection_refused' | 'dns' | 'tls' | 'other';
 
 export class TransportError extends Error {
 	constructor(
 		readonly kind: TransportFailure,
 		message: string,
+		/** The Node.js / TLS error code when there is one (ECONNRESET, CERT_HAS_EXPIRED, ...). */
+		readonly code?: string,
 	) {
 		super(message);
 		this.name = 'TransportError';
@@ -36,8 +38,16 @@ export class TransportError extends Error {
 }
 
 export interface Transport {
-	send(request: HttpRequest, timeoutMs: number): Promise<HttpResponse | TransportError>;
+	/**
+	 * `timeoutMs` is the deadline for the whole answer, body included (a provider that drips bytes must not hold
+	 * a flow); `signal` aborts at that deadline, so a transport should hand it to its HTTP client to free the socket.
+	 * Redirects are never followed: the credential would go to the other host.
+	 */
+	send(request: HttpRequest, timeoutMs: number, signal?: AbortSignal): Promise<HttpResponse | TransportError>;
 }
+
+/** TLS failures: the certificate chain or name did not check out, or the handshake failed. */
+const TLS_CODES = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_|ERR_SSL_|EPROTO$|HOSTNAME_MISMATCH|ERR_OSSL)/;
 
 /** Maps a Node.js / axios error code to a transport failure kind. */
 export function failureKindFromCode(code: string | undefined): TransportFailure {
@@ -58,6 +68,6 @@ export function failureKindFromCode(code: string | undefined): TransportFailure 
 		case 'EAI_AGAIN':
 			return 'dns';
 		default:
-			return 'other';
+			return code && TLS_CODES.test(code) ? 'tls' : 'other';
 	}
 }

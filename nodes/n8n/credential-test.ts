@@ -41,6 +41,9 @@ export function credentialTestFunction(provider: ProviderSpec): ICredentialTestF
 				json: true,
 				resolveWithFullResponse: true,
 				simple: false,
+				// The body carries the access token: never take it to another host.
+				followRedirect: false,
+				followAllRedirects: false,
 				timeout: 15000,
 			})) as FullResponse;
 		} catch (error) {
@@ -49,6 +52,9 @@ export function credentialTestFunction(provider: ProviderSpec): ICredentialTestF
 		}
 		for (const rule of spec.test.failWhen ?? []) {
 			if (getPath(response.body, rule.key) === rule.value) return { status: 'Error', message: rule.message };
+		}
+		if (response.statusCode >= 300 && response.statusCode <= 399) {
+			return { status: 'Error', message: `The provider redirected the test (HTTP ${response.statusCode}); it was not followed. Check the base URL.` };
 		}
 		if (response.statusCode < 200 || response.statusCode > 299) {
 			return { status: 'Error', message: `Received HTTP status code: ${response.statusCode}` };

@@ -112,6 +112,8 @@ export function credentialTest(spec: CredentialSpec): ICredentialTestRequest {
 			method: built.method,
 			body: built.body,
 			headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...(built.headers ?? {}) },
+			// The test request carries the secrets: a redirect must not take them to another host.
+			disableFollowRedirect: true,
 		},
 		rules: (spec.test.failWhen ?? []).map((rule) => ({
 			type: 'responseSuccessBody' as const,

@@ -11,14 +11,17 @@ interface FullResponse {
 	body: unknown;
 }
 
+/** Socket, DNS and TLS error codes (ECONNRESET, ERR_TLS_CERT_ALTNAME_INVALID, CERT_HAS_EXPIRED, ...). */
+const NODE_ERROR_CODE = /^E[A-Z_]+$|^ERR_|^CERT_|^UNABLE_TO_|^DEPTH_ZERO_SELF_SIGNED_CERT$|^SELF_SIGNED_CERT_IN_CHAIN$|^HOSTNAME_MISMATCH$/;
+
 /** n8n wraps axios errors (NodeApiError.httpCode, cause.code); look everywhere for the Node error code. */
 function errorCode(error: unknown): string | undefined {
 	const seen = new Set<unknown>();
 	let e = error as { code?: unknown; httpCode?: unknown; cause?: unknown } | undefined;
 	while (e && typeof e === 'object' && !seen.has(e)) {
 		seen.add(e);
-		if (typeof e.code === 'string' && /^E[A-Z_]+$|^ERR_/.test(e.code)) return e.code;
-		if (typeof e.httpCode === 'string' && /^E[A-Z_]+$/.test(e.httpCode)) return e.httpCode;
+		if (typeof e.code === 'string' && NODE_ERROR_CODE.test(e.code)) return e.code;
+		if (typeof e.httpCode === 'string' && NODE_ERROR_CODE.test(e.httpCode)) return e.httpCode;
 		e = e.cause as typeof e;
 	}
 	return undefined;
@@ -36,19 +39,21 @@ export class N8nTransport implements Transport {
 		private readonly credentialType: string,
 	) {}
 
-	async send(request: HttpRequest, timeoutMs: number): Promise<HttpResponse | TransportError> {
+	async send(request: HttpRequest, timeoutMs: number, signal?: AbortSignal): Promise<HttpResponse | TransportError> {
 		try {
-			const response = request.method === 'GET' && request.body ? await this.getWithBody(request, timeoutMs) : await this.modern(request, timeoutMs);
+			const response =
+				request.method === 'GET' && request.body ? await this.getWithBody(request, timeoutMs) : await this.modern(request, timeoutMs, signal);
 			const body = response.body;
 			const text = typeof body === 'string' ? body : body === undefined || body === null ? '' : JSON.stringify(body);
 			return { status: response.statusCode, headers: flattenHeaders(response.headers), text };
 		} catch (error) {
 			const code = errorCode(error);
-			return new TransportError(failureKindFromCode(code), code ?? 'request failed');
+			return new TransportError(failureKindFromCode(code), code ?? 'request failed', code);
 		}
 	}
 
-	private async modern(request: HttpRequest, timeoutMs: number): Promise<FullResponse> {
+	/** Redirects are not followed (the credential would go to the other host): the core reports the 3xx. */
+	private async modern(request: HttpRequest, timeoutMs: number, signal?: AbortSignal): Promise<FullResponse> {
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			url: request.url,
@@ -58,14 +63,17 @@ export class N8nTransport implements Transport {
 			encoding: 'text',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
 			timeout: timeoutMs,
+			...(signal ? { abortSignal: signal } : {}),
 		};
 		return (await this.context.helpers.httpRequestWithAuthentication.call(this.context, this.credentialType, options)) as FullResponse;
 	}
 
 	/**
 	 * The CIBIL APIs are documented as GET with a JSON body. n8n's httpRequest drops a GET body
-	 * (@n8n/backend-network http/axios/request.ts); only the legacy request helper sends it.
+	 * (@n8n/backend-network http/axios/request.ts); only the legacy request helper sends it. That helper takes no
+	 * abort signal: the core's deadline still ends the call on time; its timeout frees the socket.
 	 */
 	private async getWithBody(request: HttpRequest, timeoutMs: number): Promise<FullResponse> {
 		return (await this.context.helpers.requestWithAuthentication.call(this.context, this.credentialType, {
@@ -76,6 +84,8 @@ export class N8nTransport implements Transport {
 			json: true,
 			resolveWithFullResponse: true,
 			simple: false,
+			followRedirect: false,
+			followAllRedirects: false,
 			timeout: timeoutMs,
 		})) as FullResponse;
 	}

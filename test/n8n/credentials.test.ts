@@ -8,6 +8,7 @@ import { credentialTestFunction } from '../../nodes/n8n';
 import { AoPay } from '../../nodes/AoPay/AoPay.node';
 import { Bos } from '../../nodes/Bos/Bos.node';
 import { aopay, bos } from '../../nodes/providers';
+import { captureServer } from '../support/capture';
 import { testCredential, testCredentialWithFunction } from './harness';
 import { CREDENTIAL_TYPES, sandboxCredentials } from './otpflow';
 
@@ -33,6 +34,8 @@ const CASES: Array<{ type: string; wrong: Record<string, string>; refusal: strin
 ];
 
 describe('credential tests as n8n runs them', () => {
+	const elsewhere = captureServer('127.0.0.2');
+
 	it.each(CASES)('$type: the sandbox credential passes the test', async ({ type }) => {
 		const result = await testCredential(CREDENTIAL_TYPES[type], sandboxCredentials(sandbox)[type]);
 		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
@@ -60,6 +63,17 @@ describe('credential tests as n8n runs them', () => {
 	it('an unreachable host fails the test with the network error code', async () => {
 		const data = { ...sandboxCredentials(sandbox).iServeUDmtApi, baseUrl: 'http://127.0.0.1:9' };
 		expect(await testCredential(CREDENTIAL_TYPES.iServeUDmtApi, data)).toEqual({ status: 'Error', message: expect.stringMatching(/ECONNREFUSED|refused/i) });
+	});
+
+	it.each([302, 307])('a %s redirect to another host fails every test and takes no secret there', async (status) => {
+		for (const [type, credential] of Object.entries(sandboxCredentials(sandbox))) {
+			sandbox.faults.add({ kind: 'redirect', status, location: `${elsewhere.url}/` });
+			const result = CREDENTIAL_TYPES[type].test
+				? await testCredential(CREDENTIAL_TYPES[type], credential)
+				: await testCredentialWithFunction(credentialTestFunction(type === 'bosCibilApi' ? bos : aopay), CREDENTIAL_TYPES[type], credential);
+			expect({ type, status: result.status }).toEqual({ type, status: 'Error' });
+		}
+		expect(elsewhere.requests).toEqual([]);
 	});
 
 	it('no test request delivers an OTP to anyone', async () => {

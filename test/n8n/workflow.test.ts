@@ -6,6 +6,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType } fr
 import { SANDBOX_ACCOUNTS, type FaultSpec } from '../../sandbox';
 import { PROVIDERS } from '../../nodes/providers';
 import { testAadhaar } from '../support/aadhaar';
+import { captureServer } from '../support/capture';
+import { untrustedHttps } from '../support/tls';
 import { node, runWorkflow, startNode, type RunResult } from './harness';
 import { CREDENTIAL_TYPES, everything, nodeTypes, otp, out, paired, readInbox, sandboxCredentials, typeOf, type Step, sandboxSuite } from './otpflow';
 
@@ -136,29 +138,55 @@ describe('workflow-author mistakes', () => {
 });
 
 describe('provider faults', () => {
+	// Another loopback host where a redirect points: whatever reaches it would be a leak.
+	const elsewhere = captureServer('127.0.0.2');
 	const FAULTS: Array<{ fault: Omit<FaultSpec, 'provider'>; status: string; extra?: IDataObject }> = [
-		{ fault: { kind: 'timeout' }, status: 'network_error', extra: { message: expect.stringContaining('(timeout)'), retryable: true } },
-		{ fault: { kind: 'reset' }, status: 'network_error', extra: { message: expect.stringContaining('(connection_reset)'), retryable: true } },
+		{ fault: { kind: 'timeout' }, status: 'network_error', extra: { message: expect.stringContaining('within 1 s'), retryable: true, providerStatus: { text: 'timeout' } } },
+		{ fault: { kind: 'reset' }, status: 'network_error', extra: { message: expect.stringContaining('reset before it answered'), retryable: true } },
+		// A 200 whose body arrives a byte every 300 ms: the timeout is a deadline for the whole answer.
+		{ fault: { kind: 'drip', intervalMs: 300 }, status: 'network_error', extra: { message: expect.stringContaining('No complete answer from the provider within 1 s'), retryable: true } },
 		{ fault: { kind: 'status', status: 503 }, status: 'provider_error', extra: { providerStatus: expect.objectContaining({ httpStatus: 503 }), retryable: true } },
 		{ fault: { kind: 'html' }, status: 'provider_error', extra: { retryable: true } },
 		{ fault: { kind: 'malformed' }, status: 'provider_error', extra: { retryable: true } },
 		{ fault: { kind: 'rate_limit', retryAfter: 7 }, status: 'rate_limited', extra: { retryAfterSeconds: 7, retryable: true, providerStatus: expect.objectContaining({ httpStatus: 429 }) } },
 		{ fault: { kind: 'status', status: 401 }, status: 'auth_failed', extra: { retryable: false, providerStatus: expect.objectContaining({ httpStatus: 401 }) } },
 	];
+	// The secrets travel in headers (iServeU), in a GET body (BOS) and in a POST body (SummitAI): none may follow a redirect.
+	const REDIRECTS = [302, 307, 308].map((status) => ({
+		status,
+		fault: (): Omit<FaultSpec, 'provider'> => ({ kind: 'redirect', status, location: `${elsewhere.url}/` }),
+	}));
 
 	const providers: Array<{ label: string; provider: string; step: Step; items: IDataObject[] }> = [
 		{ label: 'iServeU (POST, httpRequest)', provider: 'iserveu', step: getCustomer({ options: { timeoutSeconds: 1 } }), items: [{ mobile: MOBILE }] },
 		{ label: 'BOS (GET with body, legacy request)', provider: 'bos', step: otp('Get Customer', 'bos', 'generateOtp', { cibil_id: '102277100', options: { timeoutSeconds: 1 } }), items: [{}] },
+		{
+			label: 'SummitAI (API key in the body)',
+			provider: 'summitai',
+			step: otp('Get Customer', 'summitAi', 'generateOtp', { DomainId: '1', UserID: '967', LoginUID: '967', UserName: 'abcd', options: { timeoutSeconds: 1 } }),
+			items: [{}],
+		},
 	];
 
 	describe.each(providers)('$label', ({ provider, step, items }) => {
 		it.each(FAULTS)('$fault.kind $fault.status → $status on Failure, the workflow finishes', async ({ fault, status, extra }) => {
 			suite.sandbox.faults.add({ provider, ...fault });
+			const started = Date.now();
 			const r = await run([step], items);
 			expect(r.status).toBe('success');
 			expect(out(r, 'Get Customer', 0)).toEqual([]);
 			expect(out(r, 'Get Customer', 1)).toEqual([expect.objectContaining({ ok: false, status, ...(extra ?? {}) })]);
 			expect(paired(r, 'Get Customer', 1)).toEqual([{ item: 0 }]);
+			expect(Date.now() - started).toBeLessThan(2500); // a 1 s timeout, whatever the fault
+		});
+
+		it.each(REDIRECTS)('a $status redirect to another host is not followed: provider_error naming the host, nothing sent there', async ({ fault }) => {
+			suite.sandbox.faults.add({ provider, ...fault() });
+			const r = await run([step], items);
+			expect(out(r, 'Get Customer', 1)).toEqual([
+				expect.objectContaining({ ok: false, status: 'provider_error', retryable: false, message: expect.stringContaining(`redirected the request to ${elsewhere.host}`) }),
+			]);
+			expect(elsewhere.requests).toEqual([]);
 		});
 	});
 
@@ -171,11 +199,28 @@ describe('provider faults', () => {
 		expect(paired(r, 'Get Customer', 0)).toEqual([{ item: 1 }]);
 	});
 
+	it.each([
+		['iServeU (httpRequest)', 'iServeUDmtApi', getCustomer()],
+		['BOS (legacy request)', 'bosCibilApi', otp('Get Customer', 'bos', 'generateOtp', { cibil_id: '102277100' })],
+	])('%s: an untrusted certificate is a network_error that says so, not retryable', async (_label, type, step) => {
+		const tls = await untrustedHttps();
+		try {
+			const credentials = sandboxCredentials(suite.sandbox);
+			credentials[type] = { ...credentials[type], baseUrl: tls.url };
+			const r = await run([step], [{ mobile: MOBILE }], credentials);
+			expect(out(r, 'Get Customer', 1)).toEqual([
+				expect.objectContaining({ status: 'network_error', retryable: false, message: expect.stringContaining("certificate is not trusted") }),
+			]);
+		} finally {
+			await tls.close();
+		}
+	});
+
 	it('an unreachable provider is a network_error on Failure', async () => {
 		const credentials = sandboxCredentials(suite.sandbox);
 		credentials.iServeUDmtApi = { ...credentials.iServeUDmtApi, baseUrl: 'http://127.0.0.1:9' };
 		const r = await run([getCustomer()], [{ mobile: MOBILE }], credentials);
-		expect(out(r, 'Get Customer', 1)).toEqual([expect.objectContaining({ status: 'network_error', message: expect.stringContaining('connection_refused') })]);
+		expect(out(r, 'Get Customer', 1)).toEqual([expect.objectContaining({ status: 'network_error', message: expect.stringContaining('refused the connection') })]);
 	});
 });
 

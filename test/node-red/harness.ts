@@ -189,6 +189,14 @@ export function faultTable(retryAfter: number): Array<[string, Parameters<Sandbo
 	return [
 		['a timeout', { kind: 'timeout' }, { status: 'network_error', retryable: true, providerStatus: { text: 'timeout' } }],
 		['a connection reset', { kind: 'reset' }, { status: 'network_error', retryable: true, providerStatus: { text: 'connection_reset' } }],
+		// A 200 answered a byte at a time: the node's timeout is a deadline for the whole answer.
+		['a body that drips in', { kind: 'drip', intervalMs: 100 }, { status: 'network_error', retryable: true, providerStatus: { text: 'timeout' } }],
+		// Nothing listens on port 9: had the redirect been followed, this would be a network_error.
+		[
+			'a redirect to another host',
+			{ kind: 'redirect', status: 307, location: 'http://127.0.0.2:9/' },
+			{ status: 'provider_error', retryable: false, message: expect.stringContaining('redirected the request to 127.0.0.2:9'), providerStatus: { httpStatus: 307 } },
+		],
 		['HTTP 503', { kind: 'status', status: 503 }, { status: 'provider_error', retryable: true, providerStatus: { httpStatus: 503 } }],
 		['an HTML error page', { kind: 'html' }, { status: 'provider_error', retryable: true, providerStatus: { httpStatus: 502 } }],
 		['malformed JSON', { kind: 'malformed' }, { status: 'provider_error', retryable: true, providerStatus: { httpStatus: 200 } }],

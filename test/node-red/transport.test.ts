@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TransportError, type HttpRequest, type HttpResponse } from '../../nodes/core';
 import { AxiosTransport } from '../../node-red/transport';
+import { untrustedHttps } from '../support/tls';
 
 let server: http.Server;
 let base: string;
@@ -10,8 +11,8 @@ const axiosTransport = new AxiosTransport((r) => ({ ...r, headers: { ...r.header
 
 /** The transport resolves failures instead of throwing; these helpers say which one a test expects. */
 const transport = {
-	async send(request: HttpRequest, timeoutMs: number): Promise<HttpResponse> {
-		const res = await axiosTransport.send(request, timeoutMs);
+	async send(request: HttpRequest, timeoutMs: number, signal?: AbortSignal): Promise<HttpResponse> {
+		const res = await axiosTransport.send(request, timeoutMs, signal);
 		if (res instanceof TransportError) throw res;
 		return res;
 	},
@@ -23,6 +24,13 @@ beforeAll(async () => {
 		req.on('data', (c) => (body += c));
 		req.on('end', () => {
 			if (req.url === '/hang') return; // never answers
+			if (req.url === '/drip') {
+				// Headers at once, then a byte every 50 ms: never idle long enough for a socket timeout.
+				res.writeHead(200, { 'Content-Type': 'application/json' });
+				const timer = setInterval(() => res.write(' '), 50);
+				res.on('close', () => clearInterval(timer));
+				return;
+			}
 			res.writeHead(req.url === '/teapot' ? 418 : 200, { 'Content-Type': 'application/json', 'X-Trace': 'abc' });
 			res.end(JSON.stringify({ method: req.method, body, secret: req.headers.client_secret }));
 		});
@@ -73,5 +81,24 @@ describe('AxiosTransport', () => {
 		const err = await transport.send({ method: 'POST', url: 'http://otpflow-no-such-host.invalid/', headers: json }, 5000).catch((e) => e);
 		expect(err).toBeInstanceOf(TransportError);
 		expect(err.kind).toBe('dns');
+	});
+
+	it('ends a body that drips in at the deadline the signal gives (the socket timeout alone never fires)', async () => {
+		const started = Date.now();
+		const err = await transport.send({ method: 'POST', url: `${base}/drip`, headers: json, body: {} }, 300, AbortSignal.timeout(300)).catch((e) => e);
+		expect(err).toBeInstanceOf(TransportError);
+		expect(err.kind).toBe('timeout');
+		expect(Date.now() - started).toBeLessThan(1500);
+	});
+
+	it('reports an untrusted (self-signed) certificate as tls, with its code', async () => {
+		const tls = await untrustedHttps();
+		try {
+			const err = await transport.send({ method: 'POST', url: `${tls.url}/`, headers: json, body: {} }, 2000).catch((e) => e);
+			expect(err).toBeInstanceOf(TransportError);
+			expect({ kind: err.kind, code: err.code }).toEqual({ kind: 'tls', code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+		} finally {
+			await tls.close();
+		}
 	});
 });

@@ -1,4 +1,4 @@
-import { fromHttp, fromTransportError, parseJson, parseRetryAfter, TransportError } from '../../nodes/core';
+import { failureKindFromCode, fromHttp, fromRedirect, fromTransportError, parseJson, parseRetryAfter, TransportError } from '../../nodes/core';
 
 const now = new Date('2026-11-22T10:00:00Z');
 
@@ -39,5 +39,49 @@ describe('generic classification', () => {
 		expect(parseJson('<html>502</html>')).toBeUndefined();
 		expect(parseJson('{"status": "ok", ')).toBeUndefined();
 		expect(parseJson('{"a":1}')).toEqual({ a: 1 });
+	});
+});
+
+describe('messages a person reads', () => {
+	test("429 says each thing once: the provider's words, then when to retry only if they did not say it", () => {
+		const said = fromHttp(429, { 'retry-after': '30' }, { message: 'Too many requests. Retry after 30 seconds.' }, now);
+		expect(said.message).toBe('The provider is limiting requests (HTTP 429): Too many requests. Retry after 30 seconds.');
+		const silent = fromHttp(429, { 'retry-after': '12' }, { message: 'Slow down' }, now);
+		expect(silent.message).toBe('The provider is limiting requests (HTTP 429): Slow down. Retry after 12 s.');
+		expect(fromHttp(429, {}, undefined, now).message).toBe('Too many requests (HTTP 429).');
+	});
+
+	test('a TLS failure says the certificate is not trusted, names the code, and is not retryable', () => {
+		const outcome = fromTransportError(new TransportError('tls', 'x', 'DEPTH_ZERO_SELF_SIGNED_CERT'));
+		expect(outcome).toMatchObject({ status: 'network_error', retryable: false, text: 'tls' });
+		expect(outcome.message).toContain("certificate is not trusted");
+		expect(outcome.message).toContain('(DEPTH_ZERO_SELF_SIGNED_CERT)');
+		expect(outcome.message).not.toContain('(other)');
+	});
+
+	test.each([
+		['DEPTH_ZERO_SELF_SIGNED_CERT', 'tls'],
+		['CERT_HAS_EXPIRED', 'tls'],
+		['ERR_TLS_CERT_ALTNAME_INVALID', 'tls'],
+		['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'tls'],
+		['SELF_SIGNED_CERT_IN_CHAIN', 'tls'],
+		['EHOSTUNREACH', 'other'],
+		[undefined, 'other'],
+	])('error code %s is a %s failure', (code, kind) => {
+		expect(failureKindFromCode(code)).toBe(kind);
+	});
+
+	test('a timeout names the deadline it missed', () => {
+		expect(fromTransportError(new TransportError('timeout', 'x'), 2000).message).toMatch(/^No complete answer from the provider within 2 s/);
+		expect(fromTransportError(new TransportError('timeout', 'x'), 300).message).toContain('within 0.3 s');
+	});
+
+	test('a redirect names only the other host, never its path or query', () => {
+		const outcome = fromRedirect(302, 'https://evil.example:8443/steal?token=abc', 'https://api.provider.example/otp/send');
+		expect(outcome).toMatchObject({ status: 'provider_error', retryable: false });
+		expect(outcome.message).toContain('redirected the request to evil.example:8443 (HTTP 302)');
+		expect(outcome.message).not.toContain('token=abc');
+		expect(fromRedirect(301, '/other', 'https://api.provider.example/x').message).toContain('another path on api.provider.example');
+		expect(fromRedirect(302, undefined, 'https://api.provider.example/x').message).toContain('another address');
 	});
 });
