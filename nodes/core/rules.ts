@@ -71,8 +71,20 @@ export const ipAddress = (): Rule => ({
 	test: (v) => IPV4.test(v) || isIpv6(v),
 });
 
-export const email = (): Rule =>
-	pattern(/^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/, 'must be an email address like name@example.com');
+/** RFC 5321 limits and a dot-atom local part: no quotes, spaces or consecutive dots; a domain of real labels. */
+const EMAIL_LOCAL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+const EMAIL_DOMAIN = /^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+
+export const email = (): Rule => ({
+	message: 'must be an email address like name@example.com',
+	test: (v) => {
+		const at = v.lastIndexOf('@');
+		if (v.length > 254 || at < 1) return false;
+		const local = v.slice(0, at);
+		const domain = v.slice(at + 1);
+		return local.length <= 64 && EMAIL_LOCAL.test(local) && domain.length <= 253 && EMAIL_DOMAIN.test(domain);
+	},
+});
 
 export const pan = (): Rule => pattern(/^[A-Z]{5}\d{4}[A-Z]$/, 'must be a PAN like ABCDE1234F (5 letters, 4 digits, 1 letter)');
 

@@ -90,7 +90,7 @@ export async function runOperation(
 			provider: provider.id,
 			operation: op.id,
 			message: redactor.text(outcome.message),
-			reference: redactor.value({ ...carried(op, rawParams), ...(outcome.reference ?? {}) }) as Reference,
+			reference: redactor.reference({ ...carried(op, rawParams), ...(outcome.reference ?? {}) }) as Reference,
 			retryable: outcome.retryable ?? (isOk(outcome.status) ? false : defaultRetryable(outcome.status)),
 			providerStatus: {},
 			...extra,

@@ -38,6 +38,8 @@ export interface FieldSpec {
 	/** Rarely changed: n8n puts it under "Options", Node-RED under an "Advanced" heading. */
 	advanced?: boolean;
 	rules?: readonly Rule[];
+	/** Longest text accepted (the provider's documented limit); DEFAULT_MAX_LENGTH when not set. */
+	maxLength?: number;
 	/** Aadhaar numbers are masked to their last 4 digits wherever they could be echoed. */
 	sensitive?: 'aadhaar' | 'secret';
 }

@@ -5,6 +5,29 @@
 import type { FieldError } from './result';
 import type { FieldCondition, FieldSpec, FieldValue, Params } from './spec';
 
+/**
+ * The longest text any field takes unless it says otherwise (FieldSpec.maxLength): enough for a name, an
+ * address or an id, and far below what could hurt a provider or a log (a 1 MB value is refused, not sent).
+ */
+export const DEFAULT_MAX_LENGTH = 256;
+
+/** C0 and C1 control characters (NUL, tab, line breaks, escape, ...): never part of a value a provider expects. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** Invisible text-direction marks and overrides: they make a value read differently from what is sent. */
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/** What is wrong with a text value whatever the field: too long, control or text-direction characters. */
+function textProblem(field: FieldSpec, s: string): string | undefined {
+	const max = field.maxLength ?? DEFAULT_MAX_LENGTH;
+	if (s.length > max) return `must be at most ${max} characters long (it has ${s.length})`;
+	if (CONTROL.test(s)) return 'must not contain control characters (such as NUL, a tab or a line break)';
+	if (BIDI.test(s)) return 'must not contain invisible text-direction characters';
+	return undefined;
+}
+
+/** Stands in for an object or list given as a field value, so that it is reported by its own field. */
+const OBJECT = Object.freeze({ notAPlainValue: true });
+
 function isEmpty(v: unknown): boolean {
 	return v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 }
@@ -12,7 +35,8 @@ function isEmpty(v: unknown): boolean {
 export function conditionHolds(condition: FieldCondition | undefined, raw: Record<string, unknown>): boolean {
 	if (!condition) return true;
 	const actual = raw[condition.field];
-	return condition.equals.some((expected) => String(expected) === String(actual ?? ''));
+	const given = typeof actual === 'object' && actual !== null ? undefined : String(actual ?? '');
+	return condition.equals.some((expected) => String(expected) === given);
 }
 
 function describe(field: FieldSpec): string {
@@ -20,6 +44,10 @@ function describe(field: FieldSpec): string {
 }
 
 function coerce(field: FieldSpec, v: unknown): { value?: FieldValue; error?: string } {
+	// Objects and lists never convert safely (one without a prototype throws when turned into text).
+	if (typeof v === 'object' || typeof v === 'function' || typeof v === 'symbol') {
+		return { error: field.type === 'number' ? 'must be a number' : field.type === 'boolean' ? 'must be true or false' : 'must be text, not an object or list' };
+	}
 	switch (field.type) {
 		case 'number': {
 			const n = typeof v === 'number' ? v : Number(String(v).trim());
@@ -30,8 +58,9 @@ function coerce(field: FieldSpec, v: unknown): { value?: FieldValue; error?: str
 			if (v === 'true' || v === 'false') return { value: v === 'true' };
 			return { error: 'must be true or false' };
 		default: {
-			if (typeof v === 'object') return { error: 'must be text, not an object or list' };
 			const s = String(v).trim();
+			const problem = textProblem(field, s);
+			if (problem) return { error: problem };
 			if (field.type === 'options' && field.options && !field.options.some((o) => o.value === s)) {
 				return { error: `must be one of ${field.options.map((o) => o.value).join(', ')}` };
 			}
@@ -50,7 +79,9 @@ export interface Prepared {
  * An empty field takes its documented default, so both runtimes send the same request.
  */
 export function prepareParams(fields: readonly FieldSpec[], given: Record<string, unknown>): Prepared {
-	const raw: Record<string, unknown> = { ...given };
+	// Only plain values reach rules and conditions: an object in one field is that field's error, not a crash in another's rule.
+	const raw: Record<string, unknown> = {};
+	for (const [name, v] of Object.entries(given)) raw[name] = v !== null && (typeof v === 'object' || typeof v === 'function') ? OBJECT : v;
 	for (const field of fields) if (isEmpty(raw[field.name]) && field.default !== undefined) raw[field.name] = field.default;
 	const params: Params = {};
 	const errors: FieldError[] = [];

@@ -101,6 +101,14 @@ describe('Capillary codes → normalised status', () => {
 		expect(result.reference.sessionId).toBe('P-1234');
 	});
 
+	test('1534 (too many OTPs for the customer) says when to try again: the OTP limit window, 10 minutes unless set', async () => {
+		const answer = json(200, { status: { success: false, code: 1534, message: 'Max OTP limit reached' } });
+		const byDefault = await run('generateOtp', { ...mobile, sessionId: 'P-1234' }, answer);
+		expect(byDefault.result).toMatchObject({ status: 'rate_limited', retryable: true, retryAfterSeconds: 600 });
+		const set = await run('generateOtp', { ...mobile, sessionId: 'P-1234', otpLimitWindowMinutes: 30 }, answer);
+		expect(set.result.retryAfterSeconds).toBe(1800);
+	});
+
 	test('an unknown code is a provider error carrying the code', async () => {
 		const { result } = await run('generateOtp', { ...mobile, sessionId: 'P-1234' }, json(200, { status: { success: false, code: 1999, message: 'new thing' } }));
 		expect(result).toMatchObject({ status: 'provider_error', providerStatus: { code: '1999' } });

@@ -316,6 +316,13 @@ describe.each(BRANDS)('%s', (provider, baseUrl, registrationId) => {
 			expect(result.raw).toMatchObject({ result: { accounts: [{ account_type: 'Credit Card' }] } });
 		});
 
+		test('SUCCESS SPC-200 with a score but no cibil_status → completed, not a retryable failure (no retry loop)', async () => {
+			const body = { status: 'SUCCESS', message: 'success', error_code: 'SPC-200', merchant_trans_id: MERCHANT, result: { cibil_id: '9362678', cibil_score: 765 } };
+			const { result } = await run('getCreditHistory', history, json(200, body));
+			expect(result).toMatchObject({ ok: true, status: 'completed', retryable: false, message: 'CIBIL score 765' });
+			expect(result.reference).toMatchObject({ cibilId: '9362678', cibilScore: 765 });
+		});
+
 		test('Success without a score, or an unknown cibil_status, is a provider error', async () => {
 			const noScore = await run('getCreditHistory', history, json(200, { status: 'SUCCESS', error_code: 'SPC-200', result: { cibil_status: 'Success' } }));
 			expect(noScore.result.status).toBe('provider_error');

@@ -35,6 +35,14 @@ describe('iServeU input rules (nothing is sent when one fails)', () => {
 		['latLong', { ...sendType1, latLong: 'here' }, 'latitude -90 to 90'],
 		['publicIP', { ...sendType1, publicIP: '300.1.1.1' }, 'valid IPv4 or IPv6'],
 		['username', { ...sendType1, username: '' }, 'is required'],
+		// Hostile free text: control and text-direction characters, and values far beyond any sane length.
+		['ovdType', { ...sendType1, ovdType: 'Aadhaar\u0000Card' }, 'must not contain control characters'],
+		['ovdType', { ...sendType1, ovdType: 'x'.repeat(10 * 1024) }, 'at most 40 characters'],
+		['ovdType', { ...sendType1, ovdType: 'x'.repeat(1024 * 1024) }, 'at most 40 characters'],
+		['paramA', { ...sendType1, paramA: 'a\u0007b' }, 'must not contain control characters'],
+		['paramB', { ...sendType1, paramB: 'line\nbreak' }, 'must not contain control characters'],
+		['paramC', { ...sendType1, paramC: 'abc\u202Eevil' }, 'invisible text-direction characters'],
+		['username', { ...sendType1, username: 'agent\u0000' }, 'must not contain control characters'],
 	])('send OTP: bad %s → invalid_request naming it', async (field, params, rule) => {
 		const outcome = await run('sendOtp', params);
 		expectRejectedLocally(outcome, field, rule);
@@ -47,6 +55,12 @@ describe('iServeU input rules (nothing is sent when one fails)', () => {
 		});
 		expect(transport.sent).toHaveLength(0);
 		expect(result.errors?.map((e) => e.field).sort()).toEqual(['ovdData', 'pincode']);
+	});
+
+	test('register customer refuses a NUL in the address and an address longer than documented', async () => {
+		const base = { mobileNumber: '9876543210', username: 'isutestapi1', otp: '123456', customerName: 'Asha Rao', pincode: '560001', ovdData: AADHAAR };
+		expectRejectedLocally(await run('registerCustomer', { ...base, address: '1 MG Road\u0000' }), 'address', 'must not contain control characters');
+		expectRejectedLocally(await run('registerCustomer', { ...base, address: 'x'.repeat(250) }), 'address', 'must be 3 to 200 characters long');
 	});
 
 	test('otp must be 4-8 digits', async () => {
@@ -129,11 +143,40 @@ describe('iServeU answers → normalised status', () => {
 		expect(result).toMatchObject({ status: 'completed', ok: true, reference: { customerState: state } });
 	});
 
+	test.each([
+		['"Customer created but not verified"', { statusCode: '1', statusDesc: 'Customer created but not verified' }, { status: 'completed', reference: { customerState: 'created_not_verified' } }],
+		['"Customer not found" (code 0)', { statusCode: 0, statusDesc: 'Customer not found' }, { status: 'completed', reference: { customerState: 'not_onboarded' } }],
+		['"Failed to fetch customer details"', { statusCode: '1', statusDesc: 'Failed to fetch customer details' }, { status: 'provider_error', retryable: true }],
+		['no words', { statusCode: '1', statusDesc: '' }, { status: 'provider_error', retryable: true }],
+	])('get customer FAILED with %s: the state only when the words confirm it', async (_label, answer, expected) => {
+		const { result } = await run('getCustomer', { mobileNumber: '9876543210', username: 'isutestapi1' }, json(200, { status: 'FAILED', ...answer }));
+		expect(result).toMatchObject(expected);
+	});
+
 	test('get customer statusCode 4 is a retryable provider error; -1 an invalid request', async () => {
 		const four = await run('getCustomer', { mobileNumber: '9876543210', username: 'isutestapi1' }, json(200, { status: 'FAILED', statusCode: '4', statusDesc: 'Internal issue' }));
 		expect(four.result).toMatchObject({ status: 'provider_error', retryable: true });
 		const bad = await run('getCustomer', { mobileNumber: '9876543210', username: 'isutestapi1' }, json(200, { status: 'FAILED', statusCode: '-1', statusDesc: 'Invalid username' }));
 		expect(bad.result.status).toBe('invalid_request');
+	});
+
+	test('an operation without an Aadhaar field still masks every Aadhaar number iServeU echoes, and token-like keys', async () => {
+		const other = testAadhaar('87654321098');
+		const spaced = `${other.slice(0, 4)} ${other.slice(4, 8)} ${other.slice(8)}`;
+		const body = {
+			status: 'SUCCESS', statusCode: '2', statusDesc: `Customer verified with Aadhaar ${spaced}`,
+			data: { aadhaar_number: other, uidNumber: Number(other), note: `${other.slice(0, 4)}-${other.slice(4, 8)}-${other.slice(8)}` },
+			refreshToken: 'rt-value-1234', sessionToken: 'st-value-1234',
+		};
+		const { result } = await run('getCustomer', { mobileNumber: '9876543210', username: 'isutestapi1', options: undefined }, json(200, body));
+		const withRaw = await runOperation(iserveu, findOperation(iserveu, 'getCustomer'), { mobileNumber: '9876543210', username: 'isutestapi1' }, credentials, new FakeTransport(() => json(200, body)), { now, includeRaw: true });
+		for (const r of [result, withRaw]) {
+			const seen = JSON.stringify(r);
+			expect(seen).not.toMatch(new RegExp(`${other}|${spaced}|${other.slice(0, 4)}-|rt-value|st-value`));
+			expect(seen).toContain(`XXXXXXXX${other.slice(-4)}`);
+		}
+		expect(result.message).toBe(`Customer verified with Aadhaar XXXXXXXX${other.slice(-4)}`);
+		expect(withRaw.providerStatus.text).toBe(`Customer verified with Aadhaar XXXXXXXX${other.slice(-4)}`);
 	});
 
 	test('HTTP 401 → auth_failed with the secret nowhere in the result', async () => {

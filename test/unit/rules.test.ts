@@ -68,6 +68,25 @@ describe('validation rules', () => {
 		expect(ok(pan(), 'ABCD1234F')).toBe(false);
 	});
 
+	test.each([
+		['asha@example.com', true],
+		["o'brien+otp@mail.example.co.in", true],
+		['a@b.co', true],
+		['a"b@example.com', false],
+		['"quoted"@example.com', false],
+		['asha@example', false],
+		['@example.com', false],
+		['asha@', false],
+		['as ha@example.com', false],
+		['asha..rao@example.com', false],
+		['.asha@example.com', false],
+		['asha@-example.com', false],
+		['asha@example..com', false],
+		['asha\u202E@example.com', false],
+		[`${'a'.repeat(65)}@example.com`, false],
+		[`a@${'b'.repeat(250)}.com`, false],
+	])('email %j → %s', (v, expected) => expect(ok(email(), v)).toBe(expected));
+
 	test('past date must be real, past and YYYY-MM-DD', () => {
 		const rule = pastDate(() => new Date('2026-11-22T00:00:00Z'));
 		expect(ok(rule, '1990-02-28')).toBe(true);

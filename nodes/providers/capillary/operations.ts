@@ -65,6 +65,12 @@ export const generateOtp: OperationSpec = {
 		...identityFields(true),
 		sessionIdField,
 		validityOption('otpValidityMinutes', 'OTP Validity (Minutes)', 15, 'How long the OTP lives (it ends with the session), reported as expiresAt'),
+		validityOption(
+			'otpLimitWindowMinutes',
+			'OTP Limit Window (Minutes)',
+			10,
+			"Your brand's otpTimeOut: after too many OTPs for one customer (Capillary 1534) new ones are refused for this long, reported as retryAfterSeconds",
+		),
 	],
 	carry: [...IDENTITY, 'sessionId'],
 	next: 'validateOtp',
@@ -73,11 +79,16 @@ export const generateOtp: OperationSpec = {
 		url: url(input, 'otp/generate'),
 		body: { ...identityBody(input.params), sessionId: input.params.sessionId },
 	}),
-	interpret: interpretWith((_body, input) => ({
-		status: 'otp_sent',
-		message: 'OTP sent',
-		expiresAt: inMinutes(input.now, Number(input.params.otpValidityMinutes ?? 15)),
-	})),
+	interpret: (body, input) => {
+		const outcome = interpretWith((_body, input) => ({
+			status: 'otp_sent',
+			message: 'OTP sent',
+			expiresAt: inMinutes(input.now, Number(input.params.otpValidityMinutes ?? 15)),
+		}))(body, input);
+		// 1534 says no more OTPs for now but not for how long: the brand's otpTimeOut window is the answer.
+		if (outcome?.code === '1534') return { ...outcome, retryAfterSeconds: Math.round(Number(input.params.otpLimitWindowMinutes ?? 10) * 60) };
+		return outcome;
+	},
 };
 
 export const validateOtp: OperationSpec = {

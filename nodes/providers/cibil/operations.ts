@@ -147,9 +147,11 @@ export function cibilOperations(brand: CibilBrand): OperationSpec[] {
 		request: (input) => get(brand, input, 'GetCreditHistory', { client_order_id: input.params.client_order_id, cibil_id: cibilId(input) }),
 		interpret: interpret((result, _input, answer) => {
 			const state = status(result);
-			if (state === 'inprogress' || state === 'pending') return pending(result, answer.message, 'getCreditHistory');
-			if (state !== 'success') return unrecognised(brand, result);
 			const score = text(result.cibil_score);
+			if (state === 'inprogress' || state === 'pending') return pending(result, answer.message, 'getCreditHistory');
+			// GetCreditHistory's answer is not documented: a SUCCESS that carries a score is the report, with or without
+			// cibil_status. Reading it as a retryable failure would send a "retry until completed" loop at the provider.
+			if (state !== 'success' && !(state === '' && score)) return unrecognised(brand, result);
 			if (!score) return { status: 'provider_error', message: `${brand.name} reported Success without a cibil_score`, retryable: true };
 			const reference: Reference = { ...baseReference(result), cibilScore: /^\d+$/.test(score) ? Number(score) : score };
 			if (text(result.report_date)) reference.reportDate = text(result.report_date);

@@ -40,7 +40,8 @@ export const ovdTypeField: FieldSpec = {
 	label: 'OVD Type',
 	type: 'string',
 	default: 'Aadhaar Card',
-	description: 'Officially valid document type',
+	maxLength: 40,
+	description: 'Officially valid document type, as iServeU names it (e.g. Aadhaar Card)',
 };
 
 export const ovdDataField = (required: boolean): FieldSpec => ({

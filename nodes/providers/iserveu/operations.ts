@@ -1,4 +1,4 @@
-import { inMinutes, joinUrl, pattern, type OperationInput, type OperationSpec, type Params } from '../../core';
+import { inMinutes, joinUrl, length, pattern, type OperationInput, type OperationSpec, type Params } from '../../core';
 import {
 	amountField,
 	clientParams,
@@ -32,6 +32,14 @@ const CUSTOMER_STATES: Record<string, string> = {
 	'3': 'ovd_not_verified',
 };
 
+/** Words that confirm a customer state on an answer marked FAILED. */
+const STATE_WORDS: Record<string, RegExp> = {
+	'0': /not\s+(on-?\s*boarded|found|registered|exists?)|does\s+not\s+exist|no\s+customer/i,
+	'1': /created|not\s+verified|verification\s+pending/i,
+	'2': /(?<!not\s)verified/i,
+	'3': /ovd/i,
+};
+
 export const getCustomer: OperationSpec = {
 	id: 'getCustomer',
 	name: 'Get Customer',
@@ -45,7 +53,10 @@ export const getCustomer: OperationSpec = {
 		const read = readBody(body);
 		if (!read || input.httpStatus === 401 || input.httpStatus === 403) return undefined;
 		const state = CUSTOMER_STATES[read.code];
-		if (state) {
+		// get-customer's codes are states, but iServeU's general convention is "FAILED with statusCode 1 = the call
+		// failed", and the two collide on 1. Undocumented for this call, so: SUCCESS means the state; FAILED means
+		// the state only when iServeU's words say so too, else it is a failure read from the words like any other.
+		if (state && (read.success || STATE_WORDS[read.code].test(read.desc))) {
 			return {
 				status: 'completed',
 				message: read.desc || state,
@@ -130,7 +141,7 @@ export const registerCustomer: OperationSpec = {
 		usernameField('username'),
 		otpField,
 		{ name: 'customerName', label: 'Customer Name', type: 'string', required: true, description: "The customer's full name", rules: [pattern(/^[A-Za-z][A-Za-z .'-]{1,99}$/, 'must be 2–100 letters, spaces or . \' -')] },
-		{ name: 'address', label: 'Address', type: 'string', required: true, description: "The customer's address", rules: [pattern(/^.{3,200}$/, 'must be 3–200 characters')] },
+		{ name: 'address', label: 'Address', type: 'string', required: true, description: "The customer's address", rules: [length(3, 200)] },
 		{ name: 'pincode', label: 'PIN Code', type: 'string', required: true, placeholder: '560001', description: '6-digit Indian PIN code', rules: [pattern(/^[1-9]\d{5}$/, 'must be a 6-digit PIN code not starting with 0')] },
 		ovdTypeField,
 		ovdDataField(true),
