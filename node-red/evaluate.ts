@@ -1,6 +1,6 @@
 /** Reads a node's typed-input properties for one message (msg, flow/global context, env, JSONata). */
 import type { FieldSpec } from '../nodes/core';
-import { OPTION_TYPE, propertyDefault, typeProperty } from './properties';
+import { OPTION_TYPE, propertyDefault, REFERENCE_DEFAULT, typeProperty } from './properties';
 import type { NodeAPI, NodeDef, NodeMessage, RedNode } from './types';
 
 /** A property that could not be read: a workflow-author mistake (bad JSONata, bad context key). */
@@ -33,6 +33,18 @@ export async function evaluateField(RED: NodeAPI, node: RedNode, def: NodeDef, f
 		// The expression itself may hold the Aadhaar number or secret: quote it only for ordinary fields.
 		const source = field.sensitive ? type : `${type} "${String(value)}"`;
 		throw new PropertyError(`${field.label} (${field.name}) could not be read from ${source}: ${(e as Error).message}`);
+	}
+}
+
+/** The previous step's reference for this message (by default msg.payload.reference); missing is simply none. */
+export async function evaluateReference(RED: NodeAPI, node: RedNode, def: NodeDef, msg: NodeMessage): Promise<unknown> {
+	const value = def.reference === undefined || def.reference === '' ? REFERENCE_DEFAULT.value : def.reference;
+	const type = String(def.referenceType || REFERENCE_DEFAULT.type);
+	try {
+		return await evaluate(RED, node, value, type, msg);
+	} catch (e) {
+		if (type === 'msg' && e instanceof TypeError) return undefined;
+		throw new PropertyError(`Reference could not be read from ${type} "${String(value)}": ${(e as Error).message}`);
 	}
 }
 

@@ -3,9 +3,9 @@
  * msg.payload and send the message on Success (1) or Failure (2). Exactly one output or one done(err)
  * per message; nothing escapes the handler (a rejected input handler would kill Node-RED).
  */
-import { Redactor, runOperation, splitCredential, type OperationSpec, type ProviderSpec } from '../nodes/core';
+import { Redactor, runOperation, splitCredential, takesReference, type OperationSpec, type ProviderSpec } from '../nodes/core';
 import { ConfigError, resolveAccount, type Account } from './account';
-import { evaluateFields, PropertyError } from './evaluate';
+import { evaluateFields, evaluateReference, PropertyError } from './evaluate';
 import { DEFAULT_TIMEOUT_SECONDS, operationType } from './names';
 import { nodeFields } from './properties';
 import { errorStatus, REQUESTING, resultStatus } from './status';
@@ -30,6 +30,7 @@ export function registerOperation(RED: NodeAPI, provider: ProviderSpec, op: Oper
 	const fields = nodeFields(provider, op);
 	const aadhaarFields = fields.filter((f) => f.sensitive === 'aadhaar').map((f) => f.name);
 	const secretFields = fields.filter((f) => f.sensitive === 'secret').map((f) => f.name);
+	const continuing = takesReference(op);
 
 	RED.nodes.registerType(operationType(provider, op), function (this: RedNode, def: NodeDef) {
 		RED.nodes.createNode(this, def);
@@ -41,9 +42,11 @@ export function registerOperation(RED: NodeAPI, provider: ProviderSpec, op: Oper
 			const timeout = timeoutMs(def.timeout);
 			node.status(REQUESTING);
 			const params = (seen.params = await evaluateFields(RED, node, def, fields, msg));
+			const reference = continuing ? await evaluateReference(RED, node, def, msg) : undefined;
 			const result = await runOperation(provider, op, params, account.credentials, account.transport, {
 				includeRaw,
 				timeoutMs: timeout,
+				reference,
 			});
 			msg.payload = result;
 			node.status(resultStatus(result));

@@ -17,8 +17,14 @@ export interface PropertyDefault {
 	type: string;
 }
 
-/** Properties every operation node has besides its fields. */
-export const NODE_PROPERTIES: readonly string[] = ['name', 'config', 'includeRaw', 'timeout'];
+/** Properties every operation node has besides its fields (`reference` only on steps that continue another). */
+export const NODE_PROPERTIES: readonly string[] = ['name', 'config', 'includeRaw', 'timeout', 'reference', 'referenceType'];
+
+/** Where a continuing step finds the previous step's reference unless told otherwise. */
+export const REFERENCE_DEFAULT: PropertyDefault = { value: 'payload.reference', type: 'msg' };
+
+/** The typedInput types the reference can be read from: it is an object, never typed in as text. */
+export const REFERENCE_TYPES: readonly string[] = ['msg', 'flow', 'global', 'json', 'jsonata'];
 
 /** Every field the node shows: the operation's own, then the provider's shared options. */
 export function nodeFields(provider: ProviderSpec, op: OperationSpec): FieldSpec[] {
@@ -48,9 +54,13 @@ export function staticType(field: FieldSpec): string {
 	}
 }
 
-/** Chained fields read the previous node's result (Generate → Verify needs no configuration). */
+/**
+ * Chained fields stay empty: the node's reference input fills them (Generate → Verify needs no configuration).
+ * The code a person typed is read from the message (`msg.otp`).
+ */
 export function propertyDefault(field: FieldSpec): PropertyDefault {
-	if (field.fromPrevious) return { value: `payload.${field.fromPrevious}`, type: 'msg' };
+	if (field.fromPrevious) return { value: '', type: staticType(field) };
+	if (field.fromMessage) return { value: field.fromMessage, type: 'msg' };
 	return { value: field.default === undefined ? '' : String(field.default), type: staticType(field) };
 }
 

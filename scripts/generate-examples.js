@@ -729,9 +729,9 @@ function n8nWorkflow(model, provider, title, key, parts, sandboxUrl) {
 					parameters[field.name] = afterInbox ? '={{ $json.otp }}' : OTP_PLACEHOLDER;
 					break;
 				case 'chained':
-					parameters[field.name] = afterInbox && lastProvider
-						? `={{ $('${lastProvider}').item.json.${field.fromPrevious} }}`
-						: `={{ $json.${field.fromPrevious} }}`;
+					// Left empty: the one Reference parameter fills it. Straight after the previous step its default
+					// ({{ $json.reference }}) is right; after another node it points at that step.
+					if (afterInbox && lastProvider) parameters.reference = `={{ $('${lastProvider}').item.json.reference }}`;
 					break;
 				default:
 					if (field.default !== undefined) parameters[field.name] = field.default;

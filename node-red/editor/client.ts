@@ -24,6 +24,7 @@ export const CLIENT_HELPERS = String.raw`
 			if (holds(this, f.showWhen) === false) { return true; }
 			if (isEmpty(v)) {
 				if (STATIC.indexOf(type) < 0) { return f.label + ": enter where to read it from"; }
+				if (f.chained) { return true; }
 				if (f.required || (f.requiredWhen && holds(this, f.requiredWhen) === true)) { return f.label + " is required"; }
 				return true;
 			}
@@ -65,6 +66,13 @@ export const CLIENT_HELPERS = String.raw`
 
 	/** Edit dialog of an operation node: a typed input per field, dependent fields shown and hidden. */
 	function prepareOperation(d) {
+		if (d.reference) {
+			$("#node-input-reference").typedInput({
+				default: d.reference.type,
+				typeField: "#node-input-referenceType",
+				types: d.reference.types
+			});
+		}
 		d.fields.forEach(function (f) {
 			$("#node-input-" + f.name).typedInput({
 				default: f.types[0],

@@ -1,7 +1,7 @@
 /** The plain data each generated registerType call is built from (read by CLIENT_HELPERS in the browser). */
-import type { CredentialField, FieldSpec, OperationSpec, ProviderSpec } from '../../nodes/core';
+import { takesReference, type CredentialField, type FieldSpec, type OperationSpec, type ProviderSpec } from '../../nodes/core';
 import { CATEGORY, DEFAULT_TIMEOUT_SECONDS, OUTPUT_LABELS, configType, defaultLabel, paletteLabel } from '../names';
-import { allowedTypes, nodeFields, propertyDefault } from '../properties';
+import { allowedTypes, nodeFields, propertyDefault, REFERENCE_DEFAULT, REFERENCE_TYPES } from '../properties';
 
 export interface ClientField {
 	name: string;
@@ -13,6 +13,8 @@ export interface ClientField {
 	required: boolean;
 	requiredWhen?: FieldSpec['requiredWhen'];
 	showWhen?: FieldSpec['showWhen'];
+	/** Filled from the reference when left empty. */
+	chained: boolean;
 }
 
 export function clientField(field: FieldSpec): ClientField {
@@ -24,8 +26,12 @@ export function clientField(field: FieldSpec): ClientField {
 		type: d.type,
 		types: allowedTypes(field),
 		required: field.required === true,
+		chained: field.fromPrevious !== undefined,
 	};
-	if (field.options) out.options = field.options.map((o) => ({ value: o.value, label: o.name }));
+	if (field.options) {
+		const fromReference = field.fromPrevious ? [{ value: '', label: 'from the reference' }] : [];
+		out.options = [...fromReference, ...field.options.map((o) => ({ value: o.value, label: o.name }))];
+	}
 	if (field.requiredWhen) out.requiredWhen = field.requiredWhen;
 	if (field.showWhen) out.showWhen = field.showWhen;
 	return out;
@@ -42,6 +48,8 @@ export function operationData(provider: ProviderSpec, op: OperationSpec) {
 		outputLabels: [...OUTPUT_LABELS],
 		timeout: DEFAULT_TIMEOUT_SECONDS,
 		fields: nodeFields(provider, op).map(clientField),
+		/** The reference typed input, on steps that continue another. */
+		reference: takesReference(op) ? { ...REFERENCE_DEFAULT, types: [...REFERENCE_TYPES] } : null,
 	};
 }
 

@@ -1,5 +1,5 @@
 /** The edit dialogs (`data-template-name`): typed inputs for operation fields, plain inputs for accounts. */
-import type { CredentialField, FieldSpec, OperationSpec, ProviderSpec } from '../../nodes/core';
+import { takesReference, type CredentialField, type FieldSpec, type OperationSpec, type ProviderSpec } from '../../nodes/core';
 import { configType, operationType } from '../names';
 import { nodeFields, typeProperty } from '../properties';
 import { html } from './escape';
@@ -32,6 +32,17 @@ export function operationForm(provider: ProviderSpec, op: OperationSpec): string
 		`<script type="text/html" data-template-name="${html(operationType(provider, op))}">`,
 		row('node-input-name', 'Name', '<input type="text" id="node-input-name" placeholder="Name">', 'tag'),
 		row('node-input-config', 'Account', '<input type="text" id="node-input-config">', 'key'),
+		...(takesReference(op)
+			? [
+					row(
+						'node-input-reference',
+						'Reference',
+						'<input type="text" id="node-input-reference" style="width:70%"><input type="hidden" id="node-input-referenceType">',
+						'link',
+						"The previous step's result reference; fields left empty are taken from it",
+					),
+				]
+			: []),
 		...main,
 		'<div class="form-row"><h4 style="margin:12px 0 0">Advanced</h4></div>',
 		...advanced,

@@ -44,7 +44,8 @@ function fieldHelp(field: FieldSpec): string {
 	const parts = [sentence(field.description)];
 	if (field.options) parts.push(`One of: ${field.options.map((o) => `<code>${html(o.value)}</code> (${html(o.name)})`).join(', ')}.`);
 	const d = propertyDefault(field);
-	if (field.fromPrevious) parts.push(`Default: <code>msg.${html(d.value)}</code>, from the previous step's result.`);
+	if (field.fromPrevious) parts.push(`Left empty, it is taken from the reference (<code>${html(field.fromPrevious)}</code> of the previous step's result).`);
+	else if (d.type === 'msg') parts.push(`Default: <code>msg.${html(d.value)}</code>.`);
 	else if (d.value !== '') parts.push(`Default: <code>${html(d.value)}</code>.`);
 	if (field.showWhen) parts.push(`Used only when ${when(field.showWhen)}.`);
 	if (field.requiredWhen) parts.push(`Required when ${when(field.requiredWhen)}.`);
@@ -81,7 +82,7 @@ export function operationHelp(provider: ProviderSpec, op: OperationSpec): string
 		statusList(),
 		'<h4>Chaining</h4>',
 		chained.length > 0
-			? `<p>Wire this node after the previous step: ${chained.map((f) => `<i>${html(f.label)}</i>`).join(', ')} default to <code>msg.payload.reference…</code>, the previous node's result, so only the new values need typing.</p>`
+			? `<p>Wire this node after the previous step, or hand it that step's <code>reference</code> another way: <i>Reference</i> reads <code>msg.payload.reference</code> by default (the previous node's result), and ${chained.map((f) => `<i>${html(f.label)}</i>`).join(', ')} left empty are taken from it. When a web page or another flow sits in between, carry the reference with the message (a hidden form field, say) and point <i>Reference</i> at it, e.g. <code>msg.payload.ref</code>: nothing needs to live in flow context, so the flow survives a restart and runs on several Node-RED instances.</p>`
 			: '<p>This node starts a flow: its fields are typed in or read from the incoming message.</p>',
 		nextOp ? `<p>After a success, continue with <b>${html(defaultLabel(provider, nextOp))}</b> (<code>msg.payload.next</code> is <code>${html(nextOp.id)}</code>).</p>` : '',
 		'<h4>Errors</h4>',

@@ -9,6 +9,7 @@ export function otpCodeField(description = 'The code the customer received'): Fi
 		type: 'string',
 		required: true,
 		placeholder: '123456',
+		fromMessage: 'otp',
 		description,
 		rules: [digits(4, 8)],
 	};

@@ -7,6 +7,7 @@ export * from './validate';
 export * from './redact';
 export * from './classify';
 export * from './run';
+export * from './chain';
 export { verhoeffValid, verhoeffCheckDigit } from './verhoeff';
 export * from './url';
 export { otpCodeField } from './fields';

@@ -38,6 +38,15 @@ export const positiveNumber = (): Rule => ({
 	test: (v) => /^\d+(\.\d{1,2})?$/.test(v) && Number(v) > 0,
 });
 
+/** A number from `min` to `max` (inclusive; `min` excluded when `exclusiveMin`), e.g. minutes of validity up to a day. */
+export const numberBetween = (min: number, max: number, unit: string, { exclusiveMin = false, whole = false } = {}): Rule => ({
+	message: `must be ${whole ? 'a whole number' : 'a number'} ${exclusiveMin ? `above ${min}` : `from ${min}`} to ${max} ${unit}`,
+	test: (v) => {
+		const n = Number(v);
+		return /^\d+(\.\d+)?$/.test(v) && (!whole || Number.isInteger(n)) && (exclusiveMin ? n > min : n >= min) && n <= max;
+	},
+});
+
 export const positiveInteger = (): Rule => pattern(/^[1-9]\d*$/, 'must be a positive whole number');
 
 export const latLong = (): Rule => ({

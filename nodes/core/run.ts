@@ -8,12 +8,15 @@ import { defaultRetryable, isOk, type OtpResult, type Outcome, type Reference } 
 import type { OperationInput, OperationSpec, ProviderSpec } from './spec';
 import { TransportError, type HttpRequest, type Transport } from './transport';
 import { prepareParams } from './validate';
+import { asReference, fillFromReference, missingPrevious } from './chain';
 
 export interface RunOptions {
 	/** Attach the provider's body (masked) as `raw`. */
 	includeRaw?: boolean;
 	timeoutMs?: number;
 	now?: () => Date;
+	/** The previous step's `reference` (object or JSON text): fills the chained fields left empty. */
+	reference?: unknown;
 }
 
 export const DEFAULT_TIMEOUT_MS = 15000;
@@ -73,15 +76,20 @@ export function buildRequest(op: OperationSpec, input: OperationInput): HttpRequ
 export async function runOperation(
 	provider: ProviderSpec,
 	op: OperationSpec,
-	rawParams: Record<string, unknown>,
+	given: Record<string, unknown>,
 	credentials: Record<string, unknown>,
 	transport: Transport,
 	options: RunOptions = {},
 ): Promise<OtpResult> {
 	const now = (options.now ?? (() => new Date()))();
+	const previous = asReference(options.reference);
+	const rawParams = fillFromReference(op, given, previous);
 	const { account, secrets } = splitCredential(provider, credentials);
 	const aadhaars = op.fields.filter((f) => f.sensitive === 'aadhaar').map((f) => rawParams[f.name]);
 	const redactor = new Redactor(secrets, aadhaars);
+	// Only values that passed validation travel on in `reference`: a refused one (an Aadhaar number typed into
+	// an id field, a control character) must not come back out.
+	let valid: Record<string, unknown> = {};
 
 	const finish = (outcome: Outcome, extra: Partial<OtpResult> = {}): OtpResult => {
 		const result: OtpResult = {
@@ -90,7 +98,7 @@ export async function runOperation(
 			provider: provider.id,
 			operation: op.id,
 			message: redactor.text(outcome.message),
-			reference: redactor.reference({ ...carried(op, rawParams), ...(outcome.reference ?? {}) }) as Reference,
+			reference: redactor.reference({ ...carried(op, valid), ...(outcome.reference ?? {}) }) as Reference,
 			retryable: outcome.retryable ?? (isOk(outcome.status) ? false : defaultRetryable(outcome.status)),
 			providerStatus: {},
 			...extra,
@@ -103,7 +111,11 @@ export async function runOperation(
 		return result;
 	};
 
+	const notYet = missingPrevious(provider, op, rawParams, previous);
+	if (notYet) return finish({ status: 'invalid_request', message: `Nothing was sent. ${notYet.message}.`, retryable: false }, { errors: notYet.errors });
+
 	const { params, errors } = prepareParams([...op.fields, ...(provider.options ?? [])], rawParams);
+	valid = params;
 	if (errors.length > 0) {
 		return finish(
 			{ status: 'invalid_request', message: `Nothing was sent. ${errors.map((e) => e.message).join('; ')}.`, retryable: false },

@@ -30,10 +30,13 @@ export interface FieldSpec {
 	showWhen?: FieldCondition;
 	default?: FieldValue;
 	/**
-	 * Where a chained step finds this value in the previous step's result, e.g. 'reference.sessionId'.
-	 * n8n defaults the field to `={{ $json.reference.sessionId }}`; Node-RED to `msg.payload.reference.sessionId`.
+	 * Where a chained step finds this value in the previous step's result, e.g. 'reference.sessionId'. Left empty,
+	 * the field is filled from the reference the step is handed (n8n: the Reference parameter, by default
+	 * `{{ $json.reference }}`; Node-RED: the reference typed input, by default `msg.payload.reference`).
 	 */
 	fromPrevious?: string;
+	/** Node-RED reads the field from this msg property by default (the code a person typed: 'otp'). */
+	fromMessage?: string;
 	placeholder?: string;
 	/** Rarely changed: n8n puts it under "Options", Node-RED under an "Advanced" heading. */
 	advanced?: boolean;
@@ -69,6 +72,13 @@ export interface OperationSpec {
 	fields: readonly FieldSpec[];
 	/** The natural next operation after a success, reported as `next`. */
 	next?: string;
+	/**
+	 * The operation whose result this one continues (Verify continues Generate): its `reference` fills the fields
+	 * with `fromPrevious`, and without it (and without those fields) nothing is sent: "run <that operation> first".
+	 */
+	continues?: string;
+	/** This operation sends the customer a code (a continuing step without its reference says "send one first"). */
+	sendsCode?: boolean;
 	/** Field names copied from the input into `reference` so the next step can read them. */
 	carry?: readonly string[];
 	/** Reference key for a carried field when it differs from the field name, e.g. { cibil_id: 'cibilId' }. */

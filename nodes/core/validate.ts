@@ -28,7 +28,7 @@ function textProblem(field: FieldSpec, s: string): string | undefined {
 /** Stands in for an object or list given as a field value, so that it is reported by its own field. */
 const OBJECT = Object.freeze({ notAPlainValue: true });
 
-function isEmpty(v: unknown): boolean {
+export function isEmpty(v: unknown): boolean {
 	return v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 }
 

@@ -4,8 +4,10 @@
  * mistakes (no credential, a required field left empty in the node itself) stop the node.
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
-import { findOperation, Redactor, runOperation, splitCredential, type FieldSpec, type OperationSpec, type OtpResult, type ProviderSpec } from '../core';
+import { findOperation, Redactor, runOperation, splitCredential, takesReference, type FieldSpec, type OperationSpec, type OtpResult, type ProviderSpec } from '../core';
+import { REFERENCE_PARAMETER } from './properties';
 import { N8nTransport } from './transport';
+
 
 const SUCCESS = 0;
 const FAILURE = 1;
@@ -13,7 +15,7 @@ const FAILURE = 1;
 /** A required field typed as an empty literal in the node (not an expression) can never succeed. */
 function emptyInNode(context: IExecuteFunctions, op: OperationSpec): FieldSpec | undefined {
 	const parameters = context.getNode().parameters;
-	return op.fields.find((f) => f.required && !f.showWhen && f.name in parameters && parameters[f.name] === '');
+	return op.fields.find((f) => f.required && !f.showWhen && !f.fromPrevious && f.name in parameters && parameters[f.name] === '');
 }
 
 function readParams(context: IExecuteFunctions, op: OperationSpec, i: number, advanced: IDataObject): Record<string, unknown> {
@@ -57,6 +59,7 @@ export async function executeProvider(this: IExecuteFunctions, provider: Provide
 			result = await runOperation(provider, op, readParams(this, op, i, advanced), credentials, new N8nTransport(this, provider.credential.name), {
 				includeRaw: advanced.includeRaw === true,
 				timeoutMs: Number(advanced.timeoutSeconds ?? 15) * 1000,
+				reference: takesReference(op) ? this.getNodeParameter(REFERENCE_PARAMETER, i, undefined) : undefined,
 			});
 		} catch (error) {
 			// An expression that cannot be resolved for this item, or an unexpected fault.

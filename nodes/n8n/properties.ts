@@ -3,7 +3,7 @@
  * Only n8n-workflow types are imported here (n8n's community lint allows nothing else).
  */
 import type { ICredentialTestRequest, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import type { CredentialSpec, FieldSpec, OperationSpec, ProviderSpec } from '../core';
+import { takesReference, type CredentialSpec, type FieldSpec, type OperationSpec, type ProviderSpec } from '../core';
 
 /** Options every operation offers, beside the provider's own advanced fields. */
 export const COMMON_OPTIONS: INodeProperties[] = [
@@ -24,24 +24,45 @@ export const COMMON_OPTIONS: INodeProperties[] = [
 	},
 ];
 
+/** The one parameter that points a continuing step at the step it continues. */
+export const REFERENCE_PARAMETER = 'reference';
+
+function referenceProperty(provider: ProviderSpec, op: OperationSpec): INodeProperties {
+	const from = provider.operations.find((o) => o.id === op.continues)?.name ?? 'the previous step';
+	return {
+		displayName: 'Reference',
+		name: REFERENCE_PARAMETER,
+		type: 'json',
+		default: '={{ $json.reference }}',
+		description: `The result's reference of ${from}: every field below left empty is taken from it. Straight after ${from} keep the default; after a Form or Wait node point it at that step, e.g. {{ $('${from}').item.json.reference }}.`,
+		displayOptions: { show: { operation: [op.id] } },
+	};
+}
+
 function fieldDefault(field: FieldSpec): string | number | boolean {
-	if (field.fromPrevious) return `={{ $json.${field.fromPrevious} }}`;
+	// Chained fields stay empty: the Reference parameter fills them.
+	if (field.fromPrevious) return '';
 	if (field.default !== undefined) return field.default;
 	return field.type === 'number' ? 0 : field.type === 'boolean' ? false : '';
 }
 
 export function fieldProperty(field: FieldSpec, show: Record<string, Array<string | number | boolean>> = {}): INodeProperties {
 	const requiredNote = field.requiredWhen ? ` Required when ${field.requiredWhen.field} is ${field.requiredWhen.equals.join(' or ')}.` : '';
+	const chainedNote = field.fromPrevious ? ' Leave empty to take it from the Reference.' : '';
 	const property: INodeProperties = {
 		displayName: field.label,
 		name: field.name,
 		type: field.type,
 		default: fieldDefault(field),
-		description: `${field.description}${requiredNote}`,
+		description: `${field.description}${requiredNote}${chainedNote}`,
 	};
-	if (field.required) property.required = true;
+	// A chained field is filled from the Reference at run time, so the editor must not demand it.
+	if (field.required && !field.fromPrevious) property.required = true;
 	if (field.placeholder) property.placeholder = field.placeholder;
-	if (field.options) property.options = field.options.map((o) => ({ ...o })) as INodePropertyOptions[];
+	if (field.options) {
+		const fromReference = field.fromPrevious ? [{ name: 'From the Reference', value: '', description: 'As the previous step had it' }] : [];
+		property.options = [...fromReference, ...field.options.map((o) => ({ ...o }))] as INodePropertyOptions[];
+	}
 	if (field.showWhen) show = { ...show, [field.showWhen.field]: [...field.showWhen.equals] };
 	if (Object.keys(show).length > 0) property.displayOptions = { show };
 	return property;
@@ -69,7 +90,7 @@ export function operationProperties(provider: ProviderSpec, op: OperationSpec): 
 		displayOptions: { show },
 		options: [...advanced, ...COMMON_OPTIONS].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
-	return [...main, options];
+	return [...(takesReference(op) ? [referenceProperty(provider, op)] : []), ...main, options];
 }
 
 export function nodeProperties(provider: ProviderSpec): INodeProperties[] {

@@ -22,7 +22,7 @@ describe('iServeU node in the n8n engine', () => {
 				status: 'completed',
 				provider: 'iserveu',
 				operation: 'getCustomer',
-				reference: expect.objectContaining({ customerState: 'not_onboarded', mobileNumber: MOBILE, username: USERNAME }),
+				reference: expect.objectContaining({ customerState: 'not_onboarded', customerMobileNumber: MOBILE, username: USERNAME }),
 				next: 'sendOtp',
 			}),
 		]);
@@ -70,7 +70,7 @@ describe('iServeU registration and transaction chains in one workflow', () => {
 			expect.objectContaining({ ok: true, status: 'otp_sent', next: 'registerCustomer', retryAfterSeconds: 30, attemptsRemaining: 5, reference: expect.objectContaining({ otpType: '1', customerMobileNumber: MOBILE }) }),
 		]);
 		expect(out(r, 'Register Customer', 0)).toEqual([
-			expect.objectContaining({ ok: true, status: 'verified', operation: 'registerCustomer', reference: { mobileNumber: MOBILE, username: USERNAME } }),
+			expect.objectContaining({ ok: true, status: 'verified', operation: 'registerCustomer', reference: { customerMobileNumber: MOBILE, username: USERNAME } }),
 		]);
 		expect(out(r, 'Send Transaction OTP', 0)).toEqual([
 			expect.objectContaining({ status: 'otp_sent', next: 'verifyBeneficiary', reference: expect.objectContaining({ otpType: '2', externalRefNumber: 'TXN1432452' }) }),

@@ -40,7 +40,7 @@ describe('several input items', () => {
 	it('gives exactly one output item per input item, on the right output, paired with its input index', async () => {
 		const r = await run([getCustomer()], [{ mobile: MOBILE }, { mobile: '12345' }, { mobile: '9123456780' }, { mobile: 'phone' }, { mobile: '8144094480' }]);
 		expect(r.error).toBeUndefined();
-		expect(out(r, 'Get Customer', 0).map((j) => (j.reference as IDataObject).mobileNumber)).toEqual([MOBILE, '9123456780', '8144094480']);
+		expect(out(r, 'Get Customer', 0).map((j) => (j.reference as IDataObject).customerMobileNumber)).toEqual([MOBILE, '9123456780', '8144094480']);
 		expect(paired(r, 'Get Customer', 0)).toEqual([{ item: 0 }, { item: 2 }, { item: 4 }]);
 		expect(paired(r, 'Get Customer', 1)).toEqual([{ item: 1 }, { item: 3 }]);
 		for (const bad of out(r, 'Get Customer', 1)) {
@@ -79,14 +79,19 @@ describe('workflow-author mistakes', () => {
 		expect(untouched()).toBe(true);
 	});
 
-	it('a required field left at the default of a chained field that resolves empty is a data problem, not a node error', async () => {
-		// Verify Beneficiary's mobile number defaults to {{ $json.reference.customerMobileNumber }}: without a
-		// previous step it resolves to nothing, which is that item's problem (Failure), not the node's.
+	it('a verify step with no reference says to send a code first: a data problem (Failure), not a node error, nothing sent', async () => {
+		// Verify Beneficiary's Reference defaults to {{ $json.reference }}: without a previous step it resolves to nothing.
+		const untouched = tripwire('iserveu');
 		const r = await run([otp('Verify', 'iServeU', 'verifyBeneficiary', { otp: '123456' })], [{}]);
 		expect(r.error).toBeUndefined();
 		expect(out(r, 'Verify', 1)).toEqual([
-			expect.objectContaining({ status: 'invalid_request', errors: expect.arrayContaining([expect.objectContaining({ field: 'customerMobileNumber' })]) }),
+			expect.objectContaining({
+				status: 'invalid_request',
+				message: expect.stringContaining('No code was sent for this reference yet: send one first with Send OTP'),
+				errors: [expect.objectContaining({ field: 'reference' })],
+			}),
 		]);
+		expect(untouched()).toBe(true);
 	});
 
 	it('no credential set on the node is a NodeOperationError for the node, and nothing is sent', async () => {
@@ -291,7 +296,7 @@ describe('as an AI agent tool', () => {
 	it('the agent sees a success', async () => {
 		const r = await asTool({ mobile: MOBILE }, { mobileNumber: '={{ $json.mobile }}', username: USERNAME });
 		expect(r.error).toBeUndefined();
-		expect(out(r, 'Agent', 0)[0]).toEqual({ observation: [expect.objectContaining({ ok: true, status: 'completed', reference: expect.objectContaining({ mobileNumber: MOBILE }) })], error: null });
+		expect(out(r, 'Agent', 0)[0]).toEqual({ observation: [expect.objectContaining({ ok: true, status: 'completed', reference: expect.objectContaining({ customerMobileNumber: MOBILE }) })], error: null });
 	});
 
 	it('the agent sees a failure too: running as "<name>Tool" the node puts failures on output 0', async () => {

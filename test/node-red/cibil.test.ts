@@ -364,13 +364,20 @@ describe.each(BRANDS)('$name CIBIL Score nodes', (brand) => {
 			expect(msg.payload.reference.orderId).toBeUndefined();
 		});
 
-		it('reports the missing ids as invalid_request naming them when nothing is chained in', async () => {
+		it('says to run the previous step first when nothing is chained in, and sends nothing', async () => {
 			const untouched = tripwire();
 			const history = await load('get-credit-history');
 			const msg = only(await history.run({ payload: 'not a result' }), 'failure');
 			expect(msg.payload.status).toBe('invalid_request');
-			expect(msg.payload.errors.map((e: { field: string }) => e.field)).toEqual(['cibil_id', 'client_order_id']);
+			expect(msg.payload.errors.map((e: { field: string }) => e.field)).toEqual(['reference']);
+			expect(msg.payload.message).toContain('Nothing to continue from: run Submit OTP first');
 			expect(untouched()).toBe(true);
+		});
+
+		it('with a reference that lacks the ids, names the missing fields', async () => {
+			const history = await load('get-credit-history');
+			const msg = only(await history.run({ payload: { reference: { cibilStatus: 'Success' } } }), 'failure');
+			expect(msg.payload.errors.map((e: { field: string }) => e.field)).toEqual(['cibil_id', 'client_order_id']);
 		});
 	});
 
@@ -435,7 +442,7 @@ describe.each(BRANDS)('$name CIBIL Score nodes', (brand) => {
 			['an email without a domain', 'register-customer', { ...customer, order_id: 'ORD-1', email_id: 'asha@' }, 'email_id', /^Email \(email_id\) must be an email address/],
 			['a 5-digit mobile number', 'register-customer', { ...customer, order_id: 'ORD-1', mobile_number: '94138' }, 'mobile_number', /^Mobile Number \(mobile_number\) must be a 10-digit Indian mobile number/],
 			['an OTP with letters', 'submit-otp', { cibil_id: '1234567', otp: '12ab56', question_key: '1111111111', answer_key: '2222222222' }, 'otp', /^OTP \(otp\) must be 4 to 8 digits$/],
-			['an empty client_order_id', 'get-credit-history', { cibil_id: '1234567' }, 'client_order_id', /^Client Order ID \(client_order_id\) is required$/],
+			['an empty client_order_id and no reference', 'get-credit-history', { cibil_id: '1234567' }, 'reference', /^Nothing to continue from: run Submit OTP first/],
 		];
 
 		it.each(cases)('rejects %s', async (_what, op, values, field, message) => {

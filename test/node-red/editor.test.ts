@@ -94,7 +94,7 @@ describe.each([
 		}
 	});
 
-	it('gives operation nodes two labelled outputs, the palette category and chained defaults', () => {
+	it('gives operation nodes two labelled outputs, the palette category, a reference input on continuing steps, and empty chained fields', () => {
 		for (const op of mod.provider.operations) {
 			const def = editor.get(`${mod.provider.slug}-${op.id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`)!;
 			expect(def).toMatchObject({
@@ -109,10 +109,16 @@ describe.each([
 			expect(def.defaults.timeout.value).toBe(15);
 			expect(def.label.call({ name: '' })).toBe(`${mod.provider.label} ${op.name}`);
 			expect(def.label.call({ name: 'Mine' })).toBe('Mine');
+			const continuing = op.continues !== undefined || op.fields.some((f) => f.fromPrevious);
+			expect(def.defaults.reference).toEqual(continuing ? { value: 'payload.reference' } : undefined);
+			expect(def.defaults.referenceType).toEqual(continuing ? { value: 'msg' } : undefined);
 			for (const field of op.fields) {
+				const staticType = field.type === 'options' ? 'option' : field.type === 'number' ? 'num' : 'str';
 				const expected = field.fromPrevious
-					? { value: `payload.${field.fromPrevious}`, type: 'msg' }
-					: { value: String(field.default ?? ''), type: field.type === 'options' ? 'option' : field.type === 'number' ? 'num' : 'str' };
+					? { value: '', type: staticType }
+					: field.fromMessage
+						? { value: field.fromMessage, type: 'msg' }
+						: { value: String(field.default ?? ''), type: staticType };
 				expect({ value: def.defaults[field.name].value, type: def.defaults[`${field.name}Type`].value }).toEqual(expected);
 			}
 		}

@@ -77,7 +77,7 @@ describe('iServeU get customer node', () => {
 			ok: true,
 			status: 'completed',
 			provider: 'iserveu',
-			reference: { customerState: 'not_onboarded', mobileNumber: MOBILE, username: USERNAME },
+			reference: { customerState: 'not_onboarded', customerMobileNumber: MOBILE, username: USERNAME },
 			next: 'sendOtp',
 		});
 		expect(msg.topic).toBe('lookup');
@@ -106,7 +106,7 @@ describe('iServeU registration and transaction chains', () => {
 			includeRaw: true,
 		});
 		const done = only(await register.run({ payload: sent.payload, code, aadhaar: AADHAAR }), 'success');
-		expect(done.payload).toMatchObject({ ok: true, status: 'verified', reference: { mobileNumber: MOBILE, username: USERNAME } });
+		expect(done.payload).toMatchObject({ ok: true, status: 'verified', reference: { customerMobileNumber: MOBILE, username: USERNAME } });
 		expect(done.payload.raw.paramA).toBe(`XXXXXXXX${AADHAAR.slice(-4)}`);
 	});
 

@@ -291,12 +291,13 @@ describe('SummitAI input validation: invalid_request naming the field, nothing s
  * payload.reference ends in done(err) instead of invalid_request naming the fields. `it.failing` until fixed.
  */
 describe('SummitAI Validate OTP with nothing chained in', () => {
-	it('reports the missing TransactionID and LoginUID as invalid_request and sends nothing', async () => {
+	it('says to send a code first and sends nothing', async () => {
 		const untouched = tripwire();
 		const validate = await load('summitai-validate-otp', fixed({ OTP_Text: '123456' }));
 		const msg = only(await validate.run({ payload: 'typed by hand' }), 'failure');
 		expect(msg.payload.status).toBe('invalid_request');
-		expect(msg.payload.errors.map((e: { field: string }) => e.field)).toEqual(['TransactionID', 'LoginUID']);
+		expect(msg.payload.errors.map((e: { field: string }) => e.field)).toEqual(['reference']);
+		expect(msg.payload.message).toContain('No code was sent for this reference yet: send one first with Generate OTP');
 		expect(untouched()).toBe(true);
 	});
 });

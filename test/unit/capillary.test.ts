@@ -32,7 +32,7 @@ describe('Capillary input rules (nothing is sent when one fails)', () => {
 
 	test('session ID and OTP are required where the call needs them', async () => {
 		const generate = await run('generateOtp', { ...mobile });
-		expect(generate.result.errors?.map((e) => e.field)).toEqual(['sessionId']);
+		expect(generate.result.errors).toEqual([{ field: 'reference', message: "Nothing to continue from: run Generate Token first, and hand its result's reference to this step's Reference (reference)" }]);
 		const validate = await run('validateOtp', { ...mobile, sessionId: 'P-1234' });
 		expect(validate.result.errors?.map((e) => e.field)).toEqual(['otp']);
 		expect(generate.transport.sent.length + validate.transport.sent.length).toBe(0);
@@ -113,5 +113,39 @@ describe('Capillary codes → normalised status', () => {
 		const { result } = await run('generateOtp', { ...mobile, sessionId: 'P-1234' }, json(200, { status: { success: false, code: 1999, message: 'new thing' } }));
 		expect(result).toMatchObject({ status: 'provider_error', providerStatus: { code: '1999' } });
 		expect(result.message).toContain('1999');
+	});
+});
+
+describe('Capillary chaining through one reference', () => {
+	const token = { flavour: 'web', identifierType: 'EMAIL', identifierValue: 'asha@example.com', sessionId: 'P-77' };
+
+	test('Validate OTP needs only the code and the reference: every other field is filled from it', async () => {
+		const transport = new FakeTransport(() => ok({ auth: { token: 'jwt' }, user: { userId: 5 } }));
+		const result = await runOperation(capillary, findOperation(capillary, 'validateOtp'), { otp: '123456' }, credentials, transport, { now, reference: token });
+		expect(result).toMatchObject({ status: 'verified', reference: { ...token, userId: '5' } });
+		expect(transport.sent[0].url).toBe('https://eu.api.capillarytech.com/auth/v1/web/otp/validate');
+		expect(transport.sent[0].body).toEqual({ identifierType: 'EMAIL', identifierValue: 'asha@example.com', sessionId: 'P-77', otp: '123456' });
+	});
+
+	test('a field mapped on its own wins over the reference; the reference may arrive as JSON text', async () => {
+		const transport = new FakeTransport(() => ok());
+		await runOperation(capillary, findOperation(capillary, 'validateOtp'), { otp: '123456', sessionId: 'P-99' }, credentials, transport, { now, reference: JSON.stringify(token) });
+		expect(transport.sent[0].body).toMatchObject({ sessionId: 'P-99', identifierValue: 'asha@example.com' });
+	});
+
+	test('without a reference, Validate OTP says to send a code first and sends nothing', async () => {
+		for (const reference of [undefined, {}, '', 'not json', []]) {
+			const transport = new FakeTransport(() => ok());
+			const result = await runOperation(capillary, findOperation(capillary, 'validateOtp'), { otp: '123456' }, credentials, transport, { now, reference });
+			expect(result).toMatchObject({ status: 'invalid_request', retryable: false });
+			expect(result.message).toBe("Nothing was sent. No code was sent for this reference yet: send one first with Generate OTP, and hand its result's reference to this step's Reference (reference).");
+			expect(transport.sent).toHaveLength(0);
+		}
+	});
+
+	test('a reference that lacks a value still names the missing field', async () => {
+		const transport = new FakeTransport(() => ok());
+		const result = await runOperation(capillary, findOperation(capillary, 'validateOtp'), { otp: '123456' }, credentials, transport, { now, reference: { ...token, sessionId: undefined } });
+		expect(result.errors?.map((e) => e.field)).toEqual(['sessionId']);
 	});
 });

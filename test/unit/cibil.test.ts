@@ -82,7 +82,7 @@ describe.each(BRANDS)('%s', (provider, baseUrl, registrationId) => {
 
 	describe('input rules (nothing is sent when one fails)', () => {
 		test.each([
-			['generateOtp', 'cibil_id', { ...generate, cibil_id: '' }, 'is required'],
+			['generateOtp', 'reference', { ...generate, cibil_id: '' }, 'Nothing to continue from: run Register Customer first'],
 			['generateOtp', 'cibil_id', { ...generate, cibil_id: '0' }, 'positive whole number'],
 			['generateOtp', 'cibil_id', { ...generate, cibil_id: '-5' }, 'positive whole number'],
 			['generateOtp', 'cibil_id', { ...generate, cibil_id: '12.5' }, 'positive whole number'],
@@ -92,7 +92,7 @@ describe.each(BRANDS)('%s', (provider, baseUrl, registrationId) => {
 			['submitOtp', 'otp', { ...submit, otp: '123' }, 'must be 4 to 8 digits'],
 			['submitOtp', 'otp', { ...submit, otp: '123456789' }, 'must be 4 to 8 digits'],
 			['submitOtp', 'otp', { ...submit, otp: '' }, 'is required'],
-			['submitOtp', 'question_key', { ...submit, question_key: '' }, 'is required'],
+			['submitOtp', 'reference', { ...submit, question_key: '' }, 'No code was sent for this reference yet: send one first with Generate OTP'],
 			['submitOtp', 'answer_key', { ...submit, answer_key: '42 20' }, 'must be the key Generate OTP returned'],
 			['submitOtp', 'cibil_id', { ...submit, cibil_id: 'x1' }, 'positive whole number'],
 			['registerCustomer', 'order_id', { ...register, order_id: ' ' }, 'is required'],
@@ -106,7 +106,7 @@ describe.each(BRANDS)('%s', (provider, baseUrl, registrationId) => {
 			['registerCustomer', 'email_id', { ...register, email_id: 'asha@example' }, 'email address'],
 			['registerCustomer', 'mobile_number', { ...register, mobile_number: '94138123' }, '10-digit'],
 			['registerCustomer', 'mobile_number', { ...register, mobile_number: '5413812345' }, '10-digit'],
-			['getCreditHistory', 'client_order_id', { ...history, client_order_id: '' }, 'is required'],
+			['getCreditHistory', 'reference', { ...history, client_order_id: '' }, 'Nothing to continue from: run Submit OTP first'],
 			['getCreditHistory', 'cibil_id', { ...history, cibil_id: '0' }, 'positive whole number'],
 		])('%s: bad %s → invalid_request naming it', async (op, field, params, rule) => {
 			expectRejectedLocally(await run(op, params), field, rule);

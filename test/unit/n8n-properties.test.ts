@@ -6,8 +6,19 @@ const property = (provider: typeof capillary, op: string, name: string) =>
 	nodeProperties(provider).find((p) => p.name === name && p.displayOptions?.show?.operation?.includes(op));
 
 describe('n8n parameters', () => {
-	test('a chained field defaults to an expression reading the previous result', () => {
-		expect(property(capillary, 'validateOtp', 'sessionId')?.default).toBe('={{ $json.reference.sessionId }}');
+	test("a continuing step has one Reference parameter reading the previous result's reference; its chained fields stay empty", () => {
+		expect(property(capillary, 'validateOtp', 'reference')).toMatchObject({ type: 'json', default: '={{ $json.reference }}' });
+		expect(property(capillary, 'validateOtp', 'reference')?.description).toContain("{{ $('Generate OTP').item.json.reference }}");
+		const sessionId = property(capillary, 'validateOtp', 'sessionId');
+		expect(sessionId).toMatchObject({ default: '', description: expect.stringContaining('Leave empty to take it from the Reference') });
+		expect(sessionId?.required).toBeUndefined();
+		expect(property(capillary, 'generateToken', 'reference')).toBeUndefined();
+	});
+
+	test('a chained choice offers "From the Reference" as its default', () => {
+		const flavour = property(capillary, 'validateOtp', 'flavour');
+		expect(flavour?.default).toBe('');
+		expect(flavour?.options?.[0]).toMatchObject({ name: 'From the Reference', value: '' });
 	});
 
 	test('a field that depends on a fixed choice is shown only for that choice', () => {

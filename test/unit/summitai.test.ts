@@ -60,7 +60,7 @@ describe('SummitAI input rules (nothing is sent when one fails)', () => {
 		['validateOtp', 'OTP_Text', { ...validate, OTP_Text: '' }, 'is required'],
 		['validateOtp', 'OTP_Text', { ...validate, OTP_Text: '12' }, '4 to 10 letters or digits'],
 		['validateOtp', 'OTP_Text', { ...validate, OTP_Text: '12 34' }, '4 to 10 letters or digits'],
-		['validateOtp', 'TransactionID', { ...validate, TransactionID: '' }, 'is required'],
+		['validateOtp', 'reference', { ...validate, TransactionID: '' }, 'No code was sent for this reference yet: send one first with Generate OTP'],
 		['validateOtp', 'TransactionID', { ...validate, TransactionID: 'not a transaction' }, 'TransactionID Generate OTP returned'],
 		['validateOtp', 'LoginUID', { ...validate, LoginUID: 'abc' }, 'positive whole number'],
 	])('%s: bad %s → invalid_request naming it', async (op, field, params, rule) => {

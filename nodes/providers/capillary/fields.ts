@@ -1,4 +1,4 @@
-import { email, pattern, type FieldSpec, type Rule, otpCodeField } from '../../core';
+import { email, numberBetween, pattern, type FieldSpec, type Rule, otpCodeField } from '../../core';
 
 export const IDENTIFIER_TYPES = ['MOBILE', 'EMAIL', 'USERNAME'] as const;
 
@@ -90,7 +90,7 @@ export const validityOption = (name: string, label: string, minutes: number, des
 	default: minutes,
 	advanced: true,
 	description,
-	rules: [pattern(/^\d+(\.\d+)?$/, 'must be a positive number of minutes')],
+	rules: [numberBetween(0, 1440, 'minutes', { exclusiveMin: true })],
 });
 
 export const otpField = otpCodeField();

@@ -74,6 +74,8 @@ export const generateOtp: OperationSpec = {
 	],
 	carry: [...IDENTITY, 'sessionId'],
 	next: 'validateOtp',
+	continues: 'generateToken',
+	sendsCode: true,
 	request: (input) => ({
 		method: 'POST',
 		url: url(input, 'otp/generate'),
@@ -98,6 +100,7 @@ export const validateOtp: OperationSpec = {
 	description: 'Checks the OTP for the session; on success the customer is authenticated',
 	fields: [...identityFields(true), sessionIdField, otpField],
 	carry: [...IDENTITY, 'sessionId'],
+	continues: 'generateOtp',
 	request: (input) => ({
 		method: 'POST',
 		url: url(input, 'otp/validate'),

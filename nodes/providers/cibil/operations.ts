@@ -94,6 +94,8 @@ export function cibilOperations(brand: CibilBrand): OperationSpec[] {
 		carry: ['cibil_id', 'orderId'],
 		carryAs: { cibil_id: 'cibilId' },
 		next: 'submitOtp',
+		continues: 'registerCustomer',
+		sendsCode: true,
 		request: (input) => get(brand, input, 'GenerateOTP', { cibil_id: cibilId(input) }),
 		interpret: interpret((result) => {
 			const q = result.questions;
@@ -119,6 +121,7 @@ export function cibilOperations(brand: CibilBrand): OperationSpec[] {
 		carry: ['cibil_id', 'question_key', 'answer_key', 'orderId'],
 		carryAs: { cibil_id: 'cibilId', question_key: 'questionKey', answer_key: 'answerKey' },
 		next: 'getCreditHistory',
+		continues: 'generateOtp',
 		request: (input) => {
 			const p = input.params;
 			return get(brand, input, 'SubmitOTP', { cibil_id: cibilId(input), otp: p.otp, question_key: p.question_key, answer_key: p.answer_key });
@@ -144,6 +147,7 @@ export function cibilOperations(brand: CibilBrand): OperationSpec[] {
 		fields: [cibilIdField('cibilId'), clientOrderIdField],
 		carry: ['cibil_id', 'client_order_id'],
 		carryAs: { cibil_id: 'cibilId', client_order_id: 'orderId' },
+		continues: 'submitOtp',
 		request: (input) => get(brand, input, 'GetCreditHistory', { client_order_id: input.params.client_order_id, cibil_id: cibilId(input) }),
 		interpret: interpret((result, _input, answer) => {
 			const state = status(result);

@@ -1,4 +1,4 @@
-import { aadhaar, indianMobile, ipAddress, latLong, length, pattern, positiveNumber, type FieldSpec, otpCodeField } from '../../core';
+import { aadhaar, indianMobile, ipAddress, latLong, length, numberBetween, pattern, positiveNumber, type FieldSpec, otpCodeField } from '../../core';
 
 const chained = (path: string | undefined) => (path ? { fromPrevious: `reference.${path}` } : {});
 
@@ -104,7 +104,7 @@ export const timingOptions: FieldSpec[] = [
 		default: 10,
 		advanced: true,
 		description: 'How long the OTP lives, reported as expiresAt (iServeU documents 10; an older page says 3)',
-		rules: [positiveNumber()],
+		rules: [numberBetween(0, 1440, 'minutes', { exclusiveMin: true })],
 	},
 	{
 		name: 'resendWaitSeconds',
@@ -113,7 +113,7 @@ export const timingOptions: FieldSpec[] = [
 		default: 30,
 		advanced: true,
 		description: 'How long before a registration OTP may be resent, reported as retryAfterSeconds (documented 30; older page 60)',
-		rules: [pattern(/^\d+$/, 'must be a whole number of seconds')],
+		rules: [numberBetween(0, 86400, 'seconds', { whole: true })],
 	},
 	{
 		name: 'maxAttempts',
@@ -122,7 +122,7 @@ export const timingOptions: FieldSpec[] = [
 		default: 5,
 		advanced: true,
 		description: 'Wrong codes allowed per OTP, reported as attemptsRemaining (documented 5; older page 3)',
-		rules: [pattern(/^[1-9]\d*$/, 'must be a whole number from 1')],
+		rules: [numberBetween(1, 100, 'attempts', { whole: true })],
 	},
 ];
 

@@ -46,7 +46,9 @@ export const getCustomer: OperationSpec = {
 	action: 'Check whether a customer is onboarded',
 	description: 'Looks up the customer: not onboarded (register with a type-1 OTP), created, verified, or verified without OVD',
 	fields: [mobileField('mobileNumber'), usernameField()],
+	// Every iServeU step hands the mobile number on as customerMobileNumber, whatever the call names it.
 	carry: ['mobileNumber', 'username'],
+	carryAs: { mobileNumber: 'customerMobileNumber' },
 	next: 'sendOtp',
 	request: (input) => post(input, 'customer/get-customer', { mobileNumber: input.params.mobileNumber, username: input.params.username }),
 	interpret: (body, input) => {
@@ -62,7 +64,7 @@ export const getCustomer: OperationSpec = {
 				message: read.desc || state,
 				code: read.code,
 				text: read.desc,
-				reference: { customerState: state, customerMobileNumber: String(input.params.mobileNumber) },
+				reference: { customerState: state },
 			};
 		}
 		if (read.code === '4') return { status: 'provider_error', message: `iServeU internal issue: ${read.desc}`, code: read.code, text: read.desc, retryable: true };
@@ -76,6 +78,7 @@ export const sendOtp: OperationSpec = {
 	action: 'Send a registration or transaction OTP',
 	description:
 		'Sends an OTP to the customer. Type 1 (registration) needs the Aadhaar number and is consumed by Register Customer; type 2 (transaction) needs an external reference and is consumed by Verify Beneficiary',
+	sendsCode: true,
 	fields: [
 		{
 			name: 'otpType',
@@ -89,8 +92,9 @@ export const sendOtp: OperationSpec = {
 			required: true,
 			description: 'What the OTP is for',
 		},
-		mobileField('customerMobileNumber'),
-		usernameField(),
+		// After Get Customer these come from its reference; Send OTP can also be the first step.
+		mobileField('customerMobileNumber', 'customerMobileNumber'),
+		usernameField('username'),
 		{ ...externalRefField(), requiredWhen: { field: 'otpType', equals: ['2'] } },
 		amountField,
 		ovdTypeField,
@@ -150,7 +154,9 @@ export const registerCustomer: OperationSpec = {
 		...clientParams,
 	],
 	carry: ['mobileNumber', 'username'],
+	carryAs: { mobileNumber: 'customerMobileNumber' },
 	next: 'sendOtp',
+	continues: 'sendOtp',
 	request: (input) => {
 		const p = input.params;
 		return post(input, 'customer/process-customer-registration', {
@@ -175,6 +181,7 @@ export const verifyBeneficiary: OperationSpec = {
 	name: 'Verify Beneficiary',
 	action: 'Verify a beneficiary with the OTP',
 	description: 'Verifies the beneficiary; consumes the transaction (type 2) OTP sent with the same external reference, mobile and username',
+	continues: 'sendOtp',
 	fields: [
 		mobileField('customerMobileNumber', 'customerMobileNumber'),
 		usernameField('username'),

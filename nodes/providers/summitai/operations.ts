@@ -22,6 +22,7 @@ export const generateOtp: OperationSpec = {
 	carry: ['LoginUID'],
 	carryAs: { LoginUID: 'loginUid' },
 	next: 'validateOtp',
+	sendsCode: true,
 	request: (input) => serviceRequest(input.account.baseUrl, 'ADM_GenerateOTP', userInformation(input, ['DomainId', 'UserID', 'LoginUID', 'UserName'])),
 	interpret: summitInterpreter((env) => {
 		const transactionId = firstOf(env.output, 'OTP_Communication', 'TransactionID');
@@ -41,6 +42,7 @@ export const validateOtp: OperationSpec = {
 	name: 'Validate OTP',
 	action: 'Verify the code the user typed',
 	description: 'Checks the OTP against the transaction Generate OTP started',
+	continues: 'generateOtp',
 	fields: validateFields,
 	carry: ['TransactionID', 'LoginUID'],
 	carryAs: { TransactionID: 'transactionId', LoginUID: 'loginUid' },
