@@ -1,4 +1,5 @@
 import { PROVIDER_IDS, type ProviderId } from './accounts';
+import { seededRandom } from './random';
 
 export const FAULT_KINDS = ['latency', 'timeout', 'reset', 'status', 'html', 'malformed', 'rate_limit', 'redirect', 'drip'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -25,6 +26,13 @@ export interface FaultSpec {
 	intervalMs?: number;
 	/** How many matching requests it applies to (default 1). */
 	times?: number;
+	/**
+	 * The chance (0..1) that a matching request takes this fault, drawn per request from a seeded generator so a
+	 * run is repeatable; a request it passes over goes on to the next fault in line, or to the provider. Default 1.
+	 */
+	probability?: number;
+	/** The generator's seed for `probability` (a 32-bit unsigned integer); default: the fault's sequence number. */
+	seed?: number;
 }
 
 /** An active fault; `remaining` counts down as matching requests arrive. */
@@ -38,6 +46,8 @@ export interface Fault {
 	retryAfter?: number;
 	location?: string;
 	intervalMs?: number;
+	probability?: number;
+	seed?: number;
 	remaining: number;
 }
 
@@ -46,12 +56,15 @@ export class FaultSpecError extends Error {}
 export class Faults {
 	private active: Fault[] = [];
 	private seq = 0;
+	/** The draw of each fault with a probability, by fault id (kept out of the listed Fault). */
+	private readonly draws = new Map<string, () => number>();
 
 	/** Validates and queues a fault. Throws FaultSpecError on a bad spec. */
 	add(spec: FaultSpec): Fault {
-		const fault = normalise(spec, `fault-${this.seq + 1}`);
+		const fault = normalise(spec, `fault-${this.seq + 1}`, this.seq + 1);
 		this.seq++;
 		this.active.push(fault);
+		if (fault.probability !== undefined) this.draws.set(fault.id, seededRandom(fault.seed ?? 0));
 		return { ...fault };
 	}
 
@@ -61,23 +74,39 @@ export class Faults {
 
 	clear(): void {
 		this.active = [];
+		this.draws.clear();
 	}
 
-	/** The first active fault matching this request, consuming one of its `times`. */
+	/**
+	 * The first active fault matching this request (and, when it has a probability, drawing it), consuming one of
+	 * its `times`.
+	 */
 	take(provider: ProviderId, path: string): Fault | undefined {
 		const lower = path.toLowerCase();
 		const idx = this.active.findIndex(
-			(f) => (!f.provider || f.provider === provider) && (!f.path || lower.includes(f.path.toLowerCase())),
+			(f) =>
+				(!f.provider || f.provider === provider) &&
+				(!f.path || lower.includes(f.path.toLowerCase())) &&
+				this.drawn(f),
 		);
 		if (idx < 0) return undefined;
 		const fault = this.active[idx];
 		fault.remaining--;
-		if (fault.remaining <= 0) this.active.splice(idx, 1);
+		if (fault.remaining <= 0) {
+			this.active.splice(idx, 1);
+			this.draws.delete(fault.id);
+		}
 		return { ...fault };
+	}
+
+	/** Whether a matching request takes the fault: always without a probability, else one seeded draw. */
+	private drawn(fault: Fault): boolean {
+		const draw = this.draws.get(fault.id);
+		return !draw || draw() < (fault.probability ?? 1);
 	}
 }
 
-function normalise(spec: FaultSpec, id: string): Fault {
+function normalise(spec: FaultSpec, id: string, seq: number): Fault {
 	if (!spec || typeof spec !== 'object') throw new FaultSpecError('fault must be a JSON object');
 	if (!FAULT_KINDS.includes(spec.kind)) {
 		throw new FaultSpecError(`kind must be one of ${FAULT_KINDS.join(', ')}`);
@@ -96,6 +125,20 @@ function normalise(spec: FaultSpec, id: string): Fault {
 	if (spec.times !== undefined) {
 		if (!Number.isInteger(spec.times) || spec.times < 1) throw new FaultSpecError('times must be a positive integer');
 		fault.remaining = spec.times;
+	}
+	if (spec.probability !== undefined) {
+		if (typeof spec.probability !== 'number' || !(spec.probability >= 0 && spec.probability <= 1)) {
+			throw new FaultSpecError('probability must be a number from 0 to 1');
+		}
+		fault.probability = spec.probability;
+		fault.seed = seq;
+	}
+	if (spec.seed !== undefined) {
+		if (!Number.isInteger(spec.seed) || spec.seed < 0 || spec.seed > 0xffffffff) {
+			throw new FaultSpecError('seed must be an integer from 0 to 4294967295');
+		}
+		if (spec.probability === undefined) throw new FaultSpecError('seed applies only with probability');
+		fault.seed = spec.seed;
 	}
 	if (spec.ms !== undefined) {
 		if (typeof spec.ms !== 'number' || !Number.isFinite(spec.ms) || spec.ms < 0) {

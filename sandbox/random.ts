@@ -29,3 +29,18 @@ export function base64url(bytes: number): string {
 }
 
 export const uuid = (): string => randomUUID();
+
+/**
+ * A repeatable pseudo-random sequence in [0, 1) from a 32-bit seed (mulberry32): the same seed gives the same
+ * draws, so a fault injected "20% of the time" hits the same requests on every run. Not for secrets or OTPs.
+ */
+export function seededRandom(seed: number): () => number {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}

@@ -212,6 +212,9 @@ function fieldSource(model, provider, op, field, plan, s, firstOfPart) {
 	if (field.fromPrevious && !firstOfPart) return { kind: 'chained' };
 	if (field.type === 'options' && options[field.name] !== undefined) return { kind: 'static', value: options[field.name] };
 	if (field.fromPrevious) {
+		// A step's own sample data wins (each example uses its own customer), else the stand-in reference.
+		const own = s.input && s.input[field.name];
+		if (own !== undefined) return { kind: 'input', value: own };
 		const key = field.fromPrevious.replace(/^reference\./, '');
 		return { kind: 'sample', value: sampleReference(op, plan)[key] ?? '' };
 	}

@@ -161,7 +161,7 @@ async function main() {
 
 	try {
 		await lib.waitForHttp(`${base}/healthz`, { timeoutMs: 180000, isAlive: () => n8n.exitCode === null });
-		await lib.waitForHttp(`${base}/rest/settings`, { want: (s) => s === 200, timeoutMs: 120000, isAlive: () => n8n.exitCode === null });
+		await lib.waitForHttp(`${base}/rest/settings`, { want: (s, body) => s === 200 && !/starting up/i.test(body), timeoutMs: 120000, isAlive: () => n8n.exitCode === null });
 		const { client, created } = await lib.ownerSetupOrLogin(base);
 		const types = await client.get('/types/nodes.json');
 		const ours = types.status === 200 && Array.isArray(types.json)

@@ -81,12 +81,16 @@ function n8nEnv(inst, { userFolder, brokerPort, port, extra = {} }) {
 	return env;
 }
 
-/** Runs `n8n <args>` to completion; returns { status, stdout, stderr, ms }. */
-function runN8n(inst, env, args, { timeoutMs = 180000 } = {}) {
+/**
+ * Runs `n8n <args>` to completion; returns { status, stdout, stderr, ms }. `onSpawn(child)` sees the process as it
+ * starts (to sample its memory, say).
+ */
+function runN8n(inst, env, args, { timeoutMs = 180000, onSpawn } = {}) {
 	const t0 = Date.now();
 	return new Promise((resolve) => {
 		// Its own process group: n8n starts a task-runner child, and a timeout must end both.
 		const child = spawn(inst.nodeBin, [inst.n8nBin, ...args], { env, cwd: env.N8N_USER_FOLDER, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+		if (onSpawn) onSpawn(child);
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (d) => { stdout += d; });
@@ -236,17 +240,26 @@ function restClient(baseUrl) {
 	return { request, get: (p) => request('GET', p), post: (p, b) => request('POST', p, b) };
 }
 
-/** Polls until GET url answers with a status `want` accepts (default: any < 500), or throws after timeoutMs. */
+/**
+ * Polls until GET url answers with a status (and body) `want` accepts (default: any status < 500), or throws after
+ * timeoutMs. While n8n starts, every route answers 200 with an "n8n is starting up" page: `want` can read the body.
+ */
 async function waitForHttp(url, { timeoutMs = 120000, isAlive = () => true, want = (s) => s > 0 && s < 500 } = {}) {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		if (!isAlive()) throw new Error(`the process serving ${url} exited`);
-		const status = await new Promise((resolve) => {
-			const req = http.get(url, { timeout: 2000 }, (res) => { res.resume(); resolve(res.statusCode); });
-			req.on('error', () => resolve(0));
-			req.on('timeout', () => { req.destroy(); resolve(0); });
+		const [status, body] = await new Promise((resolve) => {
+			const req = http.get(url, { timeout: 2000 }, (res) => {
+				let text = '';
+				res.setEncoding('utf8');
+				res.on('data', (d) => { if (text.length < 4096) text += d; });
+				res.on('end', () => resolve([res.statusCode, text]));
+				res.on('error', () => resolve([0, '']));
+			});
+			req.on('error', () => resolve([0, '']));
+			req.on('timeout', () => { req.destroy(); resolve([0, '']); });
 		});
-		if (want(status)) return status;
+		if (want(status, body)) return status;
 		if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 		await new Promise((r) => setTimeout(r, 500));
 	}

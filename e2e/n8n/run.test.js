@@ -189,7 +189,8 @@ before(async () => {
 	if (process.env.OTPFLOW_E2E_BUILD === '1') lib.build({ force: true, log });
 	else lib.build({ log });
 	const { startSandbox } = require(path.join(lib.ROOT, 'dist', 'sandbox'));
-	state.sandbox = await startSandbox({ port: 0, maxLifetimeMs: 30 * 60 * 1000 });
+	// Several templates send iServeU registration OTPs to one mobile number within seconds: no 30 s resend wait here.
+	state.sandbox = await startSandbox({ port: 0, maxLifetimeMs: 30 * 60 * 1000, config: { iserveuResendCooldownSeconds: 0 } });
 	log(`[e2e] sandbox on ${state.sandbox.url}`);
 
 	state.work = fs.mkdtempSync(path.join(os.tmpdir(), 'otpflow-n8n-e2e-'));
@@ -327,7 +328,7 @@ test("n8n's own credential test accepts each sandbox credential and rejects a wr
 	const exited = new Promise((resolve) => state.server.on('exit', resolve));
 	try {
 		await lib.waitForHttp(`${base}/healthz`, { timeoutMs: 180000, isAlive: () => state.server.exitCode === null });
-		await lib.waitForHttp(`${base}/rest/settings`, { want: (s) => s === 200, timeoutMs: 120000, isAlive: () => state.server.exitCode === null });
+		await lib.waitForHttp(`${base}/rest/settings`, { want: (s, body) => s === 200 && !/starting up/i.test(body), timeoutMs: 120000, isAlive: () => state.server.exitCode === null });
 		const { client } = await lib.ownerSetupOrLogin(base);
 		const types = await client.get('/types/nodes.json');
 		if (types.status === 200 && Array.isArray(types.json)) {

@@ -51,6 +51,16 @@ function rewriteUrls(node, sandboxUrl) {
 	}
 }
 
+/** A Function node running `func`. */
+function functionNode({ id, z, name, func, wires, outputs = 1, x = 0, y = 0 }) {
+	return { id, type: 'function', z, name, func, outputs, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [], x, y, wires };
+}
+
+/** An HTTP Request node POSTing msg.payload (JSON) to `url`; its answer goes nowhere. */
+function postNode({ id, z, name, url, persist = false, x = 0, y = 0 }) {
+	return { id, type: 'http request', z, name, method: 'POST', ret: 'txt', paytoqs: 'ignore', url, tls: '', persist, proxy: '', insecureHTTPParser: false, authType: '', senderr: false, headers: [], x, y, wires: [[]] };
+}
+
 function tapFunction(tag) {
 	return `msg.payload = Object.assign(${JSON.stringify(tag)}, { result: msg.payload, otp: msg.otp, error: msg.error });\nmsg.headers = { 'content-type': 'application/json' };\nreturn msg;`;
 }
@@ -72,9 +82,9 @@ function buildDeployment({ examplesDir, pkgDir, sandboxUrl, collectorUrl, accoun
 		const tab = `e2e-tab-${slug}`;
 		index.tabs[slug] = tab;
 		flows.push({ id: tab, type: 'tab', label: `${slug} examples (e2e)`, disabled: false, info: '' });
-		flows.push({ id: `e2e-post-${slug}`, type: 'http request', z: tab, name: 'e2e collector', method: 'POST', ret: 'txt', paytoqs: 'ignore', url: collectorUrl, tls: '', persist: false, proxy: '', insecureHTTPParser: false, authType: '', senderr: false, headers: [], x: 900, y: 2000, wires: [[]] });
+		flows.push(postNode({ id: `e2e-post-${slug}`, z: tab, name: 'e2e collector', url: collectorUrl, x: 900, y: 2000 }));
 		flows.push({ id: `e2e-catch-${slug}`, type: 'catch', z: tab, name: 'e2e catch', scope: null, uncaught: false, x: 100, y: 2000, wires: [[`e2e-catchtap-${slug}`]] });
-		flows.push({ id: `e2e-catchtap-${slug}`, type: 'function', z: tab, name: 'e2e catch tap', func: tapFunction({ kind: 'catch', slug }), outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [], x: 300, y: 2000, wires: [[`e2e-post-${slug}`]] });
+		flows.push(functionNode({ id: `e2e-catchtap-${slug}`, z: tab, name: 'e2e catch tap', func: tapFunction({ kind: 'catch', slug }), x: 300, y: 2000, wires: [[`e2e-post-${slug}`]] }));
 	}
 	for (const ex of examples) {
 		const provider = bySlug[ex.slug];
@@ -102,7 +112,7 @@ function buildDeployment({ examplesDir, pkgDir, sandboxUrl, collectorUrl, accoun
 				entry.ops.push({ id: node.id, type: node.type, opId: known.op.id, name: node.name, wires: node.wires });
 				node.wires = node.wires.map((targets, output) => {
 					const tapId = `e2e-tap-${node.id}-${output}`;
-					flows.push({ id: tapId, type: 'function', z: node.z, name: `e2e tap ${output}`, func: tapFunction({ kind: 'result', node: node.id, type: node.type, file: `${ex.slug}/${ex.file}`, output }), outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [], x: (node.x || 0) + 60, y: (node.y || 0) + 40 + output * 20, wires: [[`e2e-post-${ex.slug}`]] });
+					flows.push(functionNode({ id: tapId, z: node.z, name: `e2e tap ${output}`, func: tapFunction({ kind: 'result', node: node.id, type: node.type, file: `${ex.slug}/${ex.file}`, output }), x: (node.x || 0) + 60, y: (node.y || 0) + 40 + output * 20, wires: [[`e2e-post-${ex.slug}`]] }));
 					return [...targets, tapId];
 				});
 			}
@@ -135,4 +145,4 @@ function opChain(index, startId) {
 	return out;
 }
 
-module.exports = { readExamples, nodeTypes, buildDeployment, sandboxCredentials, opChain };
+module.exports = { readExamples, nodeTypes, buildDeployment, sandboxCredentials, opChain, functionNode, postNode };

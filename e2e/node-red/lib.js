@@ -44,6 +44,16 @@ async function request(method, url, { body, headers = {}, timeoutMs = 30000 } = 
 	return { status: res.status, text, json };
 }
 
+/** A request's whole body as text. */
+function readText(req) {
+	return new Promise((resolve) => {
+		let body = '';
+		req.setEncoding('utf8');
+		req.on('data', (d) => (body += d));
+		req.on('end', () => resolve(body));
+	});
+}
+
 /** POST /collect receives what the tap nodes send; `waitFor` resolves on the first matching entry. */
 class Collector {
 	constructor() {
@@ -52,20 +62,16 @@ class Collector {
 	}
 
 	async start() {
-		this.server = http.createServer((req, res) => {
-			let body = '';
-			req.setEncoding('utf8');
-			req.on('data', (d) => (body += d));
-			req.on('end', () => {
-				try {
-					const entry = { ...JSON.parse(body), receivedAt: Date.now() };
-					this.entries.push(entry);
-					for (const w of [...this.waiters]) w.check();
-				} catch (e) {
-					this.entries.push({ kind: 'bad-post', body, error: e.message, receivedAt: Date.now() });
-				}
-				res.writeHead(204).end();
-			});
+		this.server = http.createServer(async (req, res) => {
+			const body = await readText(req);
+			try {
+				const entry = { ...JSON.parse(body), receivedAt: Date.now() };
+				this.entries.push(entry);
+				for (const w of [...this.waiters]) w.check();
+			} catch (e) {
+				this.entries.push({ kind: 'bad-post', body, error: e.message, receivedAt: Date.now() });
+			}
+			res.writeHead(204).end();
 		});
 		this.server.keepAliveTimeout = 1000;
 		await new Promise((resolve) => this.server.listen(0, HOST, resolve));
@@ -111,7 +117,11 @@ class Collector {
 	}
 }
 
-function settingsJs({ port, maxLifetimeMs, parentPid }) {
+/**
+ * `exposeMemory`: function nodes get `global.get('gc')` and `global.get('memoryUsage')` (start Node-RED with
+ * nodeArgs ['--expose-gc']), so a test can read the live heap after a full collection.
+ */
+function settingsJs({ port, maxLifetimeMs, parentPid, exposeMemory = false }) {
 	return `// Written by e2e/node-red for one end-to-end run; the folder is deleted afterwards.
 // Stop by ourselves when the runner is gone or the run has lasted too long.
 const lifetime = setTimeout(() => { console.log('[e2e] maximum lifetime reached: exiting'); process.exit(3); }, ${maxLifetimeMs});
@@ -129,7 +139,7 @@ module.exports = {
 	telemetry: { enabled: false, updateNotification: false },
 	diagnostics: { enabled: false, ui: false },
 	externalModules: { autoInstall: false, palette: { allowInstall: false } },
-	functionExternalModules: false,
+	functionExternalModules: false,${exposeMemory ? "\n\tfunctionGlobalContext: { gc: global.gc, memoryUsage: () => process.memoryUsage() }," : ''}
 	logging: { console: { level: 'info', metrics: false, audit: false } },
 };
 `;
@@ -137,8 +147,9 @@ module.exports = {
 
 /** A Node-RED server in its own user directory, its whole log kept in memory and on disk. */
 class NodeRed {
-	constructor({ nodeBin, red, userDir, port, logFile }) {
-		Object.assign(this, { nodeBin, red, userDir, port, logFile });
+	/** `nodeArgs`: options for the node binary itself (before red.js). */
+	constructor({ nodeBin, red, userDir, port, logFile, nodeArgs = [] }) {
+		Object.assign(this, { nodeBin, red, userDir, port, logFile, nodeArgs });
 		this.log = '';
 		this.exit = undefined;
 		this.base = `http://${HOST}:${port}/admin`;
@@ -147,7 +158,7 @@ class NodeRed {
 	start() {
 		const started = Date.now();
 		const out = fs.openSync(this.logFile, 'a');
-		this.child = spawn(this.nodeBin, [this.red, '--userDir', this.userDir, '--settings', path.join(this.userDir, 'settings.js')], {
+		this.child = spawn(this.nodeBin, [...this.nodeArgs, this.red, '--userDir', this.userDir, '--settings', path.join(this.userDir, 'settings.js')], {
 			cwd: this.userDir,
 			env: { ...process.env, NODE_OPTIONS: '', NODE_RED_ENABLE_PROJECTS: 'false' },
 			stdio: ['ignore', 'pipe', 'pipe'],
@@ -193,6 +204,21 @@ class NodeRed {
 		return request('GET', `${this.base}${p}`, { headers: { accept: 'application/json' } });
 	}
 
+	/**
+	 * A full deploy, as the editor's Deploy button does. POST /flows answers before the new nodes exist: wait for
+	 * the "Started flows" line, or the new nodes may answer 404 for a moment.
+	 */
+	async deploy(flows) {
+		const before = (this.log.match(/Started flows/g) || []).length;
+		const res = await this.post('/flows', flows, { 'Node-RED-Deployment-Type': 'full', 'Node-RED-API-Version': 'v1' });
+		if (res.status !== 204 && res.status !== 200) throw new Error(`POST /flows → ${res.status} ${res.text.slice(0, 500)}`);
+		const until = Date.now() + 30000;
+		while ((this.log.match(/Started flows/g) || []).length <= before) {
+			if (Date.now() > until || !this.alive()) throw new Error(`flows did not start after deploy:\n${this.log.slice(-2000)}`);
+			await sleep(50);
+		}
+	}
+
 	post(p, body, headers = {}) {
 		return request('POST', `${this.base}${p}`, { body, headers });
 	}
@@ -208,4 +234,75 @@ class NodeRed {
 	}
 }
 
-module.exports = { HOST, sleep, freePort, request, Collector, NodeRed, settingsJs };
+/**
+ * The package installed the way users install nodes: `npm install <tarball>` in a fresh Node-RED user directory.
+ * Returns the installed package's folder.
+ */
+function installIntoUserDir(userDir, tarball) {
+	const cache = require('./cache');
+	const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
+	fs.writeFileSync(path.join(userDir, 'package.json'), `${JSON.stringify({ name: 'node-red-project', description: 'OTP Flow e2e', version: '0.0.1', private: true, dependencies: {} }, null, 2)}\n`);
+	cache.runNpm(['install', tarball, '--no-audit', '--no-fund', '--loglevel=error'], userDir);
+	return path.join(userDir, 'node_modules', ...pkg.name.split('/'));
+}
+
+/** Log lines that mean a runtime met an error nobody handled. */
+const CRASH_PATTERNS = [/Uncaught Exception/i, /unhandled ?(promise )?rejection/i, /UnhandledPromiseRejection/, /\bat .*\(node:internal/];
+
+function secs(ms) {
+	return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** A secret named without showing it. */
+function mask(s) {
+	return `${String(s).slice(0, 3)}…(${String(s).length} chars)`;
+}
+
+/** The sandbox accounts' secrets: every password-type credential field of every provider (built dist/ under root). */
+function sandboxSecrets(root) {
+	const { PROVIDERS } = require(path.join(root, 'dist', 'nodes', 'providers'));
+	const { SANDBOX_ACCOUNTS } = require(path.join(root, 'dist', 'sandbox'));
+	const secrets = [];
+	for (const p of PROVIDERS) {
+		for (const f of p.credential.fields) {
+			const v = (SANDBOX_ACCOUNTS[p.id] || {})[f.name];
+			if (f.type === 'password' && typeof v === 'string') secrets.push(v);
+		}
+	}
+	return secrets;
+}
+
+/** Named checks and timings, printed as they happen. */
+class Report {
+	constructor(label) {
+		this.label = label;
+		this.checks = [];
+		this.timings = [];
+	}
+
+	ok(name, detail = '') {
+		this.checks.push({ name, pass: true, detail });
+		process.stdout.write(`  ✔ ${name}${detail ? ` (${detail})` : ''}\n`);
+	}
+
+	fail(name, detail) {
+		this.checks.push({ name, pass: false, detail });
+		process.stdout.write(`  ✘ ${name}: ${detail}\n`);
+	}
+
+	check(name, cond, detail) {
+		if (cond === true) this.ok(name, typeof detail === 'string' ? detail : '');
+		else this.fail(name, typeof cond === 'string' ? cond : detail || 'failed');
+	}
+
+	time(name, ms) {
+		this.timings.push({ name, seconds: ms / 1000 });
+		process.stdout.write(`  ⏱ ${name}: ${secs(ms)}\n`);
+	}
+
+	get failed() {
+		return this.checks.filter((c) => !c.pass);
+	}
+}
+
+module.exports = { HOST, sleep, freePort, request, readText, Collector, NodeRed, settingsJs, installIntoUserDir, CRASH_PATTERNS, secs, mask, sandboxSecrets, Report };

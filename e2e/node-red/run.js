@@ -17,7 +17,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const cache = require('./cache');
-const { Collector, NodeRed, freePort, settingsJs, sleep } = require('./lib');
+const { CRASH_PATTERNS, Collector, NodeRed, Report, freePort, installIntoUserDir, mask, sandboxSecrets, secs, settingsJs, sleep } = require('./lib');
 const { buildDeployment, opChain } = require('./flows');
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -66,46 +66,8 @@ const FAULTS = [
 	{ name: '429', spec: { kind: 'rate_limit', retryAfter: 7 }, status: 'rate_limited', extra: (r) => r.retryAfterSeconds === 7 || `retryAfterSeconds ${r.retryAfterSeconds}` },
 ];
 
-const CRASH_PATTERNS = [/Uncaught Exception/i, /unhandled ?(promise )?rejection/i, /UnhandledPromiseRejection/, /\bat .*\(node:internal/];
-
 function successStatus(slug, opId) {
 	return SUCCESS_STATUS[`${slug}/${opId}`] || SUCCESS_STATUS[`*/${opId}`];
-}
-
-function secs(ms) {
-	return `${(ms / 1000).toFixed(1)} s`;
-}
-
-class Report {
-	constructor(label) {
-		this.label = label;
-		this.checks = [];
-		this.timings = [];
-	}
-
-	ok(name, detail = '') {
-		this.checks.push({ name, pass: true, detail });
-		process.stdout.write(`  ✔ ${name}${detail ? ` (${detail})` : ''}\n`);
-	}
-
-	fail(name, detail) {
-		this.checks.push({ name, pass: false, detail });
-		process.stdout.write(`  ✘ ${name}: ${detail}\n`);
-	}
-
-	check(name, cond, detail) {
-		if (cond === true) this.ok(name, typeof detail === 'string' ? detail : '');
-		else this.fail(name, typeof cond === 'string' ? cond : detail || 'failed');
-	}
-
-	time(name, ms) {
-		this.timings.push({ name, seconds: ms / 1000 });
-		process.stdout.write(`  ⏱ ${name}: ${secs(ms)}\n`);
-	}
-
-	get failed() {
-		return this.checks.filter((c) => !c.pass);
-	}
 }
 
 function pack() {
@@ -132,11 +94,9 @@ async function runtimeRun(rt, ctx) {
 	let nr;
 	try {
 		// 1. The package, installed the way users install nodes: npm install in the user directory.
-		fs.writeFileSync(path.join(userDir, 'package.json'), `${JSON.stringify({ name: 'node-red-project', description: 'OTP Flow e2e', version: '0.0.1', private: true, dependencies: {} }, null, 2)}\n`);
 		let t = Date.now();
-		cache.runNpm(['install', ctx.tarball, '--no-audit', '--no-fund', '--loglevel=error'], userDir);
+		const installed = installIntoUserDir(userDir, ctx.tarball);
 		report.time('npm install <tarball> into the user dir', Date.now() - t);
-		const installed = path.join(userDir, 'node_modules', ...PKG.name.split('/'));
 		report.check('package installed from the tarball (not a link)', fs.existsSync(path.join(installed, 'package.json')) && !fs.lstatSync(installed).isSymbolicLink());
 
 		// 2. Node-RED in a fresh user directory.
@@ -161,19 +121,8 @@ async function runtimeRun(rt, ctx) {
 		report.check(`GET /nodes: ${PKG.name} ${sets[0] && sets[0].version} registered ${registered.size} types in ${sets.length} sets`, missing.length === 0 && errs.length === 0 && sets.length === Object.keys(PKG['node-red'].nodes).length, `missing ${missing.join(', ') || '-'}; errors ${errs.join('; ') || '-'}`);
 		report.check('every operation node has an example', index.missingExamples.length === 0 || `no example for ${index.missingExamples.join(', ')}`);
 
-		// 4. Deploy every example at once.
-		// A full deploy, as the editor's Deploy button does. POST /flows answers before the new nodes exist:
-		// wait for the "Started flows" line, or POST /inject/<id> may answer 404 for a moment.
-		const deploy = async () => {
-			const before = (nr.log.match(/Started flows/g) || []).length;
-			const res = await nr.post('/flows', flows, { 'Node-RED-Deployment-Type': 'full', 'Node-RED-API-Version': 'v1' });
-			if (res.status !== 204 && res.status !== 200) throw new Error(`POST /flows → ${res.status} ${res.text.slice(0, 500)}`);
-			const until = Date.now() + 30000;
-			while ((nr.log.match(/Started flows/g) || []).length <= before) {
-				if (Date.now() > until || !nr.alive()) throw new Error(`flows did not start after deploy:\n${nr.log.slice(-2000)}`);
-				await sleep(50);
-			}
-		};
+		// 4. Deploy every example at once (a full deploy; waits for the flows to start).
+		const deploy = () => nr.deploy(flows);
 		t = Date.now();
 		await deploy();
 		report.time(`deploy ${index.examples.length} example files (${flows.length} nodes) in one POST /flows`, Date.now() - t);
@@ -388,21 +337,9 @@ function findSecrets(value, key = '') {
 	return Object.entries(value).flatMap(([k, v]) => findSecrets(v, k));
 }
 
-function mask(s) {
-	return `${String(s).slice(0, 3)}…(${String(s).length} chars)`;
-}
-
 /** Fixed sandbox secrets (password fields of every credential) and the Aadhaar numbers the examples use. */
 function secretsAndPii() {
-	const { PROVIDERS } = require(path.join(ROOT, 'dist', 'nodes', 'providers'));
-	const { SANDBOX_ACCOUNTS } = require(path.join(ROOT, 'dist', 'sandbox'));
-	const secrets = [];
-	for (const p of PROVIDERS) {
-		for (const f of p.credential.fields) {
-			const v = (SANDBOX_ACCOUNTS[p.id] || {})[f.name];
-			if (f.type === 'password' && typeof v === 'string') secrets.push(v);
-		}
-	}
+	const secrets = sandboxSecrets(ROOT);
 	const aadhaar = new Set();
 	const walk = (dir) => {
 		for (const f of fs.readdirSync(dir, { withFileTypes: true })) {

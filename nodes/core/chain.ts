@@ -4,6 +4,7 @@
  */
 import type { FieldError } from './result';
 import type { OperationSpec, ProviderSpec } from './spec';
+import { isSealed, unseal } from './seal';
 import { conditionHolds, isEmpty } from './validate';
 
 const PREFIX = 'reference.';
@@ -32,14 +33,25 @@ export function chainedFields(op: OperationSpec) {
 	return op.fields.filter((f) => f.fromPrevious?.startsWith(PREFIX));
 }
 
-/** The raw parameters with every empty chained field filled from the reference (when it has the value). */
-export function fillFromReference(op: OperationSpec, raw: Record<string, unknown>, reference: Record<string, unknown> | undefined): Record<string, unknown> {
+/**
+ * The raw parameters with every empty chained field filled from the reference (when it has the value). A sealed
+ * value is opened with the account's secrets; one that does not open is left out, so the field is reported missing.
+ */
+export function fillFromReference(
+	op: OperationSpec,
+	raw: Record<string, unknown>,
+	reference: Record<string, unknown> | undefined,
+	secrets: readonly string[] = [],
+): Record<string, unknown> {
 	if (!reference) return raw;
 	const filled = { ...raw };
 	for (const field of chainedFields(op)) {
 		if (!isEmpty(filled[field.name])) continue;
 		const v = reference[field.fromPrevious!.slice(PREFIX.length)];
-		if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') filled[field.name] = v;
+		if (isSealed(v)) {
+			const opened = unseal(v, secrets);
+			if (opened !== undefined) filled[field.name] = opened;
+		} else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') filled[field.name] = v;
 	}
 	return filled;
 }

@@ -8,6 +8,7 @@ export * from './redact';
 export * from './classify';
 export * from './run';
 export * from './chain';
+export { seal, unseal, isSealed } from './seal';
 export { verhoeffValid, verhoeffCheckDigit } from './verhoeff';
 export * from './url';
 export { otpCodeField } from './fields';

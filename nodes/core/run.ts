@@ -9,6 +9,7 @@ import type { OperationInput, OperationSpec, ProviderSpec } from './spec';
 import { TransportError, type HttpRequest, type Transport } from './transport';
 import { prepareParams } from './validate';
 import { asReference, fillFromReference, missingPrevious } from './chain';
+import { seal } from './seal';
 
 export interface RunOptions {
 	/** Attach the provider's body (masked) as `raw`. */
@@ -40,8 +41,13 @@ export function splitCredential(provider: ProviderSpec, credentials: Record<stri
 	return { account, secrets };
 }
 
-function carried(op: OperationSpec, params: Record<string, unknown>): Reference {
+function carried(op: OperationSpec, params: Record<string, unknown>, secrets: readonly string[]): Reference {
 	const reference: Reference = {};
+	// Sealed only with a secret to seal with; without one the value is simply not carried.
+	for (const [name, key] of Object.entries(op.carrySealed ?? {})) {
+		const v = params[name];
+		if (secrets[0] && (typeof v === 'string' || typeof v === 'number') && v !== '') reference[key] = seal(String(v), secrets[0]);
+	}
 	for (const name of op.carry ?? []) {
 		const field = op.fields.find((f) => f.name === name);
 		const v = params[name];
@@ -83,8 +89,8 @@ export async function runOperation(
 ): Promise<OtpResult> {
 	const now = (options.now ?? (() => new Date()))();
 	const previous = asReference(options.reference);
-	const rawParams = fillFromReference(op, given, previous);
 	const { account, secrets } = splitCredential(provider, credentials);
+	const rawParams = fillFromReference(op, given, previous, secrets);
 	const aadhaars = op.fields.filter((f) => f.sensitive === 'aadhaar').map((f) => rawParams[f.name]);
 	const redactor = new Redactor(secrets, aadhaars);
 	// Only values that passed validation travel on in `reference`: a refused one (an Aadhaar number typed into
@@ -98,7 +104,7 @@ export async function runOperation(
 			provider: provider.id,
 			operation: op.id,
 			message: redactor.text(outcome.message),
-			reference: redactor.reference({ ...carried(op, valid), ...(outcome.reference ?? {}) }) as Reference,
+			reference: redactor.reference({ ...carried(op, valid, secrets), ...(outcome.reference ?? {}) }) as Reference,
 			retryable: outcome.retryable ?? (isOk(outcome.status) ? false : defaultRetryable(outcome.status)),
 			providerStatus: {},
 			...extra,

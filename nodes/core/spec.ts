@@ -83,6 +83,11 @@ export interface OperationSpec {
 	carry?: readonly string[];
 	/** Reference key for a carried field when it differs from the field name, e.g. { cibil_id: 'cibilId' }. */
 	carryAs?: Readonly<Record<string, string>>;
+	/**
+	 * Sensitive fields a later step needs again, carried sealed (encrypted with the account's secret, see seal.ts)
+	 * under the given reference key, e.g. { ovdData: 'ovdDataSealed' }. A field reading that key is unsealed.
+	 */
+	carrySealed?: Readonly<Record<string, string>>;
 	/** Builds the request without credentials; `CredentialSpec.authenticate` adds those. */
 	request(input: OperationInput): Omit<HttpRequest, 'headers'> & { headers?: Record<string, string> };
 	/**

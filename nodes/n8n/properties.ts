@@ -5,8 +5,35 @@
 import type { ICredentialTestRequest, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { takesReference, type CredentialSpec, type FieldSpec, type OperationSpec, type ProviderSpec } from '../core';
 
+/** Requests in flight at once per node execution unless the node says otherwise. */
+export const DEFAULT_MAX_CONCURRENT = 10;
+
 /** Options every operation offers, beside the provider's own advanced fields. */
 export const COMMON_OPTIONS: INodeProperties[] = [
+	{
+		displayName: 'Max Concurrent Requests',
+		name: 'maxConcurrent',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 200 },
+		default: DEFAULT_MAX_CONCURRENT,
+		description: 'How many items may wait on the provider at once (1 = one at a time). Read from the first item. Lower it if the provider rate-limits.',
+	},
+	{
+		displayName: 'Items per Batch',
+		name: 'batchSize',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 0,
+		description: 'Split the items into batches of this many, with Batch Interval between them (0 = no batches). Read from the first item.',
+	},
+	{
+		displayName: 'Batch Interval (Ms)',
+		name: 'batchIntervalMs',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 1000,
+		description: 'Pause between batches, in milliseconds, when Items per Batch is set. Read from the first item.',
+	},
 	{
 		displayName: 'Include Raw Response',
 		name: 'includeRaw',

@@ -2,7 +2,7 @@
  * The core's Transport over n8n's own request helper, so n8n's proxy settings and the credential's
  * `authenticate` apply. HTTP errors come back as responses; only "no response" becomes a TransportError.
  */
-import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IExecuteFunctions, IHttpRequestOptions, IAdditionalCredentialOptions } from 'n8n-workflow';
 import { failureKindFromCode, TransportError, type HttpRequest, type HttpResponse, type Transport } from '../core';
 
 interface FullResponse {
@@ -34,10 +34,16 @@ function flattenHeaders(headers: FullResponse['headers']): Record<string, string
 }
 
 export class N8nTransport implements Transport {
+	/** The credential, decrypted once by the node: n8n's helpers would otherwise read and decrypt it again per request. */
+	private readonly decrypted: IAdditionalCredentialOptions;
+
 	constructor(
 		private readonly context: IExecuteFunctions,
 		private readonly credentialType: string,
-	) {}
+		credentials: ICredentialDataDecryptedObject,
+	) {
+		this.decrypted = { credentialsDecrypted: { id: '', name: credentialType, type: credentialType, data: credentials } };
+	}
 
 	async send(request: HttpRequest, timeoutMs: number, signal?: AbortSignal): Promise<HttpResponse | TransportError> {
 		try {
@@ -67,7 +73,7 @@ export class N8nTransport implements Transport {
 			timeout: timeoutMs,
 			...(signal ? { abortSignal: signal } : {}),
 		};
-		return (await this.context.helpers.httpRequestWithAuthentication.call(this.context, this.credentialType, options)) as FullResponse;
+		return (await this.context.helpers.httpRequestWithAuthentication.call(this.context, this.credentialType, options, this.decrypted)) as FullResponse;
 	}
 
 	/**
@@ -76,7 +82,10 @@ export class N8nTransport implements Transport {
 	 * abort signal: the core's deadline still ends the call on time; its timeout frees the socket.
 	 */
 	private async getWithBody(request: HttpRequest, timeoutMs: number): Promise<FullResponse> {
-		return (await this.context.helpers.requestWithAuthentication.call(this.context, this.credentialType, {
+		return (await this.context.helpers.requestWithAuthentication.call(
+			this.context,
+			this.credentialType,
+			{
 			method: 'GET',
 			uri: request.url,
 			headers: request.headers,
@@ -87,6 +96,8 @@ export class N8nTransport implements Transport {
 			followRedirect: false,
 			followAllRedirects: false,
 			timeout: timeoutMs,
-		})) as FullResponse;
+			},
+			this.decrypted,
+		)) as FullResponse;
 	}
 }

@@ -190,8 +190,12 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		return this.credentialTypes[type]?.properties ?? [];
 	}
 
+	/** How many times n8n read and decrypted a credential, by type: each is a database read and a decryption in n8n. */
+	static readonly decrypts: Record<string, number> = {};
+
 	async getDecrypted(_additionalData: IWorkflowExecuteAdditionalData, _nodeCredentials: INodeCredentialsDetails, type: string) {
 		if (!(type in this.credentials)) throw new Error(`harness: no credentials data for "${type}"`);
+		HarnessCredentialsHelper.decrypts[type] = (HarnessCredentialsHelper.decrypts[type] ?? 0) + 1;
 		// A copy, so that authenticate/preAuthentication cannot change the fixture.
 		return structuredClone(this.credentials[type]);
 	}

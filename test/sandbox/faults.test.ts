@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { SANDBOX_ACCOUNTS, startSandbox, type Sandbox } from '../../sandbox';
+import { Faults, SANDBOX_ACCOUNTS, startSandbox, type Sandbox } from '../../sandbox';
 import { AADHAAR, call } from './helpers';
 
 let sb: Sandbox;
@@ -141,6 +141,64 @@ describe('fault injection', () => {
 		expect((await sendOtp()).status).toBe(503);
 		expect(sb.faults.list()).toEqual([]);
 		expect((await sendOtp()).status).toBe(200);
+	});
+
+	it('probability: a seeded share of the matching requests, spread through the run, the same on every run', () => {
+		const hits = (seed?: number) => {
+			const faults = new Faults();
+			faults.add({ kind: 'status', probability: 0.2, times: 1_000_000, ...(seed === undefined ? {} : { seed }) });
+			return Array.from({ length: 2000 }, () => (faults.take('iserveu', '/iserveu/x') ? 1 : 0));
+		};
+		const a = hits(42);
+		const total = a.reduce<number>((n, h) => n + h, 0);
+		expect(total).toBeGreaterThan(2000 * 0.16);
+		expect(total).toBeLessThan(2000 * 0.24);
+		for (let q = 0; q < 4; q++) {
+			const quarter = a.slice(q * 500, (q + 1) * 500).reduce<number>((n, h) => n + h, 0);
+			expect(quarter).toBeGreaterThan(500 * 0.12); // not bunched at the start
+		}
+		expect(hits(42)).toEqual(a); // repeatable
+		expect(hits(43)).not.toEqual(a);
+		expect(hits()).toEqual(hits()); // default seed: the fault's sequence number
+	});
+
+	it('probability 0 never applies, 1 always; a request passed over goes on to the next fault', () => {
+		const faults = new Faults();
+		faults.add({ kind: 'reset', probability: 0, times: 100 });
+		faults.add({ kind: 'html', probability: 1, times: 3 });
+		expect([1, 2, 3, 4].map(() => faults.take('capillary', '/capillary/a')?.kind)).toEqual(['html', 'html', 'html', undefined]);
+		expect(faults.list()).toEqual([expect.objectContaining({ kind: 'reset', probability: 0, remaining: 100 })]);
+		faults.clear();
+		faults.add({ kind: 'reset', probability: 0.5, seed: 7, times: 1000 });
+		faults.add({ kind: 'malformed', times: 1000 });
+		const kinds = Array.from({ length: 400 }, () => faults.take('bos', '/bos/x')?.kind);
+		const resets = kinds.filter((k) => k === 'reset').length;
+		expect(resets).toBeGreaterThan(150);
+		expect(resets).toBeLessThan(250);
+		expect(kinds.filter((k) => k === 'malformed')).toHaveLength(400 - resets);
+		expect(faults.list().map((f) => [f.kind, f.remaining])).toEqual([
+			['reset', 1000 - resets],
+			['malformed', 1000 - (400 - resets)],
+		]);
+	});
+
+	it('probability over HTTP: listed with its seed, drawn per request, bad values are 400', async () => {
+		const add = await call(`${sb.url}/_sandbox/faults`, { body: { provider: 'iserveu', kind: 'status', status: 500, probability: 0.5, seed: 3, times: 100 } });
+		expect(add.status).toBe(201);
+		expect(add.json.fault).toEqual({ id: expect.any(String), provider: 'iserveu', kind: 'status', status: 500, probability: 0.5, seed: 3, remaining: 100 });
+		const statuses: number[] = [];
+		for (let i = 0; i < 20; i++) statuses.push((await sendOtp()).status);
+		const faulted = statuses.filter((s) => s === 500).length;
+		expect(faulted).toBeGreaterThan(2);
+		expect(faulted).toBeLessThan(18);
+		expect(statuses.filter((s) => s !== 500).every((s) => s === 200)).toBe(true);
+		const listed = (await call(`${sb.url}/_sandbox/faults`, { method: 'GET' })).json.faults;
+		expect(listed).toEqual([expect.objectContaining({ probability: 0.5, seed: 3, remaining: 100 - faulted })]);
+		for (const bad of [{ probability: -0.1 }, { probability: 1.5 }, { probability: '0.5' }, { probability: null }, { seed: 1 }, { probability: 0.5, seed: -1 }, { probability: 0.5, seed: 1.5 }, { probability: 0.5, seed: 2 ** 32 }]) {
+			const r = await call(`${sb.url}/_sandbox/faults`, { body: { kind: 'reset', ...bad } });
+			expect(r.status).toBe(400);
+			expect(r.json.error).toBe('invalid_fault');
+		}
 	});
 
 	it('matches by provider and by a case-insensitive path substring', async () => {

@@ -44,15 +44,24 @@ export const ovdTypeField: FieldSpec = {
 	description: 'Officially valid document type, as iServeU names it (e.g. Aadhaar Card)',
 };
 
-export const ovdDataField = (required: boolean): FieldSpec => ({
+/**
+ * Registration needs the Aadhaar number twice (Send OTP, then Register Customer): Send OTP hands it on sealed
+ * (encrypted with the account's client secret) in reference.ovdDataSealed, so nobody types it again and no page,
+ * form or log ever holds it readable.
+ */
+export const OVD_SEALED = 'ovdDataSealed';
+
+export const ovdDataField = (required: boolean, chained = false): FieldSpec => ({
 	name: 'ovdData',
 	label: 'Aadhaar Number (OVD Data)',
 	type: 'string',
 	placeholder: '765386439745',
-	description:
-		"The customer's 12-digit Aadhaar number. It is sent to iServeU only and masked to its last 4 digits anywhere it could appear",
+	description: chained
+		? "The customer's 12-digit Aadhaar number. Left empty, it is taken from Send OTP's reference, where it travels encrypted with the account's secret"
+		: "The customer's 12-digit Aadhaar number. It is sent to iServeU only, handed to the next step encrypted, and masked to its last 4 digits anywhere it could appear",
 	rules: [aadhaar()],
 	sensitive: 'aadhaar',
+	...(chained ? { fromPrevious: `reference.${OVD_SEALED}` } : {}),
 	...(required ? { required: true } : { requiredWhen: { field: 'otpType', equals: ['1'] } }),
 });
 

@@ -8,6 +8,7 @@ import {
 	otpField,
 	ovdDataField,
 	ovdTypeField,
+	OVD_SEALED,
 	publicIpField,
 	timingOptions,
 	usernameField,
@@ -104,6 +105,7 @@ export const sendOtp: OperationSpec = {
 		...clientParams,
 		...timingOptions,
 	],
+	carrySealed: { ovdData: OVD_SEALED },
 	carry: ['otpType', 'customerMobileNumber', 'username', 'externalRefNumber', 'requestedAmount'],
 	request: (input) => {
 		const p = input.params;
@@ -148,7 +150,7 @@ export const registerCustomer: OperationSpec = {
 		{ name: 'address', label: 'Address', type: 'string', required: true, description: "The customer's address", rules: [length(3, 200)] },
 		{ name: 'pincode', label: 'PIN Code', type: 'string', required: true, placeholder: '560001', description: '6-digit Indian PIN code', rules: [pattern(/^[1-9]\d{5}$/, 'must be a 6-digit PIN code not starting with 0')] },
 		ovdTypeField,
-		ovdDataField(true),
+		ovdDataField(true, true),
 		latLongField('latLong'),
 		publicIpField,
 		...clientParams,
