@@ -1,15 +1,29 @@
 /**
  * The config node: one per provider account. Non-secret settings live in the flow; password fields
- * only in Node-RED's encrypted credentials. It owns the keep-alive connection pool for the account.
+ * only in Node-RED's encrypted credentials. It owns the account's keep-alive connection pool and its
+ * bound on the provider (requests in flight, requests per second), shared by every node using the account.
  */
 import { conditionHolds, type ProviderSpec } from '../nodes/core';
 import { configType } from './names';
+import { Limiter, LimiterClosed } from './limiter';
 import { AxiosTransport } from './transport';
 import type { NodeAPI, NodeDef, RedNode } from './types';
 
 export interface Account {
 	credentials: Record<string, unknown>;
 	transport: AxiosTransport;
+	limiter: Limiter;
+}
+
+/** The bound when the config node does not set one (older flows, the default in the editor). */
+export const DEFAULT_MAX_CONCURRENT = 10;
+
+/** Account properties of every provider's config node, beside its credential fields. */
+export const LIMIT_PROPERTIES = ['maxConcurrent', 'ratePerSecond'] as const;
+
+function positiveWhole(v: unknown, fallback: number, min: number): number {
+	const n = Number(v);
+	return v !== '' && v !== undefined && v !== null && Number.isFinite(n) && n >= min ? Math.floor(n) : fallback;
 }
 
 interface AccountNode extends RedNode {
@@ -34,9 +48,12 @@ export function registerConfig(RED: NodeAPI, provider: ProviderSpec): void {
 				const v = field.type === 'password' ? this.credentials?.[field.name] : def[field.name];
 				if (!isEmpty(v)) credentials[field.name] = v;
 			}
-			const transport = new AxiosTransport((request) => provider.credential.authenticate(credentials, request));
-			this.otpflowAccount = { credentials, transport };
+			const maxConcurrent = positiveWhole(def.maxConcurrent, DEFAULT_MAX_CONCURRENT, 1);
+			const limiter = new Limiter(maxConcurrent, positiveWhole(def.ratePerSecond, 0, 0));
+			const transport = new AxiosTransport((request) => provider.credential.authenticate(credentials, request), { maxSockets: maxConcurrent });
+			this.otpflowAccount = { credentials, transport, limiter };
 			this.on('close', (_removed, done) => {
+				limiter.close(new LimiterClosed(`The ${provider.label} account was redeployed or stopped before this message was sent: send it again.`));
 				transport.destroy();
 				done();
 			});

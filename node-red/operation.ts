@@ -6,9 +6,10 @@
 import { Redactor, runOperation, splitCredential, takesReference, type OperationSpec, type ProviderSpec } from '../nodes/core';
 import { ConfigError, resolveAccount, type Account } from './account';
 import { evaluateFields, evaluateReference, PropertyError } from './evaluate';
-import { DEFAULT_TIMEOUT_SECONDS, operationType } from './names';
+import { DEFAULT_TIMEOUT_SECONDS, defaultLabel, operationType } from './names';
 import { nodeFields } from './properties';
-import { errorStatus, REQUESTING, resultStatus } from './status';
+import { LimiterClosed } from './limiter';
+import { errorStatus, REQUESTING, resultStatus, waitingStatus } from './status';
 import type { DoneFn, NodeAPI, NodeDef, NodeMessage, RedNode, SendFn } from './types';
 
 /** What a message got as far as, so the error path knows which secrets and Aadhaar numbers to scrub. */
@@ -40,18 +41,34 @@ export function registerOperation(RED: NodeAPI, provider: ProviderSpec, op: Oper
 		async function handle(msg: NodeMessage, send: SendFn, seen: Seen) {
 			const account = (seen.account = resolveAccount(RED, provider, def.config));
 			const timeout = timeoutMs(def.timeout);
-			node.status(REQUESTING);
 			const params = (seen.params = await evaluateFields(RED, node, def, fields, msg));
 			const reference = continuing ? await evaluateReference(RED, node, def, msg) : undefined;
-			const result = await runOperation(provider, op, params, account.credentials, account.transport, {
-				includeRaw,
-				timeoutMs: timeout,
-				reference,
-			});
+			// Wait for a slot of the account before the timeout starts: time spent queued is not the provider's.
+			if (account.limiter.waiting > 0 || account.limiter.inFlight >= account.limiter.maxConcurrent) {
+				node.status(waitingStatus(account.limiter.waiting + 1));
+			}
+			const release = await account.limiter.acquire(node);
+			let result;
+			try {
+				node.status(REQUESTING);
+				result = await runOperation(provider, op, params, account.credentials, account.transport, {
+					includeRaw,
+					timeoutMs: timeout,
+					reference,
+				});
+			} finally {
+				release();
+			}
 			msg.payload = result;
 			node.status(resultStatus(result));
 			send(result.ok ? [msg, null] : [null, msg]);
 		}
+
+		// A redeployed or stopped node ends its waiting messages with done(err): nothing is dropped silently.
+		node.on('close', () => {
+			const config = def.config ? (RED.nodes.getNode(String(def.config)) as { otpflowAccount?: Account } | null) : null;
+			config?.otpflowAccount?.limiter.cancel(node, new LimiterClosed(`${defaultLabel(provider, op)} was redeployed or stopped before this message was sent: send it again.`));
+		});
 
 		node.on('input', (msg, send, done) => {
 			const seen: Seen = {};
@@ -65,7 +82,7 @@ export function registerOperation(RED: NodeAPI, provider: ProviderSpec, op: Oper
 					aadhaarFields.flatMap((n) => [params[n], def[n]]),
 				);
 				const message = redactor.text(e instanceof Error ? e.message : String(e));
-				const known = e instanceof ConfigError || e instanceof PropertyError;
+				const known = e instanceof ConfigError || e instanceof PropertyError || e instanceof LimiterClosed;
 				node.status(errorStatus(e instanceof ConfigError ? 'configuration error' : 'error'));
 				safeDone(done, new Error(known ? message : `Unexpected error: ${message}`));
 			};

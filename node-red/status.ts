@@ -10,6 +10,11 @@ export function resultStatus(result: OtpResult): NodeStatus {
 	return { fill: 'red', shape: 'ring', text: result.status };
 }
 
+/** Messages waiting for a slot of the account (its bound on requests in flight or per second). */
+export function waitingStatus(queued: number): NodeStatus {
+	return { fill: 'yellow', shape: 'ring', text: `waiting: ${queued} queued` };
+}
+
 export function errorStatus(text: string): NodeStatus {
 	return { fill: 'red', shape: 'ring', text };
 }

@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import axios, { AxiosError, type AxiosResponse } from 'axios';
+import type { AxiosResponse, AxiosStatic } from 'axios';
 import {
 	TransportError,
 	failureKindFromCode,
@@ -16,17 +16,35 @@ import {
 /** Adds the account's authentication (the provider credential's `authenticate`) to a request. */
 export type Authenticate = (request: HttpRequest) => HttpRequest;
 
-export class AxiosTransport implements Transport {
-	private readonly httpAgent = new http.Agent({ keepAlive: true });
-	private readonly httpsAgent = new https.Agent({ keepAlive: true });
+/**
+ * axios takes 60–80 ms to load, most of Node-RED's load time for this package: it is loaded on the first
+ * request instead of when Node-RED starts.
+ */
+let loaded: AxiosStatic | undefined;
+function axios(): AxiosStatic {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	loaded ??= require('axios') as AxiosStatic;
+	return loaded;
+}
 
-	constructor(private readonly authenticate: Authenticate = (r) => r) {}
+export class AxiosTransport implements Transport {
+	private readonly httpAgent: http.Agent;
+	private readonly httpsAgent: https.Agent;
+
+	constructor(
+		private readonly authenticate: Authenticate = (r) => r,
+		{ maxSockets = Infinity }: { maxSockets?: number } = {},
+	) {
+		// Sockets are bounded like requests: the account's limiter allows no more in flight anyway.
+		this.httpAgent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: Math.min(maxSockets, 256) });
+		this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets, maxFreeSockets: Math.min(maxSockets, 256) });
+	}
 
 	async send(unauthenticated: HttpRequest, timeoutMs: number, signal?: AbortSignal): Promise<HttpResponse | TransportError> {
 		const request = this.authenticate(unauthenticated);
 		let response: AxiosResponse<string>;
 		try {
-			response = await axios.request<string>({
+			response = await axios().request<string>({
 				method: request.method,
 				url: request.url,
 				headers: request.headers,
@@ -89,6 +107,6 @@ export function toTransportError(e: unknown): TransportError {
 	const message = e instanceof Error ? e.message : String(e);
 	let kind = failureKindFromCode(code);
 	if (kind === 'other' && /socket hang up/i.test(message)) kind = 'connection_reset';
-	if (kind === 'other' && /timeout/i.test(message) && e instanceof AxiosError) kind = 'timeout';
+	if (kind === 'other' && /timeout/i.test(message) && (e as { isAxiosError?: boolean })?.isAxiosError) kind = 'timeout';
 	return new TransportError(kind, code ? `${code}: ${message}` : message, code);
 }

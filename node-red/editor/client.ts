@@ -60,6 +60,12 @@ export const CLIENT_HELPERS = String.raw`
 		});
 	}
 
+	function wholeAtLeast(min, label) {
+		return function (v) {
+			return isEmpty(v) || (/^\d+$/.test(String(v)) && Number(v) >= min) ? true : label + " must be a whole number from " + min;
+		};
+	}
+
 	function positiveSeconds(v) {
 		return !isEmpty(v) && Number(v) > 0 ? true : "Timeout must be a positive number of seconds";
 	}

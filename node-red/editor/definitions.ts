@@ -4,6 +4,7 @@
  * Functions are JS source that calls the browser helpers in client.ts.
  */
 import type { OperationSpec, ProviderSpec } from '../../nodes/core';
+import { DEFAULT_MAX_CONCURRENT } from '../account';
 import { configType, operationType } from '../names';
 import { configData, operationData } from './data';
 import { js } from './escape';
@@ -54,7 +55,11 @@ export function operationDefinition(provider: ProviderSpec, op: OperationSpec): 
 
 export function configDefinition(provider: ProviderSpec): string {
 	const d = configData(provider);
-	const defaults: Array<readonly [string, string]> = [['name', '{ value: "" }']];
+	const defaults: Array<readonly [string, string]> = [
+		['name', '{ value: "" }'],
+		['maxConcurrent', `{ value: ${DEFAULT_MAX_CONCURRENT}, required: true, validate: wholeAtLeast(1, "Max concurrent requests") }`],
+		['ratePerSecond', '{ value: 0, validate: wholeAtLeast(0, "Requests per second") }'],
+	];
 	const credentials: Array<readonly [string, string]> = [];
 	for (const f of d.fields) {
 		const required = f.required && !f.showWhen;

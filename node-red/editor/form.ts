@@ -75,6 +75,21 @@ export function configForm(provider: ProviderSpec): string {
 		`<script type="text/html" data-template-name="${html(configType(provider))}">`,
 		row('node-config-input-name', 'Name', '<input type="text" id="node-config-input-name" placeholder="Name">', 'tag'),
 		...rows,
+		'<div class="form-row"><h4 style="margin:12px 0 0">Limits</h4></div>',
+		row(
+			'node-config-input-maxConcurrent',
+			'Max concurrent',
+			'<input type="number" id="node-config-input-maxConcurrent" min="1" step="1" style="width:100px">',
+			'tachometer',
+			'Requests to the provider in flight at once, for every node using this account; more messages wait in order',
+		),
+		row(
+			'node-config-input-ratePerSecond',
+			'Per second',
+			'<input type="number" id="node-config-input-ratePerSecond" min="0" step="1" style="width:100px"> <span>requests started per second (0 = no limit)</span>',
+			'clock-o',
+			'Requests started per second at most, for providers that rate-limit',
+		),
 		'</script>',
 	].join('\n');
 }

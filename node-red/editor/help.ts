@@ -1,4 +1,5 @@
 /** Editor help (`data-help-name`) in Node-RED's standard layout: Inputs, Outputs, Details, References. */
+import { DEFAULT_MAX_CONCURRENT } from '../account';
 import { OK_STATUSES, STATUSES, STATUS_MEANING, type FieldSpec, type OperationSpec, type ProviderSpec } from '../../nodes/core';
 import { configType, defaultLabel, operationType } from '../names';
 import { nodeFields, propertyDefault } from '../properties';
@@ -104,7 +105,11 @@ export function configHelp(provider: ProviderSpec): string {
 		`<script type="text/html" data-help-name="${html(configType(provider))}">`,
 		`<p>A ${html(provider.label)} account, shared by its OTP Flow nodes. Secrets are kept in Node-RED's encrypted credentials, never in the flow.</p>`,
 		'<h3>Details</h3>',
-		dl(fields),
+		dl([
+			...fields,
+			dt('Max concurrent', 'number', `Requests to ${html(provider.label)} in flight at once, for all nodes using this account (default ${DEFAULT_MAX_CONCURRENT}). More messages wait in arrival order; the node shows how many wait. None is dropped: a redeploy ends waiting messages with an error a Catch node receives.`, true),
+			dt('Per second', 'number', 'Requests started per second at most, for providers that rate-limit (0: no limit).', true),
+		]),
 		'<h3>References</h3>',
 		`<ul><li><a href="${html(provider.credential.documentationUrl)}" target="_blank" rel="noopener noreferrer">${html(provider.label)} API documentation</a></li></ul>`,
 		'</script>',
