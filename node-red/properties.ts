@@ -7,9 +7,6 @@ import type { FieldSpec, OperationSpec, ProviderSpec } from '../nodes/core';
 /** typedInput type for a field's own dropdown of options (a custom type; evaluates to its value). */
 export const OPTION_TYPE = 'option';
 
-/** Types whose value is fixed in the editor (as opposed to read from msg, context, env or JSONata). */
-export const STATIC_TYPES: readonly string[] = ['str', 'num', 'bool', OPTION_TYPE];
-
 const DYNAMIC_TYPES = ['msg', 'flow', 'global', 'env', 'jsonata'];
 
 export interface PropertyDefault {

@@ -1,7 +1,7 @@
 /**
  * Every limit the emulated providers enforce, in one place, so tests can shorten them
  * (e.g. `startSandbox({ config: { iserveuResendCooldownSeconds: 1 } })`).
- * Defaults follow the providers' documentation (see /work/shared/PROVIDERS.md and seeds/);
+ * Defaults follow the providers' documentation (docs/providers.md);
  * where the documentation disagrees with itself the shorter/stricter value is used.
  */
 export interface SandboxConfig {

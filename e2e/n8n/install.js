@@ -10,7 +10,7 @@
  *                       without it the folder is a half-finished install and is redone from scratch.
  *
  * Usage: node e2e/n8n/install.js [--force]      (or require() it and call ensureN8n())
- * Facts behind it: shared DESIGN.md §4 (n8n 2.41.3 does not resolve on the reachable registry; 2.41.1
+ * Facts behind it: docs/runtime-notes.md (n8n 2.41.3 does not resolve on the reachable registry; 2.41.1
  * does with linkedom pinned; its install scripts try to download prebuilt binaries, hence --ignore-scripts
  * followed by a targeted rebuild under Node 24 against Node 24's own headers).
  */

@@ -66,14 +66,15 @@ export function parseJson(text: string): unknown {
 	}
 }
 
-function pick(body: unknown, path: string): unknown {
+/** The value at a dot path ('status.message') of a parsed body, or undefined. */
+export function valueAt(body: unknown, path: string): unknown {
 	return path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), body);
 }
 
 /** The provider's own words, wherever its body shape keeps them. */
 export function providerText(body: unknown): string | undefined {
 	for (const path of ['statusDesc', 'message', 'description', 'Errors', 'Message', 'status.message', 'error.message', 'error']) {
-		const v = pick(body, path);
+		const v = valueAt(body, path);
 		if (typeof v === 'string' && v.trim() !== '') return v.trim();
 	}
 	return undefined;

@@ -20,11 +20,6 @@ export const length = (min: number, max: number): Rule => ({
 	test: (v) => v.length >= min && v.length <= max,
 });
 
-export const oneOf = (values: readonly string[]): Rule => ({
-	message: `must be one of ${values.join(', ')}`,
-	test: (v) => values.includes(v),
-});
-
 export const digits = (min: number, max: number): Rule =>
 	pattern(new RegExp(`^\\d{${min},${max}}$`), min === max ? `must be ${min} digits` : `must be ${min} to ${max} digits`);
 

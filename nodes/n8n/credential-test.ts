@@ -7,17 +7,10 @@
  * CIBIL platform authenticates in the body only, so that test can never pass. The credential-test context
  * offers only the legacy `helpers.request`, which does send a GET body.
  */
+import { legacyRequestOptions, type FullResponse } from './legacy-request';
 import type { ICredentialTestFunction, ICredentialTestFunctions, ICredentialsDecrypted, INodeCredentialTestResult } from 'n8n-workflow';
-import { joinUrl, splitCredential, type CredentialSpec, type ProviderSpec } from '../core';
+import { joinUrl, splitCredential, valueAt, type CredentialSpec, type ProviderSpec } from '../core';
 
-interface FullResponse {
-	statusCode: number;
-	body: unknown;
-}
-
-function getPath(value: unknown, path: string): unknown {
-	return path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), value);
-}
 
 export function credentialTestFunction(provider: ProviderSpec): ICredentialTestFunction {
 	const spec: CredentialSpec = provider.credential;
@@ -33,25 +26,13 @@ export function credentialTestFunction(provider: ProviderSpec): ICredentialTestF
 				headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...(built.headers ?? {}) },
 			});
 			// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions -- the only helper here that sends a GET body
-			response = (await this.helpers.request({
-				method: request.method,
-				uri: request.url,
-				headers: request.headers,
-				body: request.body,
-				json: true,
-				resolveWithFullResponse: true,
-				simple: false,
-				// The body carries the access token: never take it to another host.
-				followRedirect: false,
-				followAllRedirects: false,
-				timeout: 15000,
-			})) as FullResponse;
+			response = (await this.helpers.request(legacyRequestOptions(request, 15000))) as FullResponse;
 		} catch (error) {
 			const e = error as { code?: string; cause?: { code?: string }; message?: string };
 			return { status: 'Error', message: e.code ?? e.cause?.code ?? e.message ?? 'The test request failed' };
 		}
 		for (const rule of spec.test.failWhen ?? []) {
-			if (getPath(response.body, rule.key) === rule.value) return { status: 'Error', message: rule.message };
+			if (valueAt(response.body, rule.key) === rule.value) return { status: 'Error', message: rule.message };
 		}
 		if (response.statusCode >= 300 && response.statusCode <= 399) {
 			return { status: 'Error', message: `The provider redirected the test (HTTP ${response.statusCode}); it was not followed. Check the base URL.` };

@@ -5,11 +5,7 @@
 import type { ICredentialDataDecryptedObject, IExecuteFunctions, IHttpRequestOptions, IAdditionalCredentialOptions } from 'n8n-workflow';
 import { failureKindFromCode, TransportError, type HttpRequest, type HttpResponse, type Transport } from '../core';
 
-interface FullResponse {
-	statusCode: number;
-	headers: Record<string, string | string[] | undefined>;
-	body: unknown;
-}
+import { legacyRequestOptions, type FullResponse } from './legacy-request';
 
 /** Socket, DNS and TLS error codes (ECONNRESET, ERR_TLS_CERT_ALTNAME_INVALID, CERT_HAS_EXPIRED, ...). */
 const NODE_ERROR_CODE = /^E[A-Z_]+$|^ERR_|^CERT_|^UNABLE_TO_|^DEPTH_ZERO_SELF_SIGNED_CERT$|^SELF_SIGNED_CERT_IN_CHAIN$|^HOSTNAME_MISMATCH$/;
@@ -85,18 +81,7 @@ export class N8nTransport implements Transport {
 		return (await this.context.helpers.requestWithAuthentication.call(
 			this.context,
 			this.credentialType,
-			{
-			method: 'GET',
-			uri: request.url,
-			headers: request.headers,
-			body: request.body,
-			json: true,
-			resolveWithFullResponse: true,
-			simple: false,
-			followRedirect: false,
-			followAllRedirects: false,
-			timeout: timeoutMs,
-			},
+			legacyRequestOptions(request, timeoutMs),
 			this.decrypted,
 		)) as FullResponse;
 	}

@@ -1,5 +1,5 @@
 /**
- * Capillary Auth Engine (seed 004): token/generate opens a session, otp/generate sends a code
+ * Capillary Auth Engine (docs/providers.md §Capillary): token/generate opens a session, otp/generate sends a code
  * bound to it, otp/validate exchanges the code for a user token. Business errors are HTTP 200
  * with `status.success:false` and a numeric code from the documented list.
  * Two flavours share one implementation: mobile (`/auth/v1/...`, deviceId required) and

@@ -1,5 +1,5 @@
 /**
- * The CIBIL-score platform behind BOS (seed 000) and AOPay (seed 001): one implementation,
+ * The CIBIL-score platform behind BOS and AOPay (docs/providers.md §BOS and AOPay): one implementation,
  * instantiated once per brand with its own account and its own customers.
  *
  * Quirks kept on purpose, because real clients must cope with them:
@@ -68,7 +68,7 @@ export function createCibil(ctx: ProviderContext, brand: CibilBrand): ProviderEm
 	let customers = new Map<string, Customer>(); // by cibil_id
 	let orderIds = new Set<string>();
 
-	// Documented bodies: access_token is listed for GenerateOTP and SubmitOTP; PROVIDERS.md lists
+	// Documented bodies: access_token is listed for GenerateOTP and SubmitOTP; docs/providers.md lists
 	// registeration and GetCreditHistory without it, so there it is optional but checked when sent.
 	const ops: Record<string, { tokenRequired: boolean; run: (b: Record<string, unknown>) => unknown }> = {
 		'/registeration': { tokenRequired: false, run: register },

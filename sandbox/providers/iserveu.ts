@@ -1,5 +1,5 @@
 /**
- * iServeU DMT Lite unified OTP (seed 002). Every business answer is HTTP 200 with
+ * iServeU DMT Lite unified OTP (docs/providers.md §iServeU). Every business answer is HTTP 200 with
  * status SUCCESS/FAILED and statusCode "0" ok, "1" failed, "-1" validation failure.
  * There is no verify endpoint: the OTP is consumed by customer registration (type 1)
  * or beneficiary verification (type 2).
@@ -30,7 +30,7 @@ const AMOUNT = /^\d+(\.\d{1,2})?$/;
 const PINCODE = /^\d{6}$/;
 const OTHER_OVD = /^[A-Za-z0-9]{6,20}$/;
 
-/** get-customer states (PROVIDERS.md §3). */
+/** get-customer states (docs/providers.md §iServeU). */
 type CustomerState = 1 | 2 | 3;
 const CUSTOMER_STATE_TEXT: Record<0 | CustomerState, string> = {
 	0: 'Customer not onboarded',

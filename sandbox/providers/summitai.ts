@@ -1,5 +1,5 @@
 /**
- * SummitAI (Symphony SUMMIT) common JSON endpoint (seed 003). One URL for every service;
+ * SummitAI (Symphony SUMMIT) common JSON endpoint (docs/providers.md §SummitAI). One URL for every service;
  * the body's ServiceName picks it. Always HTTP 200: failure is a non-empty `Errors` string
  * with `OutputObject: null`, inside the same envelope as success.
  */

@@ -1,42 +1,21 @@
 /** Capillary Auth Engine nodes in a real Node-RED runtime against the sandbox. */
-import { startSandbox, type Sandbox } from '../../sandbox';
+import type { Sandbox } from '../../sandbox';
 import capillaryNodes from '../../node-red/capillary';
 import { providerModule } from '../../node-red/register';
 import { capillary } from '../../nodes/providers/capillary';
-import { helper, loadNode, only, type NodeSetup } from './harness';
+import { fixed as fixedValues, helper, loadNode, nodeRedRuntime, only, type NodeSetup } from './harness';
 
 const MOBILE = '919999999993';
 const DEVICE = 'device-42';
 let sandbox: Sandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ port: 0, config: { faultMaxHoldMs: 3000 } });
-	await helper.startServer();
-});
-
-afterAll(async () => {
-	await helper.stopServer();
-	await sandbox.close();
-});
-
-afterEach(async () => {
-	await helper.unload();
-	sandbox.reset();
-});
+nodeRedRuntime((s) => (sandbox = s));
+afterEach(() => helper.unload());
 
 function account(props: Record<string, unknown> = {}): NodeSetup['account'] {
 	return { type: 'otpflow-capillary-config', props: { baseUrl: `${sandbox.url}/capillary`, brand: 'DemoBrand', ...props } };
 }
 
-/** The node's fields as the editor saves them: fixed string values. */
-function fixed(values: Record<string, string>): Record<string, string> {
-	const props: Record<string, string> = {};
-	for (const [name, value] of Object.entries(values)) {
-		props[name] = value;
-		props[`${name}Type`] = name === 'flavour' || name === 'identifierType' ? 'option' : 'str';
-	}
-	return props;
-}
+const fixed = (values: Record<string, string>) => fixedValues(values, ['flavour', 'identifierType']);
 
 const identity = { flavour: 'mobile', identifierType: 'MOBILE', identifierValue: MOBILE, deviceId: DEVICE };
 

@@ -2,59 +2,28 @@
  * BOS and AOPay CIBIL Score nodes in a real Node-RED runtime against the sandbox. Both brands run the same
  * table: one implementation, two brands, each with its own config node, palette nodes and account.
  */
-import { SANDBOX_ACCOUNTS, startSandbox, type Sandbox } from '../../sandbox';
+import { SANDBOX_ACCOUNTS, type Sandbox } from '../../sandbox';
 import aopayNodes from '../../node-red/aopay';
 import bosNodes from '../../node-red/bos';
-import { faultTable, helper, loadNode, only, recordingProxy, type Loaded, type Msg, type NodeSetup } from './harness';
+import { faultTable, fixed, helper, leakCheckedLoader, nodeRedRuntime, only, recordingProxy, type Loaded, type Msg, type NodeSetup } from './harness';
 
 const MOBILE = '9413812345';
 const WRONG_TOKEN = 'wrong-cibil-token-do-not-leak';
 
 let sandbox: Sandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ port: 0, config: { faultMaxHoldMs: 3000 } });
-	await helper.startServer();
-});
-
-afterAll(async () => {
-	await helper.stopServer();
-	await sandbox.close();
-});
+nodeRedRuntime((s) => (sandbox = s));
 
 const BRANDS = [
 	{ id: 'bos' as const, name: 'BOS', module: bosNodes, ...SANDBOX_ACCOUNTS.bos },
 	{ id: 'aopay' as const, name: 'AOPay', module: aopayNodes, ...SANDBOX_ACCOUNTS.aopay },
 ];
 
-/** The node's fields as the editor saves them: fixed string values. */
-function fixed(values: Record<string, string>): Record<string, string> {
-	const props: Record<string, string> = {};
-	for (const [name, value] of Object.entries(values)) {
-		props[name] = value;
-		props[`${name}Type`] = 'str';
-	}
-	return props;
-}
-
 describe.each(BRANDS)('$name CIBIL Score nodes', (brand) => {
 	const type = (op: string) => `${brand.id}-${op}`;
 	const secrets = [brand.accessToken, WRONG_TOKEN];
 
-	/** Everything every node of this test emitted or logged, gathered as nodes are replaced. */
-	let seen = '';
-	let loaded: Loaded | undefined;
-
 	// Every test: the access token is in no output, error, status or log line.
-	afterEach(async () => {
-		if (loaded) seen += `${loaded.emitted()}\n${loaded.logged()}`;
-		loaded = undefined;
-		await helper.unload();
-		sandbox.reset();
-		const text = seen;
-		seen = '';
-		for (const secret of secrets) expect(text).not.toContain(secret);
-	});
+	const loadChecked = leakCheckedLoader(brand.module, secrets);
 
 	function account(
 		credentials: Record<string, unknown> = { accessToken: brand.accessToken },
@@ -72,13 +41,8 @@ describe.each(BRANDS)('$name CIBIL Score nodes', (brand) => {
 		};
 	}
 
-	async function load(op: string, props: Record<string, unknown> = {}, acct = account()): Promise<Loaded> {
-		if (loaded) {
-			seen += `${loaded.emitted()}\n${loaded.logged()}`;
-			await helper.unload();
-		}
-		loaded = await loadNode(brand.module, { type: type(op), props, account: acct });
-		return loaded;
+	function load(op: string, props: Record<string, unknown> = {}, acct = account()): Promise<Loaded> {
+		return loadChecked({ type: type(op), props, account: acct });
 	}
 
 	/** A fault queued for every request to this brand: still queued afterwards means no request was made. */

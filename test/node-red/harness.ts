@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import helper from 'node-red-node-test-helper';
-import type { Sandbox } from '../../sandbox';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox';
 
 helper.init(require.resolve('node-red'));
 
@@ -206,4 +206,60 @@ export function faultTable(retryAfter: number): Array<[string, Parameters<Sandbo
 			{ status: 'rate_limited', retryable: true, retryAfterSeconds: retryAfter, providerStatus: { httpStatus: 429 } },
 		],
 	];
+}
+
+/** A node's fields as the editor saves them: fixed values, typed `option` for the named choice fields. */
+export function fixed(values: Record<string, string>, choices: readonly string[] = []): Record<string, string> {
+	const props: Record<string, string> = {};
+	for (const [name, value] of Object.entries(values)) {
+		props[name] = value;
+		props[`${name}Type`] = choices.includes(name) ? 'option' : 'str';
+	}
+	return props;
+}
+
+/**
+ * One sandbox and one Node-RED runtime for a test file: `onStart` receives the sandbox; it is reset after each
+ * test. Timeouts hold a socket 3 s at most; the nodes under test give up sooner.
+ */
+export function nodeRedRuntime(onStart: (sandbox: Sandbox) => void, options: SandboxOptions = { port: 0, config: { faultMaxHoldMs: 3000 } }) {
+	let sandbox: Sandbox | undefined;
+	beforeAll(async () => {
+		sandbox = await startSandbox(options);
+		onStart(sandbox);
+		await helper.startServer();
+	});
+	afterAll(async () => {
+		await helper.stopServer();
+		await sandbox?.close();
+	});
+	afterEach(() => sandbox?.reset());
+}
+
+/**
+ * Loads one node at a time (unloading the previous one) and, after each test, checks that none of `forbidden`
+ * (secrets, Aadhaar numbers) appeared in anything any of them emitted or logged.
+ */
+export function leakCheckedLoader(module: unknown, forbidden: readonly string[]) {
+	let loaded: Loaded | undefined;
+	let seen = '';
+	const collect = () => {
+		if (loaded) seen += `${loaded.emitted()}\n${loaded.logged()}`;
+		loaded = undefined;
+	};
+	afterEach(async () => {
+		collect();
+		await helper.unload();
+		const text = seen;
+		seen = '';
+		for (const secret of forbidden) expect(text).not.toContain(secret);
+	});
+	return async function load(setup: NodeSetup): Promise<Loaded> {
+		if (loaded) {
+			collect();
+			await helper.unload();
+		}
+		loaded = await loadNode(module, setup);
+		return loaded;
+	};
 }

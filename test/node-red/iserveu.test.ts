@@ -1,8 +1,8 @@
 /** iServeU DMT Lite nodes in a real Node-RED runtime against the sandbox. */
 import { verhoeffCheckDigit } from '../../nodes/core';
-import { SANDBOX_ACCOUNTS, startSandbox, type Sandbox } from '../../sandbox';
+import { SANDBOX_ACCOUNTS, type Sandbox } from '../../sandbox';
 import iserveuNodes from '../../node-red/iserveu';
-import { helper, loadNode, only, type Loaded, type NodeSetup } from './harness';
+import { fixed as fixedValues, leakCheckedLoader, nodeRedRuntime, only, type Loaded, type NodeSetup } from './harness';
 
 const MOBILE = '9876543210';
 const USERNAME = SANDBOX_ACCOUNTS.iserveu.username;
@@ -13,26 +13,9 @@ const AADHAAR = `${AADHAAR_BASE}${verhoeffCheckDigit(AADHAAR_BASE)}`;
 const BAD_AADHAAR = `${AADHAAR_BASE}${(verhoeffCheckDigit(AADHAAR_BASE) + 1) % 10}`;
 
 let sandbox: Sandbox;
-let loaded: Loaded | undefined;
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ port: 0, config: { faultMaxHoldMs: 3000 } });
-	await helper.startServer();
-});
-
-afterAll(async () => {
-	await helper.stopServer();
-	await sandbox.close();
-});
-
+nodeRedRuntime((s) => (sandbox = s));
 // Every test: no secret and no Aadhaar number in any output, status or log line.
-afterEach(async () => {
-	const seen = loaded ? `${loaded.emitted()}\n${loaded.logged()}` : '';
-	loaded = undefined;
-	await helper.unload();
-	sandbox.reset();
-	for (const forbidden of [SECRET, WRONG_SECRET, AADHAAR, BAD_AADHAAR]) expect(seen).not.toContain(forbidden);
-});
+const loadChecked = leakCheckedLoader(iserveuNodes, [SECRET, WRONG_SECRET, AADHAAR, BAD_AADHAAR]);
 
 function account(credentials: Record<string, unknown> = { clientSecret: SECRET }): NodeSetup['account'] {
 	return {
@@ -42,19 +25,10 @@ function account(credentials: Record<string, unknown> = { clientSecret: SECRET }
 	};
 }
 
-function fixed(values: Record<string, string>): Record<string, string> {
-	const props: Record<string, string> = {};
-	for (const [name, value] of Object.entries(values)) {
-		props[name] = value;
-		props[`${name}Type`] = name === 'otpType' ? 'option' : 'str';
-	}
-	return props;
-}
+const fixed = (values: Record<string, string>) => fixedValues(values, ['otpType']);
 
-async function load(type: string, props: Record<string, unknown> = {}, acct = account()): Promise<Loaded> {
-	if (loaded) await helper.unload();
-	loaded = await loadNode(iserveuNodes, { type, props, account: acct });
-	return loaded;
+function load(type: string, props: Record<string, unknown> = {}, acct = account()): Promise<Loaded> {
+	return loadChecked({ type, props, account: acct });
 }
 
 /** A fault queued for every iServeU request: still queued afterwards means no request was made. */
@@ -172,7 +146,7 @@ describe('iServeU expression errors', () => {
 		expect(out.caught).toHaveLength(1);
 		expect(out.caught[0].error.message).toMatch(/^Error: Aadhaar Number \(OVD Data\) \(ovdData\) could not be read from jsonata: /);
 		// The leak check in afterEach must see this error, or it proves nothing.
-		expect(loaded?.emitted()).toContain('could not be read from jsonata');
+		expect(node.emitted()).toContain('could not be read from jsonata');
 	});
 });
 

@@ -1,7 +1,7 @@
 /** SummitAI ITSM nodes in a real Node-RED runtime against the sandbox, with API key and with username + password. */
-import { SANDBOX_ACCOUNTS, startSandbox, type Sandbox } from '../../sandbox';
+import { SANDBOX_ACCOUNTS, type Sandbox } from '../../sandbox';
 import summitaiNodes from '../../node-red/summitai';
-import { faultTable, helper, loadNode, only, recordingProxy, type Loaded, type Msg, type NodeSetup } from './harness';
+import { faultTable, fixed, helper, leakCheckedLoader, nodeRedRuntime, only, recordingProxy, type Loaded, type Msg, type NodeSetup } from './harness';
 
 const ACCOUNT = SANDBOX_ACCOUNTS.summitai;
 const USER = ACCOUNT.user;
@@ -11,30 +11,9 @@ const SECRETS = [ACCOUNT.apiKey, ACCOUNT.password, WRONG_KEY, WRONG_PASSWORD];
 const ENDPOINT = '/summitai/REST/Summit_RESTWCF.svc/RESTService/CommonWS_JsonObjCall';
 
 let sandbox: Sandbox;
-let loaded: Loaded | undefined;
-/** Everything every node of this test emitted or logged, gathered as nodes are replaced. */
-let seen = '';
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ port: 0, config: { faultMaxHoldMs: 3000 } });
-	await helper.startServer();
-});
-
-afterAll(async () => {
-	await helper.stopServer();
-	await sandbox.close();
-});
-
+nodeRedRuntime((s) => (sandbox = s));
 // Every test: neither the API key nor the password is in any output, error, status or log line.
-afterEach(async () => {
-	if (loaded) seen += `${loaded.emitted()}\n${loaded.logged()}`;
-	loaded = undefined;
-	await helper.unload();
-	sandbox.reset();
-	const text = seen;
-	seen = '';
-	for (const secret of SECRETS) expect(text).not.toContain(secret);
-});
+const loadChecked = leakCheckedLoader(summitaiNodes, SECRETS);
 
 const apiKeyAccount = (apiKey: string = ACCOUNT.apiKey, baseUrl?: string): NodeSetup['account'] => ({
 	type: 'otpflow-summitai-config',
@@ -48,24 +27,10 @@ const formAccount = (password: string = ACCOUNT.password, baseUrl?: string): Nod
 	credentials: { password },
 });
 
-function fixed(values: Record<string, string>): Record<string, string> {
-	const props: Record<string, string> = {};
-	for (const [name, value] of Object.entries(values)) {
-		props[name] = value;
-		props[`${name}Type`] = 'str';
-	}
-	return props;
-}
-
 const user = fixed({ DomainId: String(USER.DomainId), UserID: String(USER.UserID), LoginUID: String(USER.LoginUID), UserName: USER.UserName });
 
-async function load(type: string, props: Record<string, unknown> = {}, acct = apiKeyAccount()): Promise<Loaded> {
-	if (loaded) {
-		seen += `${loaded.emitted()}\n${loaded.logged()}`;
-		await helper.unload();
-	}
-	loaded = await loadNode(summitaiNodes, { type, props, account: acct });
-	return loaded;
+function load(type: string, props: Record<string, unknown> = {}, acct = apiKeyAccount()): Promise<Loaded> {
+	return loadChecked({ type, props, account: acct });
 }
 
 /** A fault queued for every SummitAI request: still queued afterwards means no request was made. */

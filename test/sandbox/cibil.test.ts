@@ -150,7 +150,7 @@ describe.each(['bos', 'aopay'] as const)('%s CIBIL score', (brand) => {
 			result: { cibil_id: cibilId, cibil_status: 'Success', is_returning_customer: 0, cibil_score_fetch_date: null },
 		});
 
-		// Sent without access_token, as PROVIDERS.md documents this call.
+		// Sent without access_token, as docs/providers.md documents this call.
 		const { access_token: _omit, ...noToken } = auth;
 		const h = await get('GetCreditHistory', { client_order_id: orderId, cibil_id: Number(cibilId), ...noToken });
 		expect(h.json).toMatchObject({ status: 'SUCCESS', message: 'success', error_code: 'SPC-200', result: { cibil_id: cibilId, cibil_status: 'Success' } });

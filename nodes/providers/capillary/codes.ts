@@ -1,6 +1,6 @@
 import type { Outcome, Status } from '../../core';
 
-/** Capillary Auth Engine status codes (PROVIDERS.md §5) and what each means for a workflow. */
+/** Capillary Auth Engine status codes (docs/providers.md §Capillary) and what each means for a workflow. */
 export const CAPILLARY_CODES: Record<number, { status: Status; hint: string }> = {
 	1502: { status: 'provider_error', hint: 'Capillary could not validate the OTP' },
 	1503: { status: 'provider_error', hint: 'Capillary could not generate the OTP' },

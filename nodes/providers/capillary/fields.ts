@@ -1,7 +1,5 @@
 import { email, numberBetween, pattern, type FieldSpec, type Rule, otpCodeField } from '../../core';
 
-export const IDENTIFIER_TYPES = ['MOBILE', 'EMAIL', 'USERNAME'] as const;
-
 /** The identifier's form depends on its type. */
 const identifierMatchesType: Rule = {
 	message: 'must match its identifier type: MOBILE digits with country code (8–15), EMAIL an email address, USERNAME 3–64 letters, digits or . _ @ -',

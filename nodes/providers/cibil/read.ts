@@ -1,5 +1,5 @@
 /**
- * The three body shapes the CIBIL platform answers with (seed 000/001, and the sandbox's choices where
+ * The three body shapes the CIBIL platform answers with (docs/providers.md §BOS and AOPay, and the sandbox's choices where
  * the seed was silent), read into one form. Strings "true"/"false"/"False" are booleans in this API.
  */
 
