@@ -34,7 +34,7 @@ export function sourcesOf(journey: Journey, role: 'before' | 'send' | 'verify' |
 		sources[field] = isUnique(value) ? { kind: 'unique', prefix: (value as Unique).unique } : { kind: 'fixed', value: value as FieldValue };
 	}
 	if (role === 'verify') {
-		const code = op.fields.find((f) => f.fromMessage === 'otp' || /^otp(_text)?$/i.test(f.name));
+		const code = op.fields.find((f) => f.fromMessage === 'otp');
 		if (code) sources[code.name] = { kind: 'code' };
 	}
 	return sources;

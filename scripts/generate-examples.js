@@ -182,7 +182,7 @@ function step(s) {
 
 /** The OTP the user types: the field a verify step reads the code from. */
 function isOtpField(field) {
-	return /^otp(_text)?$/i.test(field.name);
+	return field.fromMessage === 'otp';
 }
 
 function sampleText(value) {
@@ -820,6 +820,9 @@ function generateAll(model = loadModel(), sandboxUrl = DEFAULT_SANDBOX_URL) {
 	return new Map([...files.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/** Folders of journey flows and workflows: written and checked by journeys/generate.ts (`npm run journeys`), not here. */
+const JOURNEY_DIRS = ['examples/journeys', 'templates/n8n/journeys'];
+
 /** The generated files already on disk under the generator's folders (to find stale ones). */
 function existingFiles(root = ROOT) {
 	const out = [];
@@ -828,6 +831,7 @@ function existingFiles(root = ROOT) {
 		if (!fs.existsSync(abs)) return;
 		for (const entry of fs.readdirSync(abs, { withFileTypes: true })) {
 			const child = path.posix.join(rel, entry.name);
+			if (entry.isDirectory() && JOURNEY_DIRS.includes(child)) continue;
 			if (entry.isDirectory()) walk(child);
 			else if (entry.name.endsWith('.json')) out.push(child);
 		}
@@ -905,6 +909,7 @@ function main(argv) {
 module.exports = {
 	ROOT,
 	DEFAULT_SANDBOX_URL,
+	JOURNEY_DIRS,
 	CORE_TYPES,
 	OTP_PLACEHOLDER,
 	loadModel,

@@ -35,8 +35,11 @@ export interface FieldSpec {
 	 * `{{ $json.reference }}`; Node-RED: the reference typed input, by default `msg.payload.reference`).
 	 */
 	fromPrevious?: string;
-	/** Node-RED reads the field from this msg property by default (the code a person typed: 'otp'). */
-	fromMessage?: string;
+	/**
+	 * The field's role as a message property: 'otp' marks the code the person typed (generators and journeys find
+	 * the code field by it), and Node-RED reads the field from msg.otp by default.
+	 */
+	fromMessage?: 'otp';
 	placeholder?: string;
 	/** Rarely changed: n8n puts it under "Options", Node-RED under an "Advanced" heading. */
 	advanced?: boolean;

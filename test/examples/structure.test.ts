@@ -35,8 +35,10 @@ const CORE = new Set<string>(generator.CORE_TYPES);
 const OP_TYPES = new Map<string, { provider: Json; op: Json }>();
 for (const provider of m.providers) for (const op of provider.operations) OP_TYPES.set(m.names.operationType(provider, op), { provider, op });
 
-const exampleFiles = filesUnder('examples');
-const templateFiles = filesUnder('templates/n8n').filter((f) => !f.endsWith('credentials.sandbox.json'));
+// Journey flows and workflows (examples/journeys, templates/n8n/journeys) have their own tests in test/journeys.
+const notJourney = (f: string) => !(generator.JOURNEY_DIRS as string[]).some((dir) => f.startsWith(`${dir}/`));
+const exampleFiles = filesUnder('examples').filter(notJourney);
+const templateFiles = filesUnder('templates/n8n').filter((f) => !f.endsWith('credentials.sandbox.json')).filter(notJourney);
 
 describe('Node-RED examples', () => {
 	it('exist for every palette node (every non-config node type the package registers)', () => {

@@ -1,6 +1,8 @@
 import type { ProviderSpec } from '../../core';
 import { capillaryCredential } from './credential';
-import { generateOtp, generateToken, validateOtp } from './operations';
+import { generateOtp } from './operations/generateOtp';
+import { generateToken } from './operations/generateToken';
+import { validateOtp } from './operations/validateOtp';
 
 export const capillary: ProviderSpec = {
 	id: 'capillary',

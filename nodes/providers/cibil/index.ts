@@ -2,7 +2,10 @@
 import type { ProviderSpec } from '../../core';
 import { AOPAY_BRAND, BOS_BRAND, type CibilBrand } from './brand';
 import { cibilCredential } from './credential';
-import { cibilOperations } from './operations';
+import { generateOtp } from './operations/generateOtp';
+import { getCreditHistory } from './operations/getCreditHistory';
+import { registerCustomer } from './operations/registerCustomer';
+import { submitOtp } from './operations/submitOtp';
 
 export function cibilProvider(brand: CibilBrand): ProviderSpec {
 	return {
@@ -13,7 +16,7 @@ export function cibilProvider(brand: CibilBrand): ProviderSpec {
 		description: `Check a customer's CIBIL score through ${brand.name}: register, send and verify the OTP, fetch the credit report`,
 		icon: brand.id,
 		credential: cibilCredential(brand),
-		operations: cibilOperations(brand),
+		operations: [registerCustomer(brand), generateOtp(brand), submitOtp(brand), getCreditHistory(brand)],
 	};
 }
 

@@ -1,6 +1,9 @@
 import type { ProviderSpec } from '../../core';
 import { iServeUCredential } from './credential';
-import { getCustomer, registerCustomer, sendOtp, verifyBeneficiary } from './operations';
+import { getCustomer } from './operations/getCustomer';
+import { registerCustomer } from './operations/registerCustomer';
+import { sendOtp } from './operations/sendOtp';
+import { verifyBeneficiary } from './operations/verifyBeneficiary';
 
 export const iserveu: ProviderSpec = {
 	id: 'iserveu',

@@ -2,7 +2,8 @@
  * Every SummitAI service is one POST to the instance's CommonWS_JsonObjCall endpoint; the body's
  * ServiceName picks the service and `objCommonParameters._ProxyDetails` carries the authentication.
  */
-import { joinUrl } from '../../core';
+import { joinUrl, type OperationInput } from '../../core';
+import { NUMERIC_FIELDS } from './fields';
 
 export const ENDPOINT = 'REST/Summit_RESTWCF.svc/RESTService/CommonWS_JsonObjCall';
 
@@ -20,4 +21,14 @@ export function serviceBody(serviceName: string, user: Record<string, unknown>):
 
 export function serviceRequest(baseUrl: string | undefined, serviceName: string, user: Record<string, unknown>) {
 	return { method: 'POST' as const, url: joinUrl(baseUrl, ENDPOINT), body: serviceBody(serviceName, user) };
+}
+
+/** objUserInformation as the documentation sends it: the numeric ids as JSON numbers. */
+export function userInformation(input: OperationInput, names: readonly string[]): Record<string, unknown> {
+	const user: Record<string, unknown> = {};
+	for (const name of names) {
+		const v = input.params[name];
+		user[name] = (NUMERIC_FIELDS as readonly string[]).includes(name) ? Number(v) : v;
+	}
+	return user;
 }

@@ -49,6 +49,7 @@ export const validateFields: FieldSpec[] = [
 		type: 'string',
 		required: true,
 		placeholder: '123456',
+		fromMessage: 'otp',
 		// SummitAI does not document the code's form; it is configurable per instance.
 		description: 'The code the user received (4–10 letters or digits)',
 		rules: [pattern(/^[A-Za-z0-9]{4,10}$/, 'must be 4 to 10 letters or digits')],

@@ -1,6 +1,7 @@
 import type { ProviderSpec } from '../../core';
 import { summitAiCredential } from './credential';
-import { generateOtp, validateOtp } from './operations';
+import { generateOtp } from './operations/generateOtp';
+import { validateOtp } from './operations/validateOtp';
 
 export const summitai: ProviderSpec = {
 	id: 'summitai',

@@ -1,0 +1,27 @@
+/** What every Auth Engine call shares: the flavour's path, the identity in the body, the answer's status block. */
+import { joinUrl, type InterpretInput, type OperationInput, type Outcome, type Params } from '../../core';
+import { capillaryFailure, capillaryStatus } from './codes';
+
+export const IDENTITY = ['flavour', 'identifierType', 'identifierValue', 'deviceId'] as const;
+
+/** `/auth/v1/<call>` for mobile apps, `/auth/v1/web/<call>` for web apps. */
+export function url(input: OperationInput, call: string): string {
+	const web = input.params.flavour === 'web' ? 'web/' : '';
+	return joinUrl(input.account.baseUrl, `auth/v1/${web}${call}`);
+}
+
+export function identityBody(params: Params): Record<string, unknown> {
+	const body: Record<string, unknown> = { identifierType: params.identifierType, identifierValue: params.identifierValue };
+	if (params.flavour !== 'web') body.deviceId = params.deviceId;
+	return body;
+}
+
+/** Shared shape of every Auth Engine answer: success decided by `status.success`, failures by code. */
+export function interpretWith(onSuccess: (body: Record<string, any>, input: InterpretInput) => Outcome) {
+	return (body: unknown, input: InterpretInput): Outcome | undefined => {
+		const status = capillaryStatus(body);
+		if (!status) return undefined;
+		if (!status.success) return capillaryFailure(status.code, status.message);
+		return { code: String(status.code), text: status.message, ...onSuccess(body as Record<string, any>, input) };
+	};
+}

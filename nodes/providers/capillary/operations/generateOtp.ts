@@ -1,0 +1,40 @@
+import { inMinutes, type OperationSpec } from '../../../core';
+import { identityFields, sessionIdField, validityOption } from '../fields';
+import { IDENTITY, url, identityBody, interpretWith } from '../call';
+
+export const generateOtp: OperationSpec = {
+	id: 'generateOtp',
+	name: 'Generate OTP',
+	action: 'Send an OTP to the customer',
+	description: "Sends an OTP to the customer's mobile number or email for an open session",
+	fields: [
+		...identityFields(true),
+		sessionIdField,
+		validityOption('otpValidityMinutes', 'OTP Validity (Minutes)', 15, 'How long the OTP lives (it ends with the session), reported as expiresAt'),
+		validityOption(
+			'otpLimitWindowMinutes',
+			'OTP Limit Window (Minutes)',
+			10,
+			"Your brand's otpTimeOut: after too many OTPs for one customer (Capillary 1534) new ones are refused for this long, reported as retryAfterSeconds",
+		),
+	],
+	carry: [...IDENTITY, 'sessionId'],
+	next: 'validateOtp',
+	continues: 'generateToken',
+	sendsCode: true,
+	request: (input) => ({
+		method: 'POST',
+		url: url(input, 'otp/generate'),
+		body: { ...identityBody(input.params), sessionId: input.params.sessionId },
+	}),
+	interpret: (body, input) => {
+		const outcome = interpretWith((_body, input) => ({
+			status: 'otp_sent',
+			message: 'OTP sent',
+			expiresAt: inMinutes(input.now, Number(input.params.otpValidityMinutes ?? 15)),
+		}))(body, input);
+		// 1534 says no more OTPs for now but not for how long: the brand's otpTimeOut window is the answer.
+		if (outcome?.code === '1534') return { ...outcome, retryAfterSeconds: Math.round(Number(input.params.otpLimitWindowMinutes ?? 10) * 60) };
+		return outcome;
+	},
+};
