@@ -4,29 +4,37 @@
  */
 import './env';
 import type { ICredentialDataDecryptedObject, ICredentialType, IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeType } from 'n8n-workflow';
-import { AoPayCibilApi } from '../../credentials/AoPayCibilApi.credentials';
-import { BosCibilApi } from '../../credentials/BosCibilApi.credentials';
-import { CapillaryAuthEngineApi } from '../../credentials/CapillaryAuthEngineApi.credentials';
-import { IServeUDmtApi } from '../../credentials/IServeUDmtApi.credentials';
-import { SummitAiApi } from '../../credentials/SummitAiApi.credentials';
-import { AoPay } from '../../nodes/AoPay/AoPay.node';
-import { Bos } from '../../nodes/Bos/Bos.node';
-import { Capillary } from '../../nodes/Capillary/Capillary.node';
-import { IServeU } from '../../nodes/IServeU/IServeU.node';
-import { SummitAi } from '../../nodes/SummitAi/SummitAi.node';
-import { SANDBOX_ACCOUNTS, startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox';
+import path from 'node:path';
+import { PROVIDERS } from '../../nodes/providers';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox';
+import { sandboxCredential } from '../support/accounts';
 import { asTool, node, runWorkflow, startNode, type RunOptions, type RunResult } from './harness';
+import pkg from '../../package.json';
 
-export const PACKAGE = '@otpflow/n8n-nodes-otpflow';
+export const PACKAGE = pkg.name;
 
-export const NODE_CLASSES = { bos: Bos, aoPay: AoPay, iServeU: IServeU, summitAi: SummitAi, capillary: Capillary } as const;
-export type NodeName = keyof typeof NODE_CLASSES;
+/**
+ * The classes n8n loads, found as n8n finds them: through package.json's `n8n` section (its compiled paths mapped
+ * back to the TypeScript sources), so a new provider's node and credential are tested without naming them here.
+ */
+function load<T>(distPath: string): T {
+	const source = path.join(__dirname, '..', '..', distPath.replace(/^dist\//, '').replace(/\.js$/, ''));
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const exported = Object.values(require(source) as Record<string, new () => T>)[0];
+	return new exported();
+}
+
+const NODES: INodeType[] = pkg.n8n.nodes.map((p) => load<INodeType>(p));
+
+/** n8n node name → node: { bos, aoPay, iServeU, summitAi, capillary }. */
+export const NODE_CLASSES: Record<string, INodeType> = Object.fromEntries(NODES.map((n) => [n.description.name, n]));
+export type NodeName = string;
 
 /** '@otpflow/n8n-nodes-otpflow.iServeU' */
 export const typeOf = (name: NodeName, tool = false) => `${PACKAGE}.${name}${tool ? 'Tool' : ''}`;
 
 export const CREDENTIAL_TYPES: Record<string, ICredentialType> = Object.fromEntries(
-	[new BosCibilApi(), new AoPayCibilApi(), new IServeUDmtApi(), new SummitAiApi(), new CapillaryAuthEngineApi()].map((c) => [c.name, c]),
+	pkg.n8n.credentials.map((p) => load<ICredentialType>(p)).map((c) => [c.name, c]),
 );
 
 /** What the customer does between Generate and Verify: read the newest code the sandbox delivered to them. */
@@ -67,23 +75,17 @@ function readInboxNode(sandbox: Sandbox): INodeType {
 
 export function nodeTypes(sandbox: Sandbox, extra: Record<string, INodeType> = {}): Record<string, INodeType> {
 	const types: Record<string, INodeType> = {};
-	for (const [name, Class] of Object.entries(NODE_CLASSES)) {
-		types[typeOf(name as NodeName)] = new Class();
-		types[typeOf(name as NodeName, true)] = asTool(new Class());
+	for (const [name, instance] of Object.entries(NODE_CLASSES)) {
+		types[typeOf(name)] = instance;
+		types[typeOf(name, true)] = asTool(instance);
 	}
 	types[READ_INBOX] = readInboxNode(sandbox);
 	return { ...types, ...extra };
 }
 
+/** Every credential type's sandbox account, by n8n credential type name. */
 export function sandboxCredentials(sandbox: Sandbox): Record<string, ICredentialDataDecryptedObject> {
-	const { iserveu, capillary, bos, aopay, summitai } = SANDBOX_ACCOUNTS;
-	return {
-		iServeUDmtApi: { baseUrl: sandbox.baseUrls.iserveu, clientId: iserveu.clientId, clientSecret: iserveu.clientSecret },
-		capillaryAuthEngineApi: { baseUrl: sandbox.baseUrls.capillary, brand: capillary.brand },
-		bosCibilApi: { baseUrl: sandbox.baseUrls.bos, accessToken: bos.accessToken, registrationId: bos.registrationId, companyCode: bos.companyCode },
-		aopayCibilApi: { baseUrl: sandbox.baseUrls.aopay, accessToken: aopay.accessToken, registrationId: aopay.registrationId, companyCode: aopay.companyCode },
-		summitAiApi: { baseUrl: sandbox.baseUrls.summitai, authType: 'APIKEY', apiKey: summitai.apiKey },
-	};
+	return Object.fromEntries(PROVIDERS.map((p) => [p.credential.name, sandboxCredential(p, sandbox)]));
 }
 
 /** One step of a linear workflow: a node name, its type and the parameters set on it (the rest stay at their defaults). */
