@@ -1,5 +1,5 @@
 /** The fixed credentials the sandbox accepts. Exported so tests, examples and docs use the same values. */
-export const SANDBOX_ACCOUNTS = {
+const ACCOUNTS = {
 	iserveu: {
 		clientId: 'sandbox-client-id',
 		clientSecret: 'sandbox-client-secret',
@@ -30,6 +30,12 @@ export const SANDBOX_ACCOUNTS = {
 	},
 } as const;
 
+/**
+ * The fixed credentials the sandbox accepts, by provider id. Readable by a provider id held in a string too
+ * (tests and generators iterate the providers), hence the index signature.
+ */
+export const SANDBOX_ACCOUNTS: typeof ACCOUNTS & Readonly<Record<string, Readonly<Record<string, unknown>>>> = ACCOUNTS;
+
 export type ProviderId = 'iserveu' | 'capillary' | 'bos' | 'aopay' | 'summitai';
 export const PROVIDER_IDS: readonly ProviderId[] = ['iserveu', 'capillary', 'bos', 'aopay', 'summitai'];
 
@@ -42,7 +48,7 @@ export const PROVIDER_BASE_PATHS: Readonly<Record<ProviderId, string>> = {
 	summitai: '/summitai',
 };
 
-export function providerBaseUrls(sandboxUrl: string): Record<ProviderId, string> {
+export function providerBaseUrls(sandboxUrl: string): Record<ProviderId, string> & Record<string, string> {
 	const out = {} as Record<ProviderId, string>;
 	for (const id of PROVIDER_IDS) out[id] = sandboxUrl + PROVIDER_BASE_PATHS[id];
 	return out;

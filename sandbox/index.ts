@@ -44,7 +44,7 @@ export interface Sandbox {
 	url: string;
 	port: number;
 	/** The base URL to put in each provider's credential. */
-	baseUrls: Record<ProviderId, string>;
+	baseUrls: Record<ProviderId, string> & Record<string, string>;
 	config: Readonly<SandboxConfig>;
 	inbox: Inbox;
 	faults: Faults;

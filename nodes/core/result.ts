@@ -20,7 +20,8 @@ export const STATUSES = [
 
 export type Status = (typeof STATUSES)[number];
 
-export type ProviderId = 'bos' | 'aopay' | 'iserveu' | 'summitai' | 'capillary';
+/** A registered provider's id (nodes/providers/index.ts): the core knows no provider by name. */
+export type ProviderId = string;
 
 /** What each status means to a workflow author (README table and node help are generated from this). */
 export const STATUS_MEANING: Record<Status, string> = {
