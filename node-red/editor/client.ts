@@ -1,97 +1,112 @@
 /**
- * Browser code shared by every node of one provider file: validators and edit-dialog setup that the
- * generated registerType definitions (object literals, see definitions.ts) call. Plain ES5 (it runs in the editor as is); wrapped in an IIFE so nothing leaks into globals.
+ * Browser code shared by every node of one provider file: validators and edit-dialog setup that the generated
+ * registerType definitions (object literals, see definitions.ts) call. Written and type-checked here as ordinary
+ * functions; the editor HTML carries their compiled source (`Function.prototype.toString`), wrapped in an IIFE so
+ * nothing leaks into the editor's globals. They may use only each other, STATIC and the editor's jQuery.
  */
-export const CLIENT_HELPERS = String.raw`
-	var STATIC = ["str", "num", "bool", "option"];
+import type { ClientCredentialField, ClientField } from './data';
 
-	function isEmpty(v) {
-		return v === undefined || v === null || String(v).trim() === "";
-	}
+/** The part of jQuery and Node-RED's typedInput widget the dialogs use. */
+interface EditorElement {
+	length: number;
+	typedInput(options: { default: string; typeField: string; types: unknown[] }): void;
+	typedInput(what: 'type' | 'value'): string;
+	val(): string;
+	closest(selector: string): EditorElement;
+	toggle(show: boolean): void;
+	on(event: string, handler: () => void): void;
+}
+declare const $: (selector: string) => EditorElement;
 
-	/** true/false when the controlling field has a fixed value, undefined when it is read at run time. */
-	function holds(node, cond) {
-		if (!cond) { return true; }
-		var type = node[cond.field + "Type"] || "str";
-		if (STATIC.indexOf(type) < 0) { return undefined; }
-		var actual = String(node[cond.field] === undefined || node[cond.field] === null ? "" : node[cond.field]);
-		return cond.equals.map(String).indexOf(actual) >= 0;
-	}
+/** A node's properties as the dialog holds them while it validates (`this` of a validator). */
+type NodeProperties = Record<string, unknown>;
+type Condition = { field: string; equals: ReadonlyArray<string | number | boolean> };
+type Validator = (this: NodeProperties, v: unknown) => true | string;
 
-	function fieldValidator(f) {
-		return function (v) {
-			var type = this[f.name + "Type"] || f.types[0];
-			if (holds(this, f.showWhen) === false) { return true; }
-			if (isEmpty(v)) {
-				if (STATIC.indexOf(type) < 0) { return f.label + ": enter where to read it from"; }
-				if (f.chained) { return true; }
-				if (f.required || (f.requiredWhen && holds(this, f.requiredWhen) === true)) { return f.label + " is required"; }
-				return true;
-			}
-			if (type === "num" && isNaN(Number(v))) { return f.label + " must be a number"; }
-			if (type === "option" && f.options && !f.options.some(function (o) { return o.value === String(v); })) {
-				return f.label + " must be one of the listed options";
-			}
+/** typedInput types whose value is fixed in the editor, not read at run time. */
+const STATIC = ['str', 'num', 'bool', 'option'];
+
+function isEmpty(v: unknown): boolean {
+	return v === undefined || v === null || String(v).trim() === '';
+}
+
+/** true/false when the controlling field has a fixed value, undefined when it is read at run time. */
+function holds(node: NodeProperties, cond: Condition | undefined): boolean | undefined {
+	if (!cond) return true;
+	const type = String(node[`${cond.field}Type`] || 'str');
+	if (STATIC.indexOf(type) < 0) return undefined;
+	const raw = node[cond.field];
+	const actual = String(raw === undefined || raw === null ? '' : raw);
+	return cond.equals.map(String).indexOf(actual) >= 0;
+}
+
+function fieldValidator(f: ClientField): Validator {
+	return function (v) {
+		const type = String(this[`${f.name}Type`] || f.types[0]);
+		if (holds(this, f.showWhen) === false) return true;
+		if (isEmpty(v)) {
+			if (STATIC.indexOf(type) < 0) return `${f.label}: enter where to read it from`;
+			if (f.chained) return true;
+			if (f.required || (f.requiredWhen && holds(this, f.requiredWhen) === true)) return `${f.label} is required`;
 			return true;
-		};
-	}
-
-	function typeDefs(f) {
-		return f.types.map(function (t) {
-			return t === "option" ? { value: "option", label: f.label, options: f.options } : t;
-		});
-	}
-
-	/** Shows a field only while its controlling field has one of the listed values (or is read at run time). */
-	function wireShowWhen(fields, prefix, typed) {
-		fields.forEach(function (f) {
-			if (!f.showWhen) { return; }
-			var control = $("#" + prefix + f.showWhen.field);
-			var row = $("#" + prefix + f.name).closest(".form-row");
-			if (!control.length) { return; }
-			var update = function () {
-				var type = typed ? control.typedInput("type") : "str";
-				var value = typed ? control.typedInput("value") : control.val();
-				var show = STATIC.indexOf(type) < 0 || f.showWhen.equals.map(String).indexOf(String(value)) >= 0;
-				row.toggle(show);
-			};
-			control.on("change", update);
-			update();
-		});
-	}
-
-	function wholeAtLeast(min, label) {
-		return function (v) {
-			return isEmpty(v) || (/^\d+$/.test(String(v)) && Number(v) >= min) ? true : label + " must be a whole number from " + min;
-		};
-	}
-
-	function positiveSeconds(v) {
-		return !isEmpty(v) && Number(v) > 0 ? true : "Timeout must be a positive number of seconds";
-	}
-
-	/** Edit dialog of an operation node: a typed input per field, dependent fields shown and hidden. */
-	function prepareOperation(d) {
-		if (d.reference) {
-			$("#node-input-reference").typedInput({
-				default: d.reference.type,
-				typeField: "#node-input-referenceType",
-				types: d.reference.types
-			});
 		}
-		d.fields.forEach(function (f) {
-			$("#node-input-" + f.name).typedInput({
-				default: f.types[0],
-				typeField: "#node-input-" + f.name + "Type",
-				types: typeDefs(f)
-			});
-		});
-		wireShowWhen(d.fields, "node-input-", true);
-	}
+		if (type === 'num' && isNaN(Number(v))) return `${f.label} must be a number`;
+		if (type === 'option' && f.options && !f.options.some((o) => o.value === String(v))) return `${f.label} must be one of the listed options`;
+		return true;
+	};
+}
 
-	function urlValidator(label) {
-		return function (v) {
-			return isEmpty(v) || /^https?:\/\/[^\s\/]+/i.test(String(v)) ? true : label + " must be an http(s) URL";
+function typeDefs(f: ClientField): unknown[] {
+	return f.types.map((t) => (t === 'option' ? { value: 'option', label: f.label, options: f.options } : t));
+}
+
+/** Shows a field only while its controlling field has one of the listed values (or is read at run time). */
+function wireShowWhen(fields: ReadonlyArray<Pick<ClientField, 'name' | 'showWhen'>>, prefix: string, typed: boolean): void {
+	fields.forEach((f) => {
+		const cond = f.showWhen;
+		if (!cond) return;
+		const control = $(`#${prefix}${cond.field}`);
+		const row = $(`#${prefix}${f.name}`).closest('.form-row');
+		if (!control.length) return;
+		const update = () => {
+			const type = typed ? control.typedInput('type') : 'str';
+			const value = typed ? control.typedInput('value') : control.val();
+			row.toggle(STATIC.indexOf(type) < 0 || cond.equals.map(String).indexOf(String(value)) >= 0);
 		};
+		control.on('change', update);
+		update();
+	});
+}
+
+function wholeAtLeast(min: number, label: string): Validator {
+	return (v) => (isEmpty(v) || (/^\d+$/.test(String(v)) && Number(v) >= min) ? true : `${label} must be a whole number from ${min}`);
+}
+
+function positiveSeconds(v: unknown): true | string {
+	return !isEmpty(v) && Number(v) > 0 ? true : 'Timeout must be a positive number of seconds';
+}
+
+/** Edit dialog of an operation node: the reference input, a typed input per field, dependent fields shown and hidden. */
+function prepareOperation(d: { reference: { type: string; types: string[] } | null; fields: ClientField[] }): void {
+	if (d.reference) {
+		$('#node-input-reference').typedInput({ default: d.reference.type, typeField: '#node-input-referenceType', types: d.reference.types });
 	}
-`;
+	d.fields.forEach((f) => {
+		$(`#node-input-${f.name}`).typedInput({ default: f.types[0], typeField: `#node-input-${f.name}Type`, types: typeDefs(f) });
+	});
+	wireShowWhen(d.fields, 'node-input-', true);
+}
+
+/** Edit dialog of a config node: credential fields shown and hidden by their conditions. */
+function prepareConfig(fields: ClientCredentialField[]): void {
+	wireShowWhen(fields, 'node-config-input-', false);
+}
+
+function urlValidator(label: string): Validator {
+	return (v) => (isEmpty(v) || /^https?:\/\/[^\s/]+/i.test(String(v)) ? true : `${label} must be an http(s) URL`);
+}
+
+const HELPERS = [isEmpty, holds, fieldValidator, typeDefs, wireShowWhen, wholeAtLeast, positiveSeconds, prepareOperation, prepareConfig, urlValidator];
+
+/** The helpers' compiled source, for the editor HTML. */
+export const CLIENT_HELPERS = [`var STATIC = ${JSON.stringify(STATIC)};`, ...HELPERS.map((fn) => fn.toString())].join('\n\n');

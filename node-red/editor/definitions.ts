@@ -72,7 +72,7 @@ export function configDefinition(provider: ProviderSpec): string {
 			['defaults', literal(defaults, '\t\t')],
 			['credentials', literal(credentials, '\t\t')],
 			['label', `function () { return this.name || ${js(d.label)}; }`],
-			['oneditprepare', `function () { wireShowWhen(${js(d.fields)}, "node-config-input-", false); }`],
+			['oneditprepare', `function () { prepareConfig(${js(d.fields)}); }`],
 		],
 		'\t',
 	);
