@@ -37,6 +37,21 @@ export function registerOperation(RED: NodeAPI, provider: ProviderSpec, op: Oper
 		RED.nodes.createNode(this, def);
 		const node = this;
 		const includeRaw = def.includeRaw === true || def.includeRaw === 'true';
+		// Pauses in progress (Get Credit History's "Wait for the Final Result"): a stopped node ends them at once.
+		const pauses = new Set<() => void>();
+		const wait = (ms: number) =>
+			new Promise<boolean>((resolve) => {
+				const stop = () => {
+					clearTimeout(timer);
+					pauses.delete(stop);
+					resolve(false);
+				};
+				const timer = setTimeout(() => {
+					pauses.delete(stop);
+					resolve(true);
+				}, ms);
+				pauses.add(stop);
+			});
 
 		async function handle(msg: NodeMessage, send: SendFn, seen: Seen) {
 			const account = (seen.account = resolveAccount(RED, provider, def.config));
@@ -55,6 +70,7 @@ export function registerOperation(RED: NodeAPI, provider: ProviderSpec, op: Oper
 					includeRaw,
 					timeoutMs: timeout,
 					reference,
+					wait,
 				});
 			} finally {
 				release();
@@ -66,6 +82,7 @@ export function registerOperation(RED: NodeAPI, provider: ProviderSpec, op: Oper
 
 		// A redeployed or stopped node ends its waiting messages with done(err): nothing is dropped silently.
 		node.on('close', () => {
+			for (const stop of [...pauses]) stop();
 			const config = def.config ? (RED.nodes.getNode(String(def.config)) as { otpflowAccount?: Account } | null) : null;
 			config?.otpflowAccount?.limiter.cancel(node, new LimiterClosed(`${defaultLabel(provider, op)} was redeployed or stopped before this message was sent: send it again.`));
 		});

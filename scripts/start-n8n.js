@@ -3,7 +3,9 @@
  * npm run start:n8n: the n8n counterpart of `npm start`. Installs n8n (first time only, into
  * ${OTPFLOW_CACHE:-~/.cache/otpflow}/n8n-<version>/, several minutes), builds this package, starts the
  * sandbox and a real n8n editor, both on 127.0.0.1, with this package installed as a community node and
- * (first run only) the sandbox credentials and every template of templates/n8n imported.
+ * (first run only) the sandbox credentials and every template of templates/n8n imported. The journeys of
+ * templates/n8n/journeys (customer-facing forms) are imported and published before n8n starts, so each form
+ * URL printed works at once.
  *
  *   npm run start:n8n                         sandbox on 4010, n8n on 5678
  *   SANDBOX_PORT=4011 N8N_PORT=5679 npm run start:n8n
@@ -74,6 +76,33 @@ async function importFirstRun(inst, env, sandboxUrl) {
 	}
 }
 
+/**
+ * The journeys not imported yet (all on a first run; new ones after an update): imported, then published with the
+ * CLI while n8n is stopped, so their forms answer as soon as n8n is up. Published once: later edits in the editor
+ * are yours, and n8n keeps a published workflow published across restarts.
+ */
+async function importJourneys(inst, env, sandboxUrl) {
+	// In the order the journeys are described (journeys/index.ts), as `npm start` prints them too.
+	const order = require(path.join(ROOT, 'dist', 'journeys')).JOURNEYS.map((j) => j.id);
+	const journeys = lib.loadJourneys().sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+	const marker = JSON.parse(fs.readFileSync(IMPORTED_MARKER, 'utf8'));
+	const imported = new Set(marker.journeys || []);
+	const todo = journeys.filter((j) => !imported.has(j.file));
+	if (todo.length === 0) return journeys;
+	const work = fs.mkdtempSync(path.join(USER_FOLDER, '.import-'));
+	try {
+		for (const j of todo) fs.writeFileSync(path.join(work, j.file), JSON.stringify(lib.rewriteUrls(j.workflow, sandboxUrl), null, 2));
+		const r = await lib.runN8n(inst, env, ['import:workflow', '--separate', `--input=${work}`]);
+		if (r.status !== 0) throw new Error(`n8n import:workflow (journeys) failed:\n${r.stdout}\n${r.stderr}`);
+		const ms = await lib.publishWorkflows(inst, env, todo.map((j) => j.workflow.id));
+		fs.writeFileSync(IMPORTED_MARKER, JSON.stringify({ ...marker, journeys: [...imported, ...todo.map((j) => j.file)].sort() }, null, 2));
+		process.stdout.write(`Imported and published ${todo.length} journeys (${lib.secs(ms)} to publish).\n`);
+	} finally {
+		fs.rmSync(work, { recursive: true, force: true });
+	}
+	return journeys;
+}
+
 async function main() {
 	const args = parseArgs(process.argv.slice(2));
 	const sandboxPort = portFromEnv('SANDBOX_PORT', 4010);
@@ -133,8 +162,10 @@ async function main() {
 	process.on('SIGHUP', () => void stop('SIGHUP'));
 	if (args.maxLifetime) setTimeout(() => void stop(`--max-lifetime ${args.maxLifetime} s reached`), args.maxLifetime * 1000).unref();
 
+	let journeys;
 	try {
 		await importFirstRun(inst, env, sandbox.url);
+		journeys = await importJourneys(inst, env, sandbox.url);
 	} catch (e) {
 		await sandbox.close();
 		fail(e.message);
@@ -163,6 +194,19 @@ async function main() {
 		await lib.waitForHttp(`${base}/healthz`, { timeoutMs: 180000, isAlive: () => n8n.exitCode === null });
 		await lib.waitForHttp(`${base}/rest/settings`, { want: (s, body) => s === 200 && !/starting up/i.test(body), timeoutMs: 120000, isAlive: () => n8n.exitCode === null });
 		const { client, created } = await lib.ownerSetupOrLogin(base);
+		// Published before the start, every form answers once n8n has registered its webhooks, all at once.
+		const forms = [];
+		for (const j of journeys) {
+			const url = `${base}/form/${j.path}`;
+			let ok = true;
+			try {
+				await lib.waitForHttp(url, { want: (s) => s === 200, timeoutMs: forms.length === 0 ? 30000 : 3000, isAlive: () => n8n.exitCode === null });
+			} catch {
+				ok = false;
+			}
+			const name = j.workflow.name.replace(/^OTP Flow journey: /, '');
+			forms.push(`  ${url.padEnd(base.length + 32)} ${name}${ok ? '' : '   (not answering: is the workflow published?)'}`);
+		}
 		const types = await client.get('/types/nodes.json');
 		const ours = types.status === 200 && Array.isArray(types.json)
 			? types.json.filter((n) => n.name.startsWith(`${lib.PKG.name}.`)).map((n) => n.name.split('.').pop())
@@ -171,11 +215,14 @@ async function main() {
 			'',
 			'OTP Flow: n8n is ready.',
 			'',
+			'Journeys: open a form, read the code in the sandbox inbox, type it in.',
+			...forms,
+			'',
 			`  n8n editor   ${base}/`,
 			`  sign in      ${lib.DEMO_OWNER.email} / ${lib.DEMO_OWNER.password}${created ? '   (local owner account created just now)' : ''}`,
 			`  sandbox      ${sandbox.url}   (inbox: ${sandbox.url}/_sandbox)`,
 			`  nodes        ${ours.length ? ours.join(', ') : '(could not list them)'}`,
-			`  workflows    "OTP Flow: …" templates, one per operation and a chain per provider, with sandbox credentials`,
+			`  workflows    "OTP Flow: …" templates, one per operation and a chain per provider, and the "OTP Flow journey: …" forms above, with sandbox credentials`,
 			`  user folder  ${USER_FOLDER}`,
 			'',
 			'Press Ctrl-C to stop.',

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * npm start: build, start the sandbox and a real Node-RED editor with this package installed and an
- * example tab per provider already pointed at the sandbox. Everything listens on 127.0.0.1 only.
+ * npm start: build, start the sandbox and a real Node-RED editor with this package installed, an example tab
+ * per provider and a tab per journey (web pages at /otp/<journey>) already pointed at the sandbox. Everything
+ * listens on 127.0.0.1 only; the journeys' addresses are printed first.
  *
  *   npm start                      sandbox on 4010, Node-RED on 1880
  *   SANDBOX_PORT=4011 NODE_RED_PORT=1881 npm start
@@ -115,18 +116,50 @@ function installPackage() {
 	fs.writeFileSync(userPkgFile, `${JSON.stringify(userPkg, null, 2)}\n`);
 }
 
+/** The journeys (dist/journeys): their web-page flows for this sandbox, and where each answers. */
+function loadJourneys(sandboxUrl) {
+	const { JOURNEYS } = require(path.join(ROOT, 'dist', 'journeys'));
+	const { nodeRedJourneyFiles, journeyPath } = require(path.join(ROOT, 'dist', 'journeys', 'node-red'));
+	return { journeys: JOURNEYS, files: nodeRedJourneyFiles(sandboxUrl), journeyPath };
+}
+
 /**
- * First run (or --reset): flows.json holds every example, one tab per provider, and flows_cred.json the
- * sandbox secrets. Later runs keep the user's flows and only move our sandbox accounts to the current port.
+ * The journey tabs' nodes not in `flows` yet. Their account nodes are the example tabs' own (same ids), so usually
+ * only tabs and their nodes are added; an account node the user removed comes back with its sandbox secret.
  */
-function prepareFlows(generator, model, sandboxUrl, reset) {
+function addJourneys(generator, model, journeys, flows, credentials, sandboxUrl) {
+	const ids = new Set(flows.map((n) => n.id));
+	let added = 0;
+	for (const flow of Object.values(journeys.files)) {
+		for (const node of flow) {
+			if (ids.has(node.id)) continue;
+			ids.add(node.id);
+			flows.push(node);
+			if (node.type === 'tab') added++;
+			const provider = model.providers.find((p) => model.names.configType(p) === node.type);
+			if (provider) {
+				const creds = generator.configCredentials(model, provider, sandboxUrl);
+				if (Object.keys(creds).length > 0) credentials[node.id] = creds;
+			}
+		}
+	}
+	return added;
+}
+
+/**
+ * First run (or --reset): flows.json holds every example, one tab per provider, and a tab per journey; flows_cred.json
+ * the sandbox secrets. Later runs keep the user's flows, add the journey tabs when none is there yet (flows from before
+ * journeys existed), and move our sandbox accounts to the current port.
+ */
+function prepareFlows(generator, model, journeys, sandboxUrl, reset) {
 	const flowsFile = path.join(USER_DIR, 'flows.json');
 	const credsFile = path.join(USER_DIR, 'flows_cred.json');
 	if (reset || !fs.existsSync(flowsFile)) {
 		const { flows, credentials } = generator.seedFlows(model, sandboxUrl);
+		const added = addJourneys(generator, model, journeys, flows, credentials, sandboxUrl);
 		fs.writeFileSync(flowsFile, `${JSON.stringify(flows, null, 4)}\n`);
 		fs.writeFileSync(credsFile, `${JSON.stringify(credentials, null, 4)}\n`);
-		return `seeded ${flows.filter((n) => n.type === 'tab').length} example tabs`;
+		return `seeded ${flows.filter((n) => n.type === 'tab').length - added} example tabs and ${added} journey tabs`;
 	}
 	let flows;
 	try {
@@ -136,6 +169,20 @@ function prepareFlows(generator, model, sandboxUrl, reset) {
 	}
 	let moved = 0;
 	let changed = false;
+	const journeyTabs = new Set(Object.values(journeys.files).flatMap((flow) => flow.filter((n) => n.type === 'tab').map((n) => n.id)));
+	let journeysNote = '';
+	if (!flows.some((n) => journeyTabs.has(n.id))) {
+		let credentials = {};
+		try {
+			credentials = JSON.parse(fs.readFileSync(credsFile, 'utf8'));
+		} catch {
+			// None yet (or unreadable): only what the journeys need is written.
+		}
+		const added = addJourneys(generator, model, journeys, flows, credentials, sandboxUrl);
+		fs.writeFileSync(credsFile, `${JSON.stringify(credentials, null, 4)}\n`);
+		changed = true;
+		journeysNote = `; added ${added} journey tabs`;
+	}
 	const ours = new Set(model.providers.map((p) => generator.configNodeId(p)));
 	for (const node of flows) {
 		// Our comments name the sandbox inbox: keep them pointing at the running sandbox.
@@ -157,7 +204,7 @@ function prepareFlows(generator, model, sandboxUrl, reset) {
 		}
 	}
 	if (moved > 0 || changed) fs.writeFileSync(flowsFile, `${JSON.stringify(flows, null, 4)}\n`);
-	return moved > 0 ? `kept your flows; pointed ${moved} sandbox accounts at ${sandboxUrl}` : 'kept your flows (`npm start -- --reset` restores the examples)';
+	return moved > 0 ? `kept your flows${journeysNote}; pointed ${moved} sandbox accounts at ${sandboxUrl}` : `kept your flows${journeysNote} (\`npm start -- --reset\` restores the examples)`;
 }
 
 function get(url, headers = {}) {
@@ -241,7 +288,8 @@ async function main() {
 	fs.mkdirSync(USER_DIR, { recursive: true });
 	fs.writeFileSync(path.join(USER_DIR, 'settings.js'), settingsFile());
 	installPackage();
-	const flowsNote = prepareFlows(generator, model, sandbox.url, args.includes('--reset'));
+	const journeys = loadJourneys(sandbox.url);
+	const flowsNote = prepareFlows(generator, model, journeys, sandbox.url, args.includes('--reset'));
 
 	process.stdout.write(`Sandbox listening on ${sandbox.url}\nStarting Node-RED (user directory .node-red-user, ${flowsNote})…\n`);
 	const child = spawn(process.execPath, [redJs, '--userDir', USER_DIR], {
@@ -285,9 +333,26 @@ async function main() {
 	const missing = expected.filter((t) => !loaded.types.includes(t));
 	const capillary = model.providers.find((p) => p.id === 'capillary') || model.providers[0];
 
+	// Each journey's first page, checked: a journey tab the user removed does not answer. The editor answers before the
+	// flows have started, so a missing page is asked again for a few seconds.
+	const pages = [];
+	const until = Date.now() + 10000;
+	for (const journey of journeys.journeys) {
+		const url = `${editorUrl}${journeys.journeyPath(journey)}`;
+		let res = { status: 0 };
+		for (;;) {
+			res = await get(url).catch(() => ({ status: 0 }));
+			if (res.status === 200 || Date.now() > until) break;
+			await new Promise((r) => setTimeout(r, 250));
+		}
+		pages.push(`  ${url.padEnd(48)} ${journey.title} (${journey.provider.label})${res.status === 200 ? '' : ` — NOT DEPLOYED (HTTP ${res.status}); \`npm start -- --reset\` restores it`}`);
+	}
+	const first = journeys.journeys[0];
 	const lines = [
 		'',
-		'OTP Flow is running (Ctrl-C stops everything):',
+		'OTP Flow is running (Ctrl-C stops everything). Journeys, as web pages (each a tab in the editor):',
+		...pages,
+		'',
 		`  Node-RED editor  ${editorUrl}`,
 		`  Sandbox inbox    ${inboxUrl}`,
 		missing.length === 0
@@ -295,9 +360,11 @@ async function main() {
 			: `  WARNING: Node-RED did not load ${missing.join(', ')}${loaded.error ? ` (${loaded.error})` : ''}`,
 		'',
 		'Try it:',
-		`  1. Open ${editorUrl}, go to the "${capillary.label}" tab and click the button of inject "1. send OTP".`,
-		`  2. Read the code in the sandbox inbox: ${inboxUrl}`,
-		'  3. Double-click inject "2. verify (edit the OTP in this inject first)", put the code in msg.otp, Done, Deploy, click its button: the debug sidebar shows status "verified".',
+		`  1. Open ${editorUrl}${journeys.journeyPath(first)}, type ${first.ask.map((a) => `${a.label} ${a.sample}`).join(', ')} and press "Send me a code".`,
+		`  2. Read the code in the sandbox inbox ${inboxUrl}, type it in and press "Confirm": "${first.done.title}".`,
+		`  Or in the editor: on the "${capillary.label}" tab click the button of inject "1. send OTP", read the code in the inbox,`,
+		'  double-click inject "2. verify (edit the OTP in this inject first)", put the code in msg.otp, Done, Deploy, click its button:',
+		'  the debug sidebar shows status "verified".',
 		'',
 	];
 	process.stdout.write(lines.join('\n'));

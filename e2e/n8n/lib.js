@@ -286,8 +286,38 @@ async function ownerSetupOrLogin(baseUrl, owner = DEMO_OWNER) {
 	return { client, created: false };
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Journeys (templates/n8n/journeys: Form Trigger workflows, written by journeys/generate.ts)
+// ---------------------------------------------------------------------------------------------------
+
+const JOURNEY_DIR = path.join(TEMPLATE_DIR, 'journeys');
+
+/** The journey workflows: [{ file, id, workflow, path }] with `path` the form's path (/form/<path>). */
+function loadJourneys() {
+	if (!fs.existsSync(JOURNEY_DIR)) return [];
+	return fs.readdirSync(JOURNEY_DIR).filter((f) => f.endsWith('.json')).sort().map((file) => {
+		const workflow = JSON.parse(fs.readFileSync(path.join(JOURNEY_DIR, file), 'utf8'));
+		const trigger = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.formTrigger');
+		return { file, id: file.replace(/\.json$/, ''), workflow, path: trigger && trigger.parameters.options.path };
+	});
+}
+
+/**
+ * Publishes each workflow with the CLI, one after the other (they share the SQLite database), so a `n8n start` that
+ * follows serves its form at once. Throws with n8n's output when one fails.
+ */
+async function publishWorkflows(inst, env, ids) {
+	const t0 = Date.now();
+	for (const id of ids) {
+		const r = await runN8n(inst, env, ['publish:workflow', `--id=${id}`]);
+		if (r.status !== 0) throw new Error(`n8n publish:workflow --id=${id} failed:\n${r.stdout}\n${r.stderr}`);
+	}
+	return Date.now() - t0;
+}
+
 module.exports = {
 	ROOT, HOST, PKG, TEMPLATE_DIR, TEMPLATE_SANDBOX_URL, ENCRYPTION_KEY, DEMO_OWNER,
 	secs, freePort, portIsFree, n8nEnv, runN8n, parseRawOutput, build, pack, installIntoUserFolder,
 	rewriteUrls, loadTemplates, restClient, waitForHttp, ownerSetupOrLogin,
+	JOURNEY_DIR, loadJourneys, publishWorkflows,
 };

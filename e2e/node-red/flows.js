@@ -9,11 +9,14 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
+/** examples/journeys/ holds whole web-page journeys, not provider examples: e2e/journeys/node-red.js runs them. */
+const JOURNEYS_DIR = 'journeys';
+
 function readExamples(examplesDir) {
 	const out = [];
 	for (const slug of fs.readdirSync(examplesDir).sort()) {
 		const dir = path.join(examplesDir, slug);
-		if (!fs.statSync(dir).isDirectory()) continue;
+		if (slug === JOURNEYS_DIR || !fs.statSync(dir).isDirectory()) continue;
 		for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
 			out.push({ slug, file, nodes: JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) });
 		}

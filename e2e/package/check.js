@@ -37,7 +37,7 @@ const ALLOWED = [
 	/^dist\/node-red\/icons\/[^/]+\.(svg|png)$/,
 	/^dist\/node-red\/locales\/[^/]+\/[^/]+\.(json|html)$/,
 	/^examples\/[^/]+\/[^/]+\.json$/,
-	/^templates\/n8n\/[^/]+\.json$/,
+	/^templates\/n8n\/(journeys\/)?[^/]+\.json$/,
 ];
 
 /** Named reasons for what must never ship (checked first, for a clearer message). */

@@ -92,14 +92,26 @@ export const email = (): Rule => ({
 
 export const pan = (): Rule => pattern(/^[A-Z]{5}\d{4}[A-Z]$/, 'must be a PAN like ABCDE1234F (5 letters, 4 digits, 1 letter)');
 
-/** A real calendar date in the past, as YYYY-MM-DD. `today` is injected so tests are stable. */
-export const pastDate = (today: () => Date = () => new Date()): Rule => ({
-	message: 'must be a real past date as YYYY-MM-DD',
+/** 'YYYY-MM-DD', or 'DD/MM/YYYY' when `dayFirst`, as [year, month, day]; undefined for any other form. */
+export function dateParts(v: string, dayFirst = false): [string, string, string] | undefined {
+	const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+	if (iso) return [iso[1], iso[2], iso[3]];
+	const dmy = dayFirst ? /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(v) : null;
+	return dmy ? [dmy[3], dmy[2], dmy[1]] : undefined;
+}
+
+/**
+ * A real calendar date in the past, as YYYY-MM-DD (or DD/MM/YYYY too with `dayFirst`). `today` is injected so
+ * tests are stable.
+ */
+export const pastDate = (today: () => Date = () => new Date(), { dayFirst = false } = {}): Rule => ({
+	message: `must be a real past date as YYYY-MM-DD${dayFirst ? ' or DD/MM/YYYY' : ''}`,
 	test: (v) => {
-		const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+		const m = dateParts(v, dayFirst);
 		if (!m) return false;
-		const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-		const real = d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
-		return real && d.getTime() < today().getTime() && Number(m[1]) >= 1900;
+		const [year, month, day] = m.map(Number);
+		const d = new Date(Date.UTC(year, month - 1, day));
+		const real = d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
+		return real && d.getTime() < today().getTime() && year >= 1900;
 	},
 });

@@ -18,6 +18,11 @@ export interface RunOptions {
 	now?: () => Date;
 	/** The previous step's `reference` (object or JSON text): fills the chained fields left empty. */
 	reference?: unknown;
+	/**
+	 * The runtime's cancellable pause (n8n's sleep, a Node-RED timer): resolves true when the time has passed,
+	 * false when the run is being stopped. Without it an operation never waits.
+	 */
+	wait?: (ms: number) => Promise<boolean>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 15000;
@@ -138,27 +143,34 @@ export async function runOperation(
 		return finish({ status: 'invalid_request', message: `Nothing was sent. ${(e as Error).message}`, retryable: false });
 	}
 
-	let outcome: Outcome;
-	let providerStatus: OtpResult['providerStatus'] = {};
-	let body: unknown;
-	// A transport resolves to a TransportError when there is no response. If it throws, that is a bug or a
-	// broken credential, and the adapter reports it as the platform's error (Catch in Node-RED, n8n's error).
 	const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-	const { signal, expired } = deadline(timeoutMs);
-	const response = await Promise.race([transport.send(request, timeoutMs, signal), expired]);
-	if (response instanceof TransportError) {
-		outcome = fromTransportError(response, timeoutMs);
-	} else if (response.status >= 300 && response.status < 400) {
-		providerStatus = { httpStatus: response.status };
-		outcome = fromRedirect(response.status, response.headers.location, request.url);
-	} else {
-		body = parseJson(response.text);
-		providerStatus = { httpStatus: response.status };
+	/** One request and what its answer means; each has its own deadline. */
+	const attempt = async (): Promise<{ outcome: Outcome; providerStatus: OtpResult['providerStatus']; body?: unknown }> => {
+		// A transport resolves to a TransportError when there is no response. If it throws, that is a bug or a
+		// broken credential, and the adapter reports it as the platform's error (Catch in Node-RED, n8n's error).
+		const { signal, expired } = deadline(timeoutMs);
+		const response = await Promise.race([transport.send(request, timeoutMs, signal), expired]);
+		if (response instanceof TransportError) return { outcome: fromTransportError(response, timeoutMs), providerStatus: {} };
+		if (response.status >= 300 && response.status < 400) {
+			return { outcome: fromRedirect(response.status, response.headers.location, request.url), providerStatus: { httpStatus: response.status } };
+		}
+		const body = parseJson(response.text);
 		const interpreted =
-			response.status !== 429 && body !== undefined
-				? op.interpret(body, { ...input, httpStatus: response.status, headers: response.headers })
-				: undefined;
-		outcome = interpreted ?? fromHttp(response.status, response.headers, body, now);
+			response.status !== 429 && body !== undefined ? op.interpret(body, { ...input, httpStatus: response.status, headers: response.headers }) : undefined;
+		return { outcome: interpreted ?? fromHttp(response.status, response.headers, body, now), providerStatus: { httpStatus: response.status }, body };
+	};
+
+	let { outcome, providerStatus, body } = await attempt();
+	const poll = op.pollPending;
+	if (poll && params[poll.enabledBy] === true && options.wait) {
+		// Asked again while the provider says "not yet", a bounded number of times: no loop needed in the flow.
+		const times = Number(params[poll.times] ?? 0);
+		let checks = 1;
+		for (; checks <= times && outcome.status === 'pending'; checks++) {
+			if (!(await options.wait(Number(params[poll.intervalSeconds] ?? 0) * 1000))) break;
+			({ outcome, providerStatus, body } = await attempt());
+		}
+		if (outcome.status === 'pending') outcome = { ...outcome, message: `${outcome.message} (still not final after ${checks} checks)` };
 	}
 	if (outcome.code !== undefined) providerStatus.code = outcome.code;
 	if (outcome.text !== undefined) providerStatus.text = redactor.text(outcome.text);

@@ -82,6 +82,11 @@ export interface OperationSpec {
 	continues?: string;
 	/** This operation sends the customer a code (a continuing step without its reference says "send one first"). */
 	sendsCode?: boolean;
+	/**
+	 * Ask again while the answer is `pending`, when the boolean field `enabledBy` is true: at most `times` (a number
+	 * field) more times, `intervalSeconds` (a number field) apart, through the runtime's wait (RunOptions.wait).
+	 */
+	pollPending?: { enabledBy: string; times: string; intervalSeconds: string };
 	/** Field names copied from the input into `reference` so the next step can read them. */
 	carry?: readonly string[];
 	/** Reference key for a carried field when it differs from the field name, e.g. { cibil_id: 'cibilId' }. */

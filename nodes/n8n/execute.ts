@@ -7,7 +7,7 @@
  * rate-limit), optionally in batches with a pause between them; the outputs keep the input order whatever order
  * the answers arrive in. The credential is read and decrypted once per execution.
  */
-import { NodeOperationError, sleep, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError, sleep, sleepWithAbort, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import {
 	findOperation,
 	Redactor,
@@ -113,6 +113,11 @@ export async function executeProvider(this: IExecuteFunctions, provider: Provide
 	const continuing = takesReference(op);
 	const pacing = pacingOf(this.getNodeParameter('options', 0, {}) as IDataObject);
 	const results: Array<{ output: number; item: INodeExecutionData }> = new Array(items.length);
+	// A stopped execution ends a wait at once (Get Credit History's "Wait for the Final Result").
+	const wait = (ms: number) => sleepWithAbort(ms, this.getExecutionCancelSignal?.()).then(
+		() => true,
+		() => false,
+	);
 
 	await forEachBounded(items.length, pacing, async (i) => {
 		let result: OtpResult;
@@ -122,6 +127,7 @@ export async function executeProvider(this: IExecuteFunctions, provider: Provide
 				includeRaw: advanced.includeRaw === true,
 				timeoutMs: Number(advanced.timeoutSeconds ?? 15) * 1000,
 				reference: continuing ? this.getNodeParameter(REFERENCE_PARAMETER, i, undefined) : undefined,
+				wait,
 			});
 		} catch (error) {
 			// An expression that cannot be resolved for this item, or an unexpected fault.

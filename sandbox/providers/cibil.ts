@@ -58,9 +58,10 @@ class Err207 {
 const PAN = /^[A-Z]{5}\d{4}[A-Z]$/;
 const MOBILE = /^\d{10}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-// The docs do not give the date_of_birth format; the sandbox requires ISO YYYY-MM-DD
-// (what n8n/Node-RED date fields produce) and rejects anything else with code 207.
-const DOB = /^(\d{4})-(\d{2})-(\d{2})$/;
+// The docs' only date_of_birth example is "01/01/2000": the sandbox takes DD/MM/YYYY (and ISO YYYY-MM-DD, which
+// older OTP Flow versions sent) and rejects anything else with code 207.
+const DOB_DMY = /^(\d{2})\/(\d{2})\/(\d{4})$/;
+const DOB_ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export function createCibil(ctx: ProviderContext, brand: CibilBrand): ProviderEmulator {
 	const account = SANDBOX_ACCOUNTS[brand];
@@ -108,7 +109,7 @@ export function createCibil(ctx: ProviderContext, brand: CibilBrand): ProviderEm
 		if (!field(body, 'last_name')) throw new Err207('last_name is required');
 		if (!PAN.test(field(body, 'pancard').toUpperCase())) throw new Err207('Invalid pancard');
 		if (!validDob(field(body, 'date_of_birth'), ctx.now())) {
-			throw new Err207('Invalid date_of_birth. Expected YYYY-MM-DD');
+			throw new Err207('Invalid date_of_birth. Expected DD/MM/YYYY');
 		}
 		if (!EMAIL.test(field(body, 'email_id'))) throw new Err207('Invalid email_id');
 		const mobile = field(body, 'mobile_number');
@@ -287,11 +288,13 @@ function merchantTransId(now: number): string {
 }
 
 function validDob(value: string, now: number): boolean {
-	const m = DOB.exec(value);
+	const dmy = DOB_DMY.exec(value);
+	const iso = dmy ? `${dmy[3]}-${dmy[2]}-${dmy[1]}` : value;
+	const m = DOB_ISO.exec(iso);
 	if (!m) return false;
 	const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
 	// Round-trip rejects 2023-02-30 and friends.
-	return d.toISOString().slice(0, 10) === value && d.getTime() < now && Number(m[1]) >= 1900;
+	return d.toISOString().slice(0, 10) === iso && d.getTime() < now && Number(m[1]) >= 1900;
 }
 
 const SAMPLE_ACCOUNTS = [

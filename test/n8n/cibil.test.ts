@@ -107,6 +107,17 @@ describe.each(BRANDS)('$name CIBIL node in the n8n engine', ({ node, provider, c
 		expect(paired(r, 'Credit History Again', 0)).toEqual([{ item: 0 }]);
 	});
 
+	it('with Wait for the Final Result, one Get Credit History waits through the pending answer and completes', async () => {
+		const steps = wholeChain(node, provider, 'ORD-W', 'Pending');
+		const started = Date.now();
+		const r = await run([
+			...steps.slice(0, 4),
+			{ ...otp('Credit History', node, 'getCreditHistory', { options: { waitForResult: true, waitIntervalSeconds: 1 } }), from: 1 },
+		]);
+		expect(out(r, 'Credit History', 0)).toEqual([expect.objectContaining({ status: 'completed', reference: expect.objectContaining({ cibilScore: expect.any(Number) }) })]);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+	});
+
 	it('n8n applies the credential in the GET body: the sandbox, which refuses a call without access_token, RegistrationID and CompanyCode, answers', async () => {
 		const r = await run([otp('Register', node, 'registerCustomer', customer('ORD-3')), otp('Generate OTP', node, 'generateOtp', { options: { includeRaw: true } })]);
 		// GenerateOTP requires the token in the body; success proves the body arrived with a GET.

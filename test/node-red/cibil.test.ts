@@ -243,6 +243,34 @@ describe.each(BRANDS)('$name CIBIL Score nodes', (brand) => {
 		});
 	});
 
+	describe('Wait for the Final Result', () => {
+		it('one Get Credit History waits through the pending answer and completes', async () => {
+			const { sent, code } = await generated({ first_name: 'Pending' });
+			const accepted = only(await (await load('submit-otp', fixed({ otp: code }))).run(sent), 'failure');
+			const history = await load('get-credit-history', { waitForResult: true, waitForResultType: 'bool', waitIntervalSeconds: '1', waitIntervalSecondsType: 'num' });
+			const started = Date.now();
+			const report = only(await history.run(accepted), 'success');
+			expect(report.payload).toMatchObject({ status: 'completed', reference: { cibilScore: expect.any(Number) } });
+			expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+		});
+
+		it('a node stopped while it waits ends the wait at once, with the pending answer', async () => {
+			const { sent, code } = await generated({ first_name: 'Pending' });
+			const accepted = only(await (await load('submit-otp', fixed({ otp: code }))).run(sent), 'failure');
+			await load('get-credit-history', { waitForResult: true, waitForResultType: 'bool', waitIntervalSeconds: '30', waitIntervalSecondsType: 'num' });
+			const op = helper.getNode('op');
+			const out: Msg[] = [];
+			helper.getNode('failure').on('input', (m: Msg) => out.push(m));
+			op.receive(accepted);
+			await new Promise((r) => setTimeout(r, 300));
+			const started = Date.now();
+			await (op as unknown as { close(removed: boolean): Promise<void> }).close(false);
+			await new Promise((r) => setTimeout(r, 200));
+			expect(Date.now() - started).toBeLessThan(2000);
+			expect(out.map((m) => m.payload.status)).toEqual(['pending']);
+		});
+	});
+
 	describe('OTP failures and resend', () => {
 		it('sends a wrong OTP to the failure output as invalid_otp with the attempts remaining', async () => {
 			const { sent, code } = await generated();
@@ -400,9 +428,9 @@ describe.each(BRANDS)('$name CIBIL Score nodes', (brand) => {
 			['cibil_id with letters', 'generate-otp', { cibil_id: '12a45' }, 'cibil_id', /must be a positive whole number/],
 			['cibil_id negative', 'get-credit-history', { cibil_id: '-5', client_order_id: 'ORD-1' }, 'cibil_id', /must be a positive whole number/],
 			['a PAN in the wrong form', 'register-customer', { ...customer, order_id: 'ORD-1', pancard: 'ABCD1234F' }, 'pancard', /^PAN \(pancard\) must be a PAN like ABCDE1234F/],
-			['a date of birth in the future', 'register-customer', { ...customer, order_id: 'ORD-1', date_of_birth: '2999-01-01' }, 'date_of_birth', /^Date of Birth \(date_of_birth\) must be a real past date as YYYY-MM-DD$/],
+			['a date of birth in the future', 'register-customer', { ...customer, order_id: 'ORD-1', date_of_birth: '2999-01-01' }, 'date_of_birth', /^Date of Birth \(date_of_birth\) must be a real past date as YYYY-MM-DD or DD\/MM\/YYYY$/],
 			['a date of birth that is not a real date', 'register-customer', { ...customer, order_id: 'ORD-1', date_of_birth: '1990-02-30' }, 'date_of_birth', /must be a real past date/],
-			['a date of birth in another format', 'register-customer', { ...customer, order_id: 'ORD-1', date_of_birth: '23/04/1990' }, 'date_of_birth', /must be a real past date/],
+			['a date of birth in another format', 'register-customer', { ...customer, order_id: 'ORD-1', date_of_birth: '1990/04/23' }, 'date_of_birth', /must be a real past date/],
 			['an email without a domain', 'register-customer', { ...customer, order_id: 'ORD-1', email_id: 'asha@' }, 'email_id', /^Email \(email_id\) must be an email address/],
 			['a 5-digit mobile number', 'register-customer', { ...customer, order_id: 'ORD-1', mobile_number: '94138' }, 'mobile_number', /^Mobile Number \(mobile_number\) must be a 10-digit Indian mobile number/],
 			['an OTP with letters', 'submit-otp', { cibil_id: '1234567', otp: '12ab56', question_key: '1111111111', answer_key: '2222222222' }, 'otp', /^OTP \(otp\) must be 4 to 8 digits$/],
@@ -447,10 +475,10 @@ describe.each(BRANDS)('$name CIBIL Score nodes', (brand) => {
 					expect(bodies[i]).toMatchObject({ access_token: brand.accessToken, RegistrationID: brand.registrationId, CompanyCode: brand.companyCode });
 				}
 				const cibilId = Number(msg.payload.reference.cibilId);
-				expect(bodies[0]).toMatchObject({ order_id: 'ORD-WIRE', ...customer });
-				// cibil_id travels as a JSON number, as documented.
+				expect(bodies[0]).toMatchObject({ order_id: 'ORD-WIRE', ...customer, date_of_birth: '23/04/1990' });
+				// cibil_id travels as documented: a JSON number, but a string for SubmitOTP.
 				expect(bodies[1]).toMatchObject({ cibil_id: cibilId });
-				expect(bodies[2]).toMatchObject({ cibil_id: cibilId, otp: expect.stringMatching(/^\d{6}$/), question_key: expect.any(String), answer_key: expect.any(String) });
+				expect(bodies[2]).toMatchObject({ cibil_id: String(cibilId), otp: expect.stringMatching(/^\d{6}$/), question_key: expect.any(String), answer_key: expect.any(String) });
 				expect(bodies[3]).toMatchObject({ cibil_id: cibilId, client_order_id: 'ORD-WIRE' });
 			} finally {
 				await proxy.close();

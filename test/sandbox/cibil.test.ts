@@ -70,7 +70,7 @@ describe.each(['bos', 'aopay'] as const)('%s CIBIL score', (brand) => {
 
 	it.each([
 		[{ pancard: 'ABCD1234F' }, 'Invalid pancard'],
-		[{ date_of_birth: '17-05-1990' }, 'Invalid date_of_birth. Expected YYYY-MM-DD'],
+		[{ date_of_birth: '17-05-1990' }, 'Invalid date_of_birth. Expected DD/MM/YYYY'],
 		[{ mobile_number: '94138' }, 'Invalid mobile_number'],
 		[{ email_id: 'not-an-email' }, 'Invalid email_id'],
 	])('rejects registration with %j as code 207 "%s" (HTTP 200, status "False")', async (extra, description) => {

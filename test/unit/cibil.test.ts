@@ -100,7 +100,8 @@ describe.each(BRANDS)('%s', (provider, baseUrl, registrationId) => {
 			['registerCustomer', 'last_name', { ...register, last_name: '4Rao' }, 'letters'],
 			['registerCustomer', 'pancard', { ...register, pancard: 'abcde1234f' }, 'PAN like ABCDE1234F'],
 			['registerCustomer', 'pancard', { ...register, pancard: 'ABCDE12345' }, 'PAN like ABCDE1234F'],
-			['registerCustomer', 'date_of_birth', { ...register, date_of_birth: '23-04-1990' }, 'real past date as YYYY-MM-DD'],
+			['registerCustomer', 'date_of_birth', { ...register, date_of_birth: '23-04-1990' }, 'real past date as YYYY-MM-DD or DD/MM/YYYY'],
+			['registerCustomer', 'date_of_birth', { ...register, date_of_birth: '31/02/1990' }, 'real past date as YYYY-MM-DD or DD/MM/YYYY'],
 			['registerCustomer', 'date_of_birth', { ...register, date_of_birth: '1990-02-30' }, 'real past date as YYYY-MM-DD'],
 			['registerCustomer', 'date_of_birth', { ...register, date_of_birth: '2999-01-01' }, 'real past date as YYYY-MM-DD'],
 			['registerCustomer', 'email_id', { ...register, email_id: 'asha@example' }, 'email address'],
@@ -144,11 +145,18 @@ describe.each(BRANDS)('%s', (provider, baseUrl, registrationId) => {
 	describe('requests: GET with a JSON body, exactly as documented', () => {
 		const sent = async (op: string, params: Record<string, unknown>): Promise<HttpRequest> => (await run(op, params)).transport.sent[0];
 
-		test('register customer → GET registeration (sic)', async () => {
+		test('register customer → GET registeration (sic), the date of birth in the documented DD/MM/YYYY', async () => {
 			const req = await sent('registerCustomer', register);
 			expect(req.method).toBe('GET');
 			expect(req.url).toBe(`${baseUrl}registeration`);
-			expect(req.body).toEqual(register);
+			expect(req.body).toEqual({ ...register, date_of_birth: '23/04/1990' });
+			expect((await sent('registerCustomer', { ...register, date_of_birth: '23/04/1990' })).body).toMatchObject({ date_of_birth: '23/04/1990' });
+		});
+
+		test('registration can be sent as POST where an account wants it', async () => {
+			const req = await sent('registerCustomer', { ...register, registrationMethod: 'POST' });
+			expect(req.method).toBe('POST');
+			expect(req.body).not.toHaveProperty('registrationMethod');
 		});
 
 		test('register without a middle name still sends the documented key', async () => {
@@ -165,7 +173,8 @@ describe.each(BRANDS)('%s', (provider, baseUrl, registrationId) => {
 		test('submit OTP → GET SubmitOTP with the question and answer keys', async () => {
 			const req = await sent('submitOtp', submit);
 			expect(req).toMatchObject({ method: 'GET', url: `${baseUrl}SubmitOTP` });
-			expect(req.body).toEqual({ cibil_id: 9362678, otp: '123456', question_key: '1423489238', answer_key: '4220112750' });
+			// cibil_id is documented as a String for SubmitOTP.
+			expect(req.body).toEqual({ cibil_id: '9362678', otp: '123456', question_key: '1423489238', answer_key: '4220112750' });
 		});
 
 		test('get credit history → GET GetCreditHistory', async () => {
@@ -363,7 +372,7 @@ describe.each(BRANDS)('%s', (provider, baseUrl, registrationId) => {
 		const generated = await run('generateOtp', chain('generateOtp', registered.result), json(200, seedGenerate));
 		expect(generated.transport.sent[0].body).toEqual({ cibil_id: 9362678 });
 		const submitted = await run('submitOtp', chain('submitOtp', generated.result, { otp: '123456' }), json(200, seedSubmit));
-		expect(submitted.transport.sent[0].body).toEqual({ cibil_id: 9362678, otp: '123456', question_key: '1423489238', answer_key: '4220112750' });
+		expect(submitted.transport.sent[0].body).toEqual({ cibil_id: '9362678', otp: '123456', question_key: '1423489238', answer_key: '4220112750' });
 		const fetched = await run('getCreditHistory', chain('getCreditHistory', submitted.result), json(200, { status: 'SUCCESS', error_code: 'SPC-200', result: { cibil_status: 'Success', cibil_score: '801' } }));
 		expect(fetched.transport.sent[0].body).toEqual({ client_order_id: 'ORD-1001', cibil_id: 9362678 });
 		expect(fetched.result.reference.cibilScore).toBe(801);
@@ -401,5 +410,46 @@ describe('reading the platform', () => {
 		[undefined, undefined],
 	])('next_api_call %s → %s', (call, op) => {
 		expect(nextOperation(call)).toBe(op);
+	});
+});
+
+describe('Get Credit History: Wait for the Final Result', () => {
+	const credentials = { baseUrl: 'https://api.bos.center/api/BOS/CibilScore/', accessToken: 'tok-123456', registrationId: 'BOS-554', companyCode: 'CMP1045' };
+	const history = { cibil_id: '9362678', client_order_id: 'ORD-1001' };
+	const inProgress = json(200, { status: 'SUCCESS', message: 'Report generation in progress', error_code: 'SPC-202', result: { cibil_id: '9362678', cibil_status: 'InProgress' } });
+	const done = json(200, { status: 'SUCCESS', message: 'success', error_code: 'SPC-200', result: { cibil_id: '9362678', cibil_status: 'Success', cibil_score: '742' } });
+	const op = bos.operations.find((o) => o.id === 'getCreditHistory')!;
+
+	function provider(answers: ReturnType<typeof json>[]) {
+		let i = 0;
+		return new FakeTransport(() => answers[Math.min(i++, answers.length - 1)]);
+	}
+
+	test('asks again while pending, waiting the interval between checks, and answers the final result', async () => {
+		const waits: number[] = [];
+		const transport = provider([inProgress, inProgress, done]);
+		const result = await runOperation(bos, op, { ...history, waitForResult: true, waitIntervalSeconds: 2 }, credentials, transport, {
+			wait: async (ms) => (waits.push(ms), true),
+		});
+		expect(result).toMatchObject({ status: 'completed', reference: { cibilScore: 742 } });
+		expect(transport.sent).toHaveLength(3);
+		expect(waits).toEqual([2000, 2000]);
+	});
+
+	test('stops after the set number of checks, still pending, saying so', async () => {
+		const transport = provider([inProgress]);
+		const result = await runOperation(bos, op, { ...history, waitForResult: true, waitChecks: 2 }, credentials, transport, { wait: async () => true });
+		expect(result).toMatchObject({ status: 'pending', next: 'getCreditHistory' });
+		expect(result.message).toContain('still not final after 3 checks');
+		expect(transport.sent).toHaveLength(3);
+	});
+
+	test('a cancelled wait ends at once with the last answer; without the option nothing waits', async () => {
+		const cancelled = provider([inProgress, done]);
+		expect((await runOperation(bos, op, { ...history, waitForResult: true }, credentials, cancelled, { wait: async () => false })).status).toBe('pending');
+		expect(cancelled.sent).toHaveLength(1);
+		const off = provider([inProgress, done]);
+		expect((await runOperation(bos, op, history, credentials, off, { wait: async () => true })).status).toBe('pending');
+		expect(off.sent).toHaveLength(1);
 	});
 });

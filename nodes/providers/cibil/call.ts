@@ -1,14 +1,20 @@
 /** What every CIBIL-platform call shares: GET with a JSON body, the keys and ids every answer carries. */
-import { joinUrl, type OperationInput, type Outcome, type Reference } from '../../core';
+import { dateParts, joinUrl, type OperationInput, type Outcome, type Reference } from '../../core';
 import { checkAccount } from './account';
 import type { CibilBrand } from './brand';
 import { cibilInterpreter } from './interpret';
 import { asBoolean, maskedDestination, nextOperation, text, type CibilQuestions, type CibilResult } from './read';
 
-/** Every call is documented as GET with a JSON body; it is sent exactly so. */
-export function get(brand: CibilBrand, input: OperationInput, call: string, body: Record<string, unknown>) {
+/** Every call is documented as GET with a JSON body; it is sent exactly so (registration may be sent as POST). */
+export function get(brand: CibilBrand, input: OperationInput, call: string, body: Record<string, unknown>, method: 'GET' | 'POST' = 'GET') {
 	checkAccount(brand, input.account);
-	return { method: 'GET' as const, url: joinUrl(input.account.baseUrl, call), body };
+	return { method, url: joinUrl(input.account.baseUrl, call), body };
+}
+
+/** YYYY-MM-DD or DD/MM/YYYY (validated) → DD/MM/YYYY, the form of the documented example. */
+export function documentedDate(v: unknown): string {
+	const [year, month, day] = dateParts(String(v), true) ?? ['', '', ''];
+	return `${day}/${month}/${year}`;
 }
 
 export const cibilId = (input: OperationInput) => Number(input.params.cibil_id);

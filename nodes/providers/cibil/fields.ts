@@ -1,4 +1,4 @@
-import { email, indianMobile, length, pan, pastDate, pattern, positiveInteger, type FieldSpec, otpCodeField } from '../../core';
+import { email, indianMobile, length, numberBetween, pan, pastDate, pattern, positiveInteger, type FieldSpec, otpCodeField } from '../../core';
 
 const chained = (path: string | undefined) => (path ? { fromPrevious: `reference.${path}` } : {});
 
@@ -99,10 +99,10 @@ export const registerFields: FieldSpec[] = [
 		label: 'Date of Birth',
 		type: 'string',
 		required: true,
-		placeholder: '1990-04-23',
+		placeholder: '23/04/1990',
 		description:
-			"The customer's date of birth as YYYY-MM-DD. The provider's documentation does not give the format; YYYY-MM-DD is what the OTP Flow sandbox accepts",
-		rules: [pastDate()],
+			"The customer's date of birth as DD/MM/YYYY (the form of the provider's documented example) or YYYY-MM-DD (what date pickers give); it is sent as DD/MM/YYYY",
+		rules: [pastDate(undefined, { dayFirst: true })],
 	},
 	{
 		name: 'email_id',
@@ -125,3 +125,47 @@ export const registerFields: FieldSpec[] = [
 ];
 
 export const otpField = otpCodeField('The code the customer received by SMS');
+
+/** AOPay's registration example is sent without `--request GET` (so as a POST): the method is an option. */
+export const registrationMethodField: FieldSpec = {
+	name: 'registrationMethod',
+	label: 'Registration Method',
+	type: 'options',
+	options: [
+		{ name: 'GET With a JSON Body (as Documented)', value: 'GET' },
+		{ name: 'POST', value: 'POST', description: 'If your account answers registration only to POST' },
+	],
+	default: 'GET',
+	advanced: true,
+	description: 'How Register Customer is sent: the pages document GET with a JSON body; one example would send POST',
+};
+
+/** Get Credit History can wait for the report itself, so a flow needs no loop around `pending`. */
+export const waitFields: FieldSpec[] = [
+	{
+		name: 'waitForResult',
+		label: 'Wait for the Final Result',
+		type: 'boolean',
+		default: false,
+		advanced: true,
+		description: 'While the report is being prepared (pending), ask again a few times before answering',
+	},
+	{
+		name: 'waitChecks',
+		label: 'Checks While Waiting',
+		type: 'number',
+		default: 5,
+		advanced: true,
+		description: 'How many more times to ask while the answer is pending (with Wait for the Final Result)',
+		rules: [numberBetween(1, 20, 'checks', { whole: true })],
+	},
+	{
+		name: 'waitIntervalSeconds',
+		label: 'Seconds Between Checks',
+		type: 'number',
+		default: 3,
+		advanced: true,
+		description: 'The pause between two checks (with Wait for the Final Result)',
+		rules: [numberBetween(1, 60, 'seconds')],
+	},
+];

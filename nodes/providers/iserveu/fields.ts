@@ -57,7 +57,7 @@ export const ovdDataField = (required: boolean, chained = false): FieldSpec => (
 	type: 'string',
 	placeholder: '765386439745',
 	description: chained
-		? "The customer's 12-digit Aadhaar number. Left empty, it is taken from Send OTP's reference, where it travels encrypted with the account's secret"
+		? "The customer's 12-digit Aadhaar number. Left empty, it is taken from the reference of an earlier Send OTP, where it travels encrypted with the account's secret"
 		: "The customer's 12-digit Aadhaar number. It is sent to iServeU only, handed to the next step encrypted, and masked to its last 4 digits anywhere it could appear",
 	rules: [aadhaar()],
 	sensitive: 'aadhaar',

@@ -1,7 +1,7 @@
 import type { OperationSpec, Reference } from '../../../core';
 import type { CibilBrand } from '../brand';
 import { baseReference, cibilId, cibilStatus, get, interpretFor, pending, unrecognised } from '../call';
-import { cibilIdField, clientOrderIdField } from '../fields';
+import { cibilIdField, clientOrderIdField, waitFields } from '../fields';
 import { text } from '../read';
 
 export const getCreditHistory = (brand: CibilBrand): OperationSpec => {
@@ -10,8 +10,10 @@ export const getCreditHistory = (brand: CibilBrand): OperationSpec => {
 		id: 'getCreditHistory',
 		name: 'Get Credit History',
 		action: "Fetch the customer's CIBIL score and report",
-		description: 'Fetches the credit report after Submit OTP. While the report is being prepared the result is pending: call again later',
-		fields: [cibilIdField('cibilId'), clientOrderIdField],
+		description:
+			'Fetches the credit report after Submit OTP. While the report is being prepared the result is pending: call again later, or set Wait for the Final Result',
+		fields: [cibilIdField('cibilId'), clientOrderIdField, ...waitFields],
+		pollPending: { enabledBy: 'waitForResult', times: 'waitChecks', intervalSeconds: 'waitIntervalSeconds' },
 		carry: ['cibil_id', 'client_order_id'],
 		carryAs: { cibil_id: 'cibilId', client_order_id: 'orderId' },
 		continues: 'submitOtp',

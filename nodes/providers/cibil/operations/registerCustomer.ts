@@ -1,7 +1,7 @@
 import type { OperationSpec } from '../../../core';
 import type { CibilBrand } from '../brand';
-import { baseReference, get, interpretFor } from '../call';
-import { registerFields } from '../fields';
+import { baseReference, documentedDate, get, interpretFor } from '../call';
+import { registerFields, registrationMethodField } from '../fields';
 import { nextOperation, text } from '../read';
 
 export const registerCustomer = (brand: CibilBrand): OperationSpec => {
@@ -11,7 +11,7 @@ export const registerCustomer = (brand: CibilBrand): OperationSpec => {
 		name: 'Register Customer',
 		action: 'Register a customer for CIBIL score checks',
 		description: `One-time registration of the customer with ${brand.name}; returns the cibil_id every later step needs`,
-		fields: registerFields,
+		fields: [...registerFields, registrationMethodField],
 		carry: ['order_id'],
 		carryAs: { order_id: 'orderId' },
 		next: 'generateOtp',
@@ -24,10 +24,10 @@ export const registerCustomer = (brand: CibilBrand): OperationSpec => {
 				middle_name: p.middle_name ?? '',
 				last_name: p.last_name,
 				pancard: p.pancard,
-				date_of_birth: p.date_of_birth,
+				date_of_birth: documentedDate(p.date_of_birth),
 				email_id: p.email_id,
 				mobile_number: p.mobile_number,
-			});
+			}, p.registrationMethod === 'POST' ? 'POST' : 'GET');
 		},
 		interpret: interpret((result, _input, answer) => {
 			if (!text(result.cibil_id)) return { status: 'provider_error', message: `${brand.name} reported success but returned no cibil_id`, retryable: true };

@@ -18,7 +18,8 @@ export const submitOtp = (brand: CibilBrand): OperationSpec => {
 		continues: 'generateOtp',
 		request: (input) => {
 			const p = input.params;
-			return get(brand, input, 'SubmitOTP', { cibil_id: cibilId(input), otp: p.otp, question_key: p.question_key, answer_key: p.answer_key });
+			// cibil_id is documented as a String for SubmitOTP (an Int for GenerateOTP).
+			return get(brand, input, 'SubmitOTP', { cibil_id: String(cibilId(input)), otp: p.otp, question_key: p.question_key, answer_key: p.answer_key });
 		},
 		interpret: interpret((result, _input, answer) => {
 			const state = cibilStatus(result);
