@@ -45,6 +45,11 @@ export class Redactor {
 	private readonly secrets: string[];
 	private readonly aadhaars: string[];
 
+	/** A redactor that also scrubs these values (a customer's token handed on in reference). */
+	with(secrets: readonly unknown[]): Redactor {
+		return new Redactor([...this.secrets, ...secrets], this.aadhaars);
+	}
+
 	constructor(secrets: readonly unknown[] = [], aadhaars: readonly unknown[] = []) {
 		// Short values would mask innocent text (a 1-character password would blank every "a").
 		this.secrets = secrets.map(plainText).filter((s) => s.length >= 4);
@@ -73,11 +78,12 @@ export class Redactor {
 	 * so the Aadhaar pattern is not applied there: a 12-digit id that happens to pass Verhoeff would break the chain.
 	 * Known secrets and Aadhaar numbers, and keys that name them, are still masked.
 	 */
-	reference(v: unknown): unknown {
-		return this.walk(v, '', (s) => this.known(s));
+	reference(v: unknown, handsOn: readonly string[] = []): unknown {
+		return this.walk(v, '', (s) => this.known(s), new Set(handsOn));
 	}
 
-	private walk(v: unknown, path: string, scrub: (s: string) => string): unknown {
+	/** `keep`: top-level keys whose values pass as they are (credentials handed on deliberately). */
+	private walk(v: unknown, path: string, scrub: (s: string) => string, keep: ReadonlySet<string> = new Set()): unknown {
 		if (typeof v === 'string') return scrub(v);
 		if (typeof v === 'number' && Number.isInteger(v) && v > 0) {
 			const masked = scrub(String(v));
@@ -88,6 +94,10 @@ export class Redactor {
 			const out: Record<string, unknown> = {};
 			for (const [k, x] of Object.entries(v)) {
 				const p = path ? `${path}.${k}` : k;
+				if (!path && keep.has(k) && typeof x === 'string') {
+					out[k] = x;
+					continue;
+				}
 				const present = x !== null && x !== undefined && x !== '' && typeof x !== 'boolean';
 				if (present && (isSecretKey(k) || SECRET_PATHS.includes(p))) out[k] = MASK;
 				else if (present && AADHAAR_KEY.test(normalKey(k)) && (typeof x === 'string' || typeof x === 'number')) out[k] = maskAadhaar(String(x));

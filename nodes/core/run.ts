@@ -98,6 +98,11 @@ export async function runOperation(
 	const rawParams = fillFromReference(op, given, previous, secrets);
 	const aadhaars = op.fields.filter((f) => f.sensitive === 'aadhaar').map((f) => rawParams[f.name]);
 	const redactor = new Redactor(secrets, aadhaars);
+	// A customer's token handed on in reference is scrubbed from everything else the result says.
+	const scrubberFor = (outcome: Outcome) => {
+		const handedOn = (op.handsOn ?? []).map((k) => outcome.reference?.[k]).filter((v) => typeof v === 'string');
+		return handedOn.length > 0 ? redactor.with(handedOn) : redactor;
+	};
 	// Only values that passed validation travel on in `reference`: a refused one (an Aadhaar number typed into
 	// an id field, a control character) must not come back out.
 	let valid: Record<string, unknown> = {};
@@ -108,8 +113,8 @@ export async function runOperation(
 			status: outcome.status,
 			provider: provider.id,
 			operation: op.id,
-			message: redactor.text(outcome.message),
-			reference: redactor.reference({ ...carried(op, valid, secrets), ...(outcome.reference ?? {}) }) as Reference,
+			message: scrubberFor(outcome).text(outcome.message),
+			reference: redactor.reference({ ...carried(op, valid, secrets), ...(outcome.reference ?? {}) }, op.handsOn) as Reference,
 			retryable: outcome.retryable ?? (isOk(outcome.status) ? false : defaultRetryable(outcome.status)),
 			providerStatus: {},
 			...extra,
@@ -173,9 +178,9 @@ export async function runOperation(
 		if (outcome.status === 'pending') outcome = { ...outcome, message: `${outcome.message} (still not final after ${checks} checks)` };
 	}
 	if (outcome.code !== undefined) providerStatus.code = outcome.code;
-	if (outcome.text !== undefined) providerStatus.text = redactor.text(outcome.text);
+	if (outcome.text !== undefined) providerStatus.text = scrubberFor(outcome).text(outcome.text);
 
 	const extra: Partial<OtpResult> = { providerStatus };
-	if (options.includeRaw && body !== undefined) extra.raw = redactor.value(body);
+	if (options.includeRaw && body !== undefined) extra.raw = scrubberFor(outcome).value(body);
 	return finish(outcome, extra);
 }

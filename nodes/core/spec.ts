@@ -96,6 +96,11 @@ export interface OperationSpec {
 	 * under the given reference key, e.g. { ovdData: 'ovdDataSealed' }. A field reading that key is unsealed.
 	 */
 	carrySealed?: Readonly<Record<string, string>>;
+	/**
+	 * Reference keys that hold the customer's own credential (Capillary's user token), handed on to the next step on
+	 * purpose: not masked in `reference`, but scrubbed from every message, status text, `raw` and error.
+	 */
+	handsOn?: readonly string[];
 	/** Builds the request without credentials; `CredentialSpec.authenticate` adds those. */
 	request(input: OperationInput): Omit<HttpRequest, 'headers'> & { headers?: Record<string, string> };
 	/**

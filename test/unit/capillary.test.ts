@@ -68,12 +68,16 @@ describe('Capillary requests and results', () => {
 		expect(result).toMatchObject({ status: 'otp_sent', next: 'validateOtp', reference: { sessionId: 'P-7df5' } });
 	});
 
-	test('validate OTP → verified; the user token and device key never leave the node', async () => {
-		const { result } = await run('validateOtp', { ...mobile, sessionId: 'P-7df5', otp: '123456' }, ok({ auth: { token: 'user-jwt-abc', key: 'device-key-xyz' }, user: { userId: 42 } }));
-		expect(result).toMatchObject({ ok: true, status: 'verified', reference: { userId: '42' } });
-		const text = JSON.stringify(result);
-		expect(text).not.toContain('user-jwt-abc');
-		expect(text).not.toContain('device-key-xyz');
+	test("validate OTP → verified; the customer's token and device key are handed on in reference, and only there", async () => {
+		const answer = ok({ auth: { token: 'user-jwt-abc', key: 'device-key-xyz' }, user: { userId: 42, note: 'token user-jwt-abc issued' }, status: { success: true, code: 200, message: 'token user-jwt-abc' } });
+		const transport = new FakeTransport(() => answer);
+		const result = await runOperation(capillary, findOperation(capillary, 'validateOtp'), { ...mobile, sessionId: 'P-7df5', otp: '123456' }, credentials, transport, { now, includeRaw: true });
+		expect(result).toMatchObject({ ok: true, status: 'verified', reference: { userId: '42', token: 'user-jwt-abc', key: 'device-key-xyz' } });
+		const { reference, ...rest } = result;
+		const elsewhere = JSON.stringify(rest);
+		expect(elsewhere).not.toContain('user-jwt-abc');
+		expect(elsewhere).not.toContain('device-key-xyz');
+		expect(reference.token).toBe('user-jwt-abc');
 	});
 
 	test('a success without sessionId is a provider error, not a silent success', async () => {

@@ -15,10 +15,15 @@ export const validateOtp: OperationSpec = {
 		url: url(input, 'otp/validate'),
 		body: { ...identityBody(input.params), sessionId: input.params.sessionId, otp: input.params.otp },
 	}),
-	// The user token in `auth` is a secret: it never leaves the node. The user's id does.
+	// The customer's token (and, on mobile, key) is what every later Capillary call for this customer needs: it is
+	// handed on in reference, deliberately, and kept out of messages, raw and error texts.
+	handsOn: ['token', 'key'],
 	interpret: interpretWith((body): Outcome => {
+		const reference: Reference = {};
 		const userId = body.user?.userId;
-		const reference: Reference = userId !== undefined && userId !== null ? { userId: String(userId) } : {};
+		if (userId !== undefined && userId !== null) reference.userId = String(userId);
+		if (typeof body.auth?.token === 'string' && body.auth.token !== '') reference.token = body.auth.token;
+		if (typeof body.auth?.key === 'string' && body.auth.key !== '') reference.key = body.auth.key;
 		return { status: 'verified', message: 'OTP verified', reference };
 	}),
 };
