@@ -1,24 +1,29 @@
 #!/usr/bin/env node
 /**
- * node dist/sandbox/cli.js [--port 4010] [--max-lifetime SECONDS]
- * Starts the sandbox on 127.0.0.1, prints where everything is, stops on SIGINT/SIGTERM.
+ * otpflow-sandbox [--port 4010] [--max-lifetime SECONDS]      (node dist/sandbox/cli.js in this repository)
+ * Starts the sandbox on 127.0.0.1, prints where everything is, stops on SIGINT/SIGTERM. The port is, in order:
+ * --port, the SANDBOX_PORT environment variable, 4010.
  */
 import { PROVIDER_IDS, startSandbox } from './index';
 
-const USAGE = 'Usage: otpflow-sandbox [--port 4010] [--max-lifetime SECONDS]';
+const USAGE = 'Usage: otpflow-sandbox [--port 4010] [--max-lifetime SECONDS]   (SANDBOX_PORT sets the default port)';
 
-function parseArgs(argv: string[]): { port: number; maxLifetimeMs?: number } {
-	let port = 4010;
+function portOf(value: string | undefined, what: string): number {
+	const port = Number(value);
+	if (value === undefined || value.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${what} must be 0-65535`);
+	return port;
+}
+
+export function parseArgs(argv: string[], env: Record<string, string | undefined> = {}): { port: number; maxLifetimeMs?: number } {
+	let port = env.SANDBOX_PORT ? portOf(env.SANDBOX_PORT, 'SANDBOX_PORT') : 4010;
 	let maxLifetimeMs: number | undefined;
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split('=', 2);
 		const value = () => inline ?? argv[++i];
 		switch (flag) {
-			case '--port': {
-				port = Number(value());
-				if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be 0-65535');
+			case '--port':
+				port = portOf(value(), '--port');
 				break;
-			}
 			case '--max-lifetime': {
 				const seconds = Number(value());
 				if (!Number.isFinite(seconds) || seconds <= 0) throw new Error('--max-lifetime must be a positive number of seconds');
@@ -40,7 +45,7 @@ function parseArgs(argv: string[]): { port: number; maxLifetimeMs?: number } {
 async function main(): Promise<void> {
 	let args: ReturnType<typeof parseArgs>;
 	try {
-		args = parseArgs(process.argv.slice(2));
+		args = parseArgs(process.argv.slice(2), process.env);
 	} catch (e) {
 		process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
 		process.exit(2);
@@ -76,8 +81,10 @@ async function main(): Promise<void> {
 	});
 }
 
-main().catch((e: Error & { code?: string }) => {
-	const hint = e.code === 'EADDRINUSE' ? ' (port in use: try --port 0 for any free port)' : '';
-	process.stderr.write(`Could not start the sandbox: ${e.message}${hint}\n`);
-	process.exit(1);
-});
+if (require.main === module) {
+	main().catch((e: Error & { code?: string }) => {
+		const hint = e.code === 'EADDRINUSE' ? ' (port in use: try --port 0 for any free port)' : '';
+		process.stderr.write(`Could not start the sandbox: ${e.message}${hint}\n`);
+		process.exit(1);
+	});
+}

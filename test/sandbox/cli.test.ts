@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { transformFileSync } from '@swc/core';
@@ -33,8 +34,8 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }));
 
-function start(args: string[]): { child: ChildProcess; output: () => string; ready: Promise<string>; exit: Promise<number | null> } {
-	const child = spawn(process.execPath, [path.join(outDir, 'cli.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function start(args: string[], env: Record<string, string> = {}): { child: ChildProcess; output: () => string; ready: Promise<string>; exit: Promise<number | null> } {
+	const child = spawn(process.execPath, [path.join(outDir, 'cli.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
 	let out = '';
 	const ready = new Promise<string>((resolve, reject) => {
 		child.stdout!.on('data', (d: Buffer) => {
@@ -69,6 +70,29 @@ describe('sandbox CLI', () => {
 		} finally {
 			cli.child.kill('SIGKILL');
 		}
+	});
+
+	it('listens on SANDBOX_PORT when no --port is given; --port wins over it; a bad value is refused', async () => {
+		const probe = net.createServer();
+		await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+		const port = (probe.address() as net.AddressInfo).port;
+		await new Promise((r) => probe.close(r));
+		const byEnv = start([], { SANDBOX_PORT: String(port) });
+		try {
+			expect(await byEnv.ready).toBe(`http://127.0.0.1:${port}`);
+		} finally {
+			byEnv.child.kill('SIGKILL');
+			await byEnv.exit;
+		}
+		const byFlag = start(['--port', '0'], { SANDBOX_PORT: String(port) });
+		try {
+			expect(await byFlag.ready).not.toBe(`http://127.0.0.1:${port}`);
+		} finally {
+			byFlag.child.kill('SIGKILL');
+		}
+		const bad = start([], { SANDBOX_PORT: 'eighty' });
+		expect(await bad.exit).toBe(2);
+		expect(bad.output()).toContain('SANDBOX_PORT must be 0-65535');
 	});
 
 	it('stops cleanly on SIGINT', async () => {
