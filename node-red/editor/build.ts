@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ProviderSpec } from '../../nodes/core';
-import { providerHtml } from './html';
+import { providerHelp, providerHtml } from './html';
 
 export function findEntries(dir: string): Array<{ file: string; provider: ProviderSpec }> {
 	const entries: Array<{ file: string; provider: ProviderSpec }> = [];
@@ -20,11 +20,16 @@ export function findEntries(dir: string): Array<{ file: string; provider: Provid
 	return entries;
 }
 
+/** Writes <name>.html beside each entry and its help to locales/en-US/<name>.html. */
 export function buildEditor(dir: string): string[] {
-	return findEntries(dir).map(({ file, provider }) => {
+	const locale = path.join(dir, 'locales', 'en-US');
+	fs.mkdirSync(locale, { recursive: true });
+	return findEntries(dir).flatMap(({ file, provider }) => {
 		const out = file.replace(/\.js$/, '.html');
+		const help = path.join(locale, path.basename(out));
 		fs.writeFileSync(out, providerHtml(provider));
-		return out;
+		fs.writeFileSync(help, providerHelp(provider));
+		return [out, help];
 	});
 }
 

@@ -77,10 +77,7 @@ export function operationHelp(provider: ProviderSpec, op: OperationSpec): string
 		'</ol>',
 		'<p>Every input message leaves by exactly one output; the rest of the message (<code>topic</code> and any other property) is kept.</p>',
 		'<h3>Details</h3>',
-		'<p>The result in <code>msg.payload</code>:</p>',
-		dl(RESULT_FIELDS.map(([n, t, d]) => dt(n, t, html(d), !['ok', 'status', 'provider', 'operation', 'message', 'reference', 'retryable', 'providerStatus'].includes(n)))),
-		'<p>Statuses (<code>msg.payload.status</code>):</p>',
-		statusList(),
+		`<p>The result in <code>msg.payload</code> is the same for every OTP Flow node: <code>ok</code>, <code>status</code> (${STATUSES.map((s) => `<code>${s}</code>`).join(', ')}), <code>message</code>, <code>reference</code>, <code>retryable</code>, <code>next</code> and, when known, <code>retryAfterSeconds</code>, <code>expiresAt</code>, <code>attemptsRemaining</code>. Each is described once, in the help of the <b>${html(provider.label)} account</b> node.</p>`,
 		'<h4>Chaining</h4>',
 		chained.length > 0
 			? `<p>Wire this node after the previous step, or hand it that step's <code>reference</code> another way: <i>Reference</i> reads <code>msg.payload.reference</code> by default (the previous node's result), and ${chained.map((f) => `<i>${html(f.label)}</i>`).join(', ')} left empty are taken from it. When a web page or another flow sits in between, carry the reference with the message (a hidden form field, say) and point <i>Reference</i> at it, e.g. <code>msg.payload.ref</code>: nothing needs to live in flow context, so the flow survives a restart and runs on several Node-RED instances.</p>`
@@ -104,6 +101,11 @@ export function configHelp(provider: ProviderSpec): string {
 	return [
 		`<script type="text/html" data-help-name="${html(configType(provider))}">`,
 		`<p>A ${html(provider.label)} account, shared by its OTP Flow nodes. Secrets are kept in Node-RED's encrypted credentials, never in the flow.</p>`,
+		'<h3>The result every OTP Flow node returns</h3>',
+		'<p>In <code>msg.payload</code>; Success carries <code>ok</code> true, Failure <code>ok</code> false.</p>',
+		dl(RESULT_FIELDS.map(([n, t, d]) => dt(n, t, html(d), !['ok', 'status', 'provider', 'operation', 'message', 'reference', 'retryable', 'providerStatus'].includes(n)))),
+		'<p>Statuses (<code>msg.payload.status</code>):</p>',
+		statusList(),
 		'<h3>Details</h3>',
 		dl([
 			...fields,

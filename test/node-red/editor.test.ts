@@ -7,7 +7,7 @@ import { STATUSES, type ProviderSpec } from '../../nodes/core';
 import capillaryNodes from '../../node-red/capillary';
 import iserveuNodes from '../../node-red/iserveu';
 import { buildEditor } from '../../node-red/editor/build';
-import { providerHtml } from '../../node-red/editor/html';
+import { providerHelp, providerHtml } from '../../node-red/editor/html';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Def = Record<string, any>;
@@ -64,6 +64,7 @@ describe.each([
 	['iserveu', iserveuNodes as unknown as Module],
 ])('%s editor HTML', (_slug, mod) => {
 	const html = providerHtml(mod.provider);
+	const help = providerHelp(mod.provider);
 	const runtime = runtimeTypes(mod);
 	const editor = editorTypes(html);
 	const configType = `otpflow-${mod.provider.slug}-config`;
@@ -74,10 +75,11 @@ describe.each([
 		expect(runtime.size).toBe(mod.provider.operations.length + 1);
 	});
 
-	it('has an edit dialog and help for every node type', () => {
+	it('has an edit dialog for every node type, and its help in the locale file', () => {
 		for (const type of runtime.keys()) {
 			expect(html).toContain(`data-template-name="${type}"`);
-			expect(html).toContain(`data-help-name="${type}"`);
+			expect(help).toContain(`data-help-name="${type}"`);
+			expect(html).not.toContain(`data-help-name="${type}"`);
 		}
 	});
 
@@ -124,14 +126,18 @@ describe.each([
 		}
 	});
 
-	it('lists every status in each operation help', () => {
+	it('describes the result contract once, in the account help; each operation help names every status and points there', () => {
+		const config = scripts(help, 'text/html').find((s) => s.includes(`data-help-name="${configType}"`))!;
+		for (const status of STATUSES) expect(config).toContain(`<dt>${status} `);
 		for (const op of mod.provider.operations) {
 			const type = `${mod.provider.slug}-${op.id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-			const help = scripts(html, 'text/html').find((s) => s.includes(`data-help-name="${type}"`))!;
-			for (const status of STATUSES) expect(help).toContain(`<dt>${status} `);
-			expect(help).toContain('<h3>Inputs</h3>');
-			expect(help).toContain('<h3>Outputs</h3>');
-			expect(help).toContain('<ol class="node-ports">');
+			const opHelp = scripts(help, 'text/html').find((s) => s.includes(`data-help-name="${type}"`))!;
+			for (const status of STATUSES) expect(opHelp).toContain(`<code>${status}</code>`);
+			expect(opHelp).not.toContain('<dt>retryAfterSeconds ');
+			expect(opHelp).toContain(`help of the <b>${mod.provider.label} account</b> node`);
+			expect(opHelp).toContain('<h3>Inputs</h3>');
+			expect(opHelp).toContain('<h3>Outputs</h3>');
+			expect(opHelp).toContain('<ol class="node-ports">');
 		}
 	});
 });
@@ -180,6 +186,9 @@ describe('editor HTML escaping', () => {
 	const html = providerHtml(provider);
 
 	it('never lets provider text close a script block or inject markup', () => {
+		const help = providerHelp(provider);
+		expect(help).not.toContain('<img');
+		expect((help.match(/<script/g) ?? []).length).toBe((help.match(/<\/script>/g) ?? []).length);
 		expect(html).not.toContain('<img');
 		expect((html.match(/<script/g) ?? []).length).toBe((html.match(/<\/script>/g) ?? []).length);
 		const types = editorTypes(html);
@@ -196,7 +205,8 @@ describe('editor build', () => {
 			fs.writeFileSync(path.join(dir, 'demo.js'), 'module.exports = Object.assign(function () {}, { provider: globalThis.__otpflowSpec });');
 			fs.writeFileSync(path.join(dir, 'helper.js'), 'module.exports = { notAProvider: true };');
 			const written = buildEditor(dir);
-			expect(written).toEqual([path.join(dir, 'demo.html')]);
+			expect(written).toEqual([path.join(dir, 'demo.html'), path.join(dir, 'locales', 'en-US', 'demo.html')]);
+			expect(fs.readFileSync(written[1], 'utf8')).toContain('data-help-name="otpflow-demo-config"');
 			expect(fs.readFileSync(written[0], 'utf8')).toContain('RED.nodes.registerType("otpflow-demo-config"');
 		} finally {
 			delete (globalThis as Record<string, unknown>).__otpflowSpec;
