@@ -333,7 +333,7 @@ describe.each(BRANDS)('$name CIBIL Score nodes', (brand) => {
 			expect(secondCode).not.toBe(undefined);
 			const stale = await load('submit-otp', fixed({ otp: firstCode ?? '' }));
 			const refused = only(await stale.run(first), 'failure');
-			expect(refused.payload).toMatchObject({ status: 'invalid_request', message: `${brand.name}: Invalid question_key or answer_key` });
+			expect(refused.payload).toMatchObject({ status: 'invalid_request', message: `${brand.name}: Invalid question_key or answer_key (each code and its keys work once: if this one was already submitted, generate a new OTP)` });
 			const latestCode = sandbox.inbox.latest(brand.id, MOBILE)?.otp ?? '';
 			const fresh = await load('submit-otp', fixed({ otp: latestCode }));
 			expect(only(await fresh.run(third), 'success').payload.status).toBe('verified');
