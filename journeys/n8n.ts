@@ -16,11 +16,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FieldSpec, FieldValue, OperationSpec, ProviderSpec, Status } from '../nodes/core';
+import { n8nNodeTypes, type NodeType } from '../generate/n8n-types';
+import { ROOT } from '../generate/write';
 import { JOURNEYS } from './index';
 import { CUSTOMER_WORDS, OUTCOMES, type Ask, type Journey, type Outcome } from './model';
 import { sourcesOf, stepsOf, type Source } from './params';
-
-const ROOT = path.resolve(__dirname, fs.existsSync(path.resolve(__dirname, '..', 'package.json')) ? '..' : '../..');
 
 /** Where the journey workflows are written, relative to the repository root. */
 export const N8N_JOURNEY_DIR = 'templates/n8n/journeys';
@@ -92,36 +92,8 @@ export const PAGE = {
 export const CODE_FIELD = 'code';
 
 // ---------------------------------------------------------------------------------------------------
-// What the generator reads besides the journeys: our node types and the sandbox credentials
+// What the generator reads besides the journeys: our node types (generate/n8n-types.ts) and the sandbox credentials
 // ---------------------------------------------------------------------------------------------------
-
-interface NodeType {
-	type: string;
-	version: number;
-}
-
-interface PackageJson {
-	name: string;
-	n8n: { nodes: string[] };
-}
-
-/** Our n8n node type per credential name, found through package.json as n8n finds it (from journeys/ or dist/journeys/). */
-function nodeTypes(): Map<string, NodeType> {
-	const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as PackageJson;
-	const types = new Map<string, NodeType>();
-	for (const file of pkg.n8n.nodes) {
-		// dist/nodes/Bos/Bos.node.js is ../nodes/Bos/Bos.node beside this file, compiled or not.
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const mod = require(path.join(__dirname, '..', file.replace(/^dist\//, '').replace(/\.js$/, ''))) as Record<string, unknown>;
-		for (const Cls of Object.values(mod)) {
-			if (typeof Cls !== 'function') continue;
-			const description = new (Cls as new () => { description: { name: string; version: number | number[]; credentials?: Array<{ name: string }> } })().description;
-			const version = Array.isArray(description.version) ? Math.max(...description.version) : description.version;
-			for (const c of description.credentials ?? []) types.set(c.name, { type: `${pkg.name}.${description.name}`, version });
-		}
-	}
-	return types;
-}
 
 /** The sandbox credential a template refers to, by id and name, as templates/n8n/credentials.sandbox.json has it. */
 function sandboxCredentials(): Map<string, { id: string; name: string }> {
@@ -632,7 +604,7 @@ function aboutNote(journey: Journey, names: string[], iSend: number, iVerify: nu
 
 /** Every journey's workflow and what its verify node needs, for the README and the tests. */
 export function n8nJourneys(): Array<{ journey: Journey; file: string; workflow: N8nWorkflow; verify: StepCount }> {
-	const types = nodeTypes();
+	const types = n8nNodeTypes();
 	const credentials = sandboxCredentials();
 	return JOURNEYS.map((journey) => ({ journey, file: `${N8N_JOURNEY_DIR}/${journey.id}.json`, ...buildJourney(journey, types, credentials) }));
 }

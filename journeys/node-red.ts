@@ -51,7 +51,7 @@ function hash(...parts: string[]): string {
 	return createHash('sha256').update(parts.join('/')).digest('hex').slice(0, 16);
 }
 
-/** The same id as the account node of the provider's other examples (scripts/generate-examples.js): one per provider. */
+/** The same id as the account node of the provider's other examples (generate/node-red.ts): one per provider. */
 export function configNodeId(provider: ProviderSpec): string {
 	return hash('otpflow', 'config', provider.slug);
 }

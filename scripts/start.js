@@ -138,7 +138,7 @@ function addJourneys(generator, model, journeys, flows, credentials, sandboxUrl)
 			if (node.type === 'tab') added++;
 			const provider = model.providers.find((p) => model.names.configType(p) === node.type);
 			if (provider) {
-				const creds = generator.configCredentials(model, provider, sandboxUrl);
+				const creds = generator.configCredentials(provider, sandboxUrl);
 				if (Object.keys(creds).length > 0) credentials[node.id] = creds;
 			}
 		}
@@ -155,7 +155,7 @@ function prepareFlows(generator, model, journeys, sandboxUrl, reset) {
 	const flowsFile = path.join(USER_DIR, 'flows.json');
 	const credsFile = path.join(USER_DIR, 'flows_cred.json');
 	if (reset || !fs.existsSync(flowsFile)) {
-		const { flows, credentials } = generator.seedFlows(model, sandboxUrl);
+		const { flows, credentials } = generator.seedFlows(sandboxUrl);
 		const added = addJourneys(generator, model, journeys, flows, credentials, sandboxUrl);
 		fs.writeFileSync(flowsFile, `${JSON.stringify(flows, null, 4)}\n`);
 		fs.writeFileSync(credsFile, `${JSON.stringify(credentials, null, 4)}\n`);
@@ -272,8 +272,8 @@ async function main() {
 	if (!args.includes('--no-build')) build();
 	else if (!fs.existsSync(path.join(ROOT, 'dist', 'sandbox', 'index.js'))) fail('dist/ is missing: run `npm start` without --no-build.');
 
-	const generator = require('./generate-examples');
-	const model = generator.loadModel(ROOT);
+	const generator = require(path.join(ROOT, 'dist', 'generate', 'examples'));
+	const model = { providers: require(path.join(ROOT, 'dist', 'nodes', 'providers')).PROVIDERS, names: require(path.join(ROOT, 'dist', 'node-red', 'names')) };
 	const { startSandbox } = require(path.join(ROOT, 'dist', 'sandbox'));
 
 	let sandbox;

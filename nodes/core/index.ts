@@ -1,6 +1,7 @@
 /** The runtime-neutral core: no n8n or Node-RED import below this folder. */
 export * from './result';
 export * from './spec';
+export * from './samples';
 export * from './transport';
 export * from './rules';
 export * from './validate';

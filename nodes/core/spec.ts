@@ -5,6 +5,7 @@
  */
 import type { Outcome, ProviderId, Reference } from './result';
 import type { Rule } from './rules';
+import type { ProviderSamples } from './samples';
 import type { HttpRequest } from './transport';
 
 export type FieldValue = string | number | boolean;
@@ -156,6 +157,8 @@ export interface ProviderSpec {
 	operations: readonly OperationSpec[];
 	/** Options every operation of this provider accepts (timing rules, etc.), beyond the common ones. */
 	options?: readonly FieldSpec[];
+	/** Sample values the shipped examples and templates are filled from (nodes/providers/<p>/samples.ts). */
+	samples?: ProviderSamples;
 }
 
 export type { Reference };

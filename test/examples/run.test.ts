@@ -5,7 +5,10 @@
  */
 import path from 'node:path';
 import helper from 'node-red-node-test-helper';
-import { ROOT, generator, model, readJson, type Json } from './support';
+import { configType, kebab } from '../../node-red/names';
+import { PROVIDERS } from '../../nodes/providers';
+import type { ProviderSpec } from '../../nodes/core';
+import { ROOT, generator, readJson, type Json } from './support';
 
 helper.init(require.resolve('node-red'));
 
@@ -17,7 +20,6 @@ const coreModules = [
 	require(path.join(path.dirname(CORE_DIR), 'function', '15-change.js')),
 ];
 const pkg = readJson('package.json');
-const m = model();
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const sandboxModule: any = require(path.join(ROOT, 'dist', 'sandbox'));
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -62,7 +64,7 @@ async function loadExamples(provider: Json, names: string[]): Promise<Loaded> {
 	let config: Json;
 	for (const name of names) {
 		for (const node of readJson(`examples/${provider.slug}/${name}.json`)) {
-			if (node.type === m.names.configType(provider)) {
+			if (node.type === configType(provider)) {
 				config = { ...node, baseUrl: sandbox.baseUrls[provider.id] };
 				continue;
 			}
@@ -75,7 +77,7 @@ async function loadExamples(provider: Json, names: string[]): Promise<Loaded> {
 		}
 	}
 	flow.push(config);
-	const credentials = { [config.id]: generator.configCredentials(m, provider, sandbox.url) };
+	const credentials = { [config.id]: generator.configCredentials(provider, sandbox.url) };
 	await helper.load([...coreModules, providerModule(provider.slug)], flow, credentials);
 	const seen = new Map<string, Json[]>();
 	for (const node of flow.filter((n) => n.type === 'helper')) {
@@ -94,7 +96,7 @@ function injectNamed(provider: Json, loaded: Loaded, example: string, name: stri
 	return found[0];
 }
 
-const PROVIDER_ROWS: Array<[string, Json]> = m.providers.map((p: Json) => [p.slug, p]);
+const PROVIDER_ROWS: Array<[string, ProviderSpec]> = PROVIDERS.map((p) => [p.slug, p]);
 
 /** Clicks an inject's button, optionally with some of its properties edited (what the editor sends). */
 function click(inject: Json, edits: Record<string, string> = {}): void {
@@ -176,7 +178,7 @@ describe.each(PROVIDER_ROWS)('%s operation examples, clicked in order on one tab
 		expect(sequence).toBeDefined();
 		const files = sequence.filter((s) => s !== 'chain-send');
 		// Every operation example is exercised.
-		expect(files.sort()).toEqual(provider.operations.map((op: Json, i: number) => `${String(i + 1).padStart(2, '0')}-${m.names.kebab(op.id)}`).sort());
+		expect(files.sort()).toEqual(provider.operations.map((op, i) => `${String(i + 1).padStart(2, '0')}-${kebab(op.id)}`).sort());
 		const loaded = await loadExamples(provider, ['00-full-chain', ...files]);
 		const results: string[] = [];
 		for (const example of sequence) {

@@ -3,9 +3,12 @@
  * provides: registered node types, existing operations, parameters and credential types.
  */
 import path from 'node:path';
-import { ROOT, filesUnder, generator, model, readJson, type Json } from './support';
+import type { OperationSpec, ProviderSpec } from '../../nodes/core';
+import { configType, operationType } from '../../node-red/names';
+import { allowedTypes, nodeFields, typeProperty } from '../../node-red/properties';
+import { PROVIDERS } from '../../nodes/providers';
+import { ROOT, filesUnder, generator, readJson, type Json } from './support';
 
-const m = model();
 const pkg = readJson('package.json');
 
 /** The node types the package registers with Node-RED, found by running its modules against a recording RED. */
@@ -32,11 +35,11 @@ function registeredNodeRedTypes(): Map<string, { credentials?: Record<string, un
 
 const NODE_RED_TYPES = registeredNodeRedTypes();
 const CORE = new Set<string>(generator.CORE_TYPES);
-const OP_TYPES = new Map<string, { provider: Json; op: Json }>();
-for (const provider of m.providers) for (const op of provider.operations) OP_TYPES.set(m.names.operationType(provider, op), { provider, op });
+const OP_TYPES = new Map<string, { provider: ProviderSpec; op: OperationSpec }>();
+for (const provider of PROVIDERS) for (const op of provider.operations) OP_TYPES.set(operationType(provider, op), { provider, op });
 
 // Journey flows and workflows (examples/journeys, templates/n8n/journeys) have their own tests in test/journeys.
-const notJourney = (f: string) => !(generator.JOURNEY_DIRS as string[]).some((dir) => f.startsWith(`${dir}/`));
+const notJourney = (f: string) => !generator.JOURNEY_DIRS.some((dir) => f.startsWith(`${dir}/`));
 const exampleFiles = filesUnder('examples').filter(notJourney);
 const templateFiles = filesUnder('templates/n8n').filter((f) => !f.endsWith('credentials.sandbox.json')).filter(notJourney);
 
@@ -73,7 +76,7 @@ describe('Node-RED examples', () => {
 				const op = OP_TYPES.get(n.type);
 				if (!op) continue;
 				const config = flow.find((c) => c.id === n.config);
-				expect(config?.type).toBe(m.names.configType(op.provider));
+				expect(config?.type).toBe(configType(op.provider));
 				// Two outputs, both shown: success and failure.
 				expect(n.wires).toHaveLength(2);
 				expect(n.wires[0].length).toBeGreaterThan(0);
@@ -84,9 +87,9 @@ describe('Node-RED examples', () => {
 		it('sets every field of each OTP Flow node as a typed input (value and type)', () => {
 			for (const n of flow.filter((x) => OP_TYPES.has(x.type))) {
 				const { provider, op } = OP_TYPES.get(n.type)!;
-				for (const field of m.properties.nodeFields(provider, op)) {
+				for (const field of nodeFields(provider, op)) {
 					expect(n).toHaveProperty(field.name);
-					expect(m.properties.allowedTypes(field)).toContain(n[m.properties.typeProperty(field.name)]);
+					expect(allowedTypes(field)).toContain(n[typeProperty(field.name)]);
 				}
 				expect(Number(n.timeout)).toBeGreaterThan(0);
 			}
@@ -96,10 +99,10 @@ describe('Node-RED examples', () => {
 			const configs = flow.filter((n) => /^otpflow-.*-config$/.test(n.type));
 			expect(configs).toHaveLength(1);
 			const config = configs[0];
-			const provider = m.providers.find((p: Json) => m.names.configType(p) === config.type);
+			const provider = PROVIDERS.find((p) => configType(p) === config.type)!;
 			expect(config.z).toBeUndefined();
 			expect(config.credentials).toBeUndefined();
-			expect(config.baseUrl).toBe(generator.sandboxAccount(m, provider, generator.DEFAULT_SANDBOX_URL).baseUrl);
+			expect(config.baseUrl).toBe(generator.sandboxAccount(provider, generator.DEFAULT_SANDBOX_URL).baseUrl);
 			expect(config.baseUrl.startsWith(`${generator.DEFAULT_SANDBOX_URL}/`)).toBe(true);
 			for (const f of provider.credential.fields) {
 				if (f.type === 'password') expect(config).not.toHaveProperty(f.name);
@@ -120,7 +123,7 @@ describe('Node-RED examples', () => {
 	});
 
 	it('give each chain a send inject, a verify inject carrying msg.otp, and the sandbox inbox', () => {
-		for (const provider of m.providers) {
+		for (const provider of PROVIDERS) {
 			const flow: Json[] = readJson(`examples/${provider.slug}/00-full-chain.json`);
 			const injects = flow.filter((n) => n.type === 'inject').map((n) => n.name);
 			expect(injects).toEqual(['1. send OTP', '2. verify (edit the OTP in this inject first)']);

@@ -1,19 +1,14 @@
-/** Shared by the example tests: the generator, the compiled package and the committed files. */
+/** Shared by the example tests: the generator (from source), the committed files. */
 import fs from 'node:fs';
 import path from 'node:path';
+import * as generator from '../../generate/examples';
+
+export { generator };
 
 export const ROOT = path.resolve(__dirname, '../..');
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
-
-// The generator is plain CommonJS that reads dist/ (npm test builds first).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-export const generator = require(path.join(ROOT, 'scripts', 'generate-examples.js'));
-
-export function model(): Json {
-	return generator.loadModel(ROOT);
-}
 
 export function readJson(rel: string): Json {
 	return JSON.parse(fs.readFileSync(path.join(ROOT, rel), 'utf8'));

@@ -10,7 +10,7 @@ import { stepsOf } from '../../journeys/params';
 import { takesReference, type Status } from '../../nodes/core';
 import { configType, operationType } from '../../node-red/names';
 import { allowedTypes, nodeFields, typeProperty } from '../../node-red/properties';
-import { generator, model, type Json } from '../examples/support';
+import { generator, type Json } from '../examples/support';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { util: RED_UTIL } = require('@node-red/util');
@@ -108,8 +108,7 @@ describe.each(JOURNEYS.map((j) => [j.id, j] as const))('journey %s in Node-RED',
 	});
 
 	it('shares the account node of the provider\'s other examples (same id and settings, no secret)', () => {
-		const m = model();
-		const example: Json[] = generator.nodeRedExamples(m, SANDBOX).find((e: Json) => e.provider.id === journey.provider.id).flow;
+		const example = generator.nodeRedExamples(SANDBOX).find((e) => e.provider.id === journey.provider.id)!.flow;
 		const ours = flow.find((n) => n.type === configType(journey.provider));
 		expect(ours).toEqual(example.find((n) => n.type === configType(journey.provider)));
 		expect(ours!.z).toBeUndefined();

@@ -3,6 +3,7 @@ import { capillaryCredential } from './credential';
 import { generateOtp } from './operations/generateOtp';
 import { generateToken } from './operations/generateToken';
 import { validateOtp } from './operations/validateOtp';
+import { capillarySamples } from './samples';
 
 export const capillary: ProviderSpec = {
 	id: 'capillary',
@@ -13,4 +14,5 @@ export const capillary: ProviderSpec = {
 	icon: 'capillary',
 	credential: capillaryCredential,
 	operations: [generateToken, generateOtp, validateOtp],
+	samples: capillarySamples,
 };

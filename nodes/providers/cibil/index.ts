@@ -6,6 +6,7 @@ import { generateOtp } from './operations/generateOtp';
 import { getCreditHistory } from './operations/getCreditHistory';
 import { registerCustomer } from './operations/registerCustomer';
 import { submitOtp } from './operations/submitOtp';
+import { cibilSamples } from './samples';
 
 export function cibilProvider(brand: CibilBrand): ProviderSpec {
 	return {
@@ -17,6 +18,7 @@ export function cibilProvider(brand: CibilBrand): ProviderSpec {
 		icon: brand.id,
 		credential: cibilCredential(brand),
 		operations: [registerCustomer(brand), generateOtp(brand), submitOtp(brand), getCreditHistory(brand)],
+		samples: cibilSamples,
 	};
 }
 

@@ -4,6 +4,7 @@ import { getCustomer } from './operations/getCustomer';
 import { registerCustomer } from './operations/registerCustomer';
 import { sendOtp } from './operations/sendOtp';
 import { verifyBeneficiary } from './operations/verifyBeneficiary';
+import { iserveuSamples } from './samples';
 
 export const iserveu: ProviderSpec = {
 	id: 'iserveu',
@@ -14,4 +15,5 @@ export const iserveu: ProviderSpec = {
 	icon: 'iserveu',
 	credential: iServeUCredential,
 	operations: [getCustomer, sendOtp, registerCustomer, verifyBeneficiary],
+	samples: iserveuSamples,
 };

@@ -2,6 +2,7 @@ import type { ProviderSpec } from '../../core';
 import { summitAiCredential } from './credential';
 import { generateOtp } from './operations/generateOtp';
 import { validateOtp } from './operations/validateOtp';
+import { summitAiSamples } from './samples';
 
 export const summitai: ProviderSpec = {
 	id: 'summitai',
@@ -12,4 +13,5 @@ export const summitai: ProviderSpec = {
 	icon: 'summitai',
 	credential: summitAiCredential,
 	operations: [generateOtp, validateOtp],
+	samples: summitAiSamples,
 };
