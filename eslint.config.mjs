@@ -1,10 +1,37 @@
-// n8n's community-node rules on the code n8n loads (nodes/ and credentials/).
-// node-red/, sandbox/ and scripts/ are not loaded by n8n and are not subject to them.
+// Two rule sets. n8n's community-node rules on the code n8n loads (nodes/ and credentials/). Every other source file
+// (Node-RED adapter, sandbox, journeys, scripts, end-to-end suites, benchmarks, tests) gets typescript-eslint's
+// recommended rules, so nothing ships or runs unlinted.
 import tseslint from 'typescript-eslint';
 import { configs } from '@n8n/eslint-plugin-community-nodes';
 
+const NODE_GLOBALS = {
+	require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly', Buffer: 'readonly',
+	setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly', URL: 'readonly',
+};
+
 export default [
-	{ ignores: ['dist/**', 'node_modules/**', 'node-red/**', 'sandbox/**', 'scripts/**', 'test/**', 'examples/**', 'templates/**'] },
+	{ ignores: ['dist/**', 'node_modules/**', 'examples/**', 'templates/**', '.node-red-user/**', '.n8n-user/**', 'coverage/**', 'bench/**', 'e2e/browser/**'] },
 	{ files: ['nodes/**/*.ts', 'credentials/**/*.ts'], languageOptions: { parser: tseslint.parser, parserOptions: { project: './tsconfig.json' } } },
 	{ ...configs.recommended, files: ['nodes/**/*.ts', 'credentials/**/*.ts'] },
+	...tseslint.configs.recommended.map((c) => ({ ...c, files: ['node-red/**/*.ts', 'sandbox/**/*.ts', 'journeys/**/*.ts', 'generate/**/*.ts', 'test/**/*.ts'] })),
+	...tseslint.configs.recommended.map((c) => ({ ...c, files: ['scripts/**/*.js', 'e2e/**/*.js', 'bench/**/*.js', 'gulpfile.js'] })),
+	{
+		files: ['scripts/**/*.js', 'e2e/**/*.js', 'bench/**/*.js', 'gulpfile.js'],
+		languageOptions: { sourceType: 'commonjs', globals: NODE_GLOBALS },
+		rules: { '@typescript-eslint/no-require-imports': 'off' },
+	},
+	{
+		files: ['node-red/**/*.ts', 'sandbox/**/*.ts', 'journeys/**/*.ts', 'generate/**/*.ts', 'test/**/*.ts', 'scripts/**/*.js', 'e2e/**/*.js', 'bench/**/*.js', 'gulpfile.js'],
+		// A leading underscore marks what is left unused on purpose (a destructured-away key, a positional argument).
+		rules: {
+			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true }],
+			// A process handle declared before the cleanup that reads it, and assigned after: `let` on purpose.
+			'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
+		},
+	},
+	{
+		files: ['test/**/*.ts'],
+		// Tests reach into untyped runtime objects (Node-RED's helper, n8n run data) on purpose.
+		rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-require-imports': 'off' },
+	},
 ];

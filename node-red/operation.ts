@@ -35,6 +35,8 @@ export function registerOperation(RED: NodeAPI, provider: ProviderSpec, op: Oper
 
 	RED.nodes.registerType(operationType(provider, op), function (this: RedNode, def: NodeDef) {
 		RED.nodes.createNode(this, def);
+		// Node-RED's own style: the node object, used from the handlers below.
+		// eslint-disable-next-line @typescript-eslint/no-this-alias
 		const node = this;
 		const includeRaw = def.includeRaw === true || def.includeRaw === 'true';
 		// Pauses in progress (Get Credit History's "Wait for the Final Result"): a stopped node ends them at once.

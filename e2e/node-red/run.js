@@ -12,7 +12,6 @@
  *   OTPFLOW_E2E_VERBOSE=1 …                  echo Node-RED's log
  *   OTPFLOW_E2E_KEEP=1 …                     keep the user directories (their paths are printed)
  */
-const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');

@@ -63,7 +63,7 @@ function tarballContents() {
 }
 
 /** `file:` icon paths in the compiled n8n nodes and credentials, resolved inside the package. */
-function n8nIcons(files) {
+function n8nIcons() {
 	const icons = [];
 	for (const js of [...(PKG.n8n?.nodes || []), ...(PKG.n8n?.credentials || [])]) {
 		const src = fs.readFileSync(path.join(ROOT, js), 'utf8');

@@ -76,7 +76,7 @@ async function main() {
 	hard.unref();
 
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'otpflow-volume-'));
-	let t = Date.now();
+	const t = Date.now();
 	const tarball = n8nLib.pack(work);
 	process.stdout.write(`Packed ${path.basename(tarball)} in ${secs(Date.now() - t)}\n`);
 	const aadhaars = V.aadhaarNumbers(50);

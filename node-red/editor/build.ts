@@ -13,6 +13,8 @@ export function findEntries(dir: string): Array<{ file: string; provider: Provid
 	for (const name of fs.readdirSync(dir).sort()) {
 		if (!/\.js$/.test(name)) continue;
 		const file = path.join(dir, name);
+		// Entries are found on disk at build time, so they are loaded by path.
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		const mod: unknown = require(file);
 		const provider = typeof mod === 'function' ? (mod as { provider?: ProviderSpec }).provider : undefined;
 		if (provider) entries.push({ file, provider });

@@ -12,7 +12,7 @@ import { ROOT, generator, readJson, type Json } from './support';
 
 helper.init(require.resolve('node-red'));
 
-/* eslint-disable @typescript-eslint/no-require-imports */
+ 
 const CORE_DIR = path.join(path.dirname(require.resolve('@node-red/nodes/package.json')), 'core', 'common');
 const coreModules = [
 	require(path.join(CORE_DIR, '20-inject.js')),
@@ -20,18 +20,18 @@ const coreModules = [
 	require(path.join(path.dirname(CORE_DIR), 'function', '15-change.js')),
 ];
 const pkg = readJson('package.json');
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 const sandboxModule: any = require(path.join(ROOT, 'dist', 'sandbox'));
-/* eslint-enable @typescript-eslint/no-require-imports */
+ 
 
 function providerModule(slug: string): unknown {
 	const file = pkg['node-red'].nodes[`otpflow-${slug}`];
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	 
 	const mod = require(path.join(ROOT, file));
 	return mod.default ?? mod;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 let sandbox: any;
 
 beforeAll(async () => {

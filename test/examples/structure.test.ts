@@ -26,7 +26,7 @@ function registeredNodeRedTypes(): Map<string, { credentials?: Record<string, un
 		settings: {},
 	};
 	for (const file of Object.values(pkg['node-red'].nodes) as string[]) {
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		 
 		const mod = require(path.join(ROOT, file));
 		(mod.default ?? mod)(RED);
 	}
@@ -138,7 +138,7 @@ describe('n8n templates', () => {
 	/** n8n node descriptions and credential types, from the compiled package as n8n loads it. */
 	const nodeDescriptions = new Map<string, Json>();
 	for (const file of pkg.n8n.nodes as string[]) {
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		 
 		for (const Cls of Object.values(require(path.join(ROOT, file))) as Array<new () => { description: Json }>) {
 			const d = new Cls().description;
 			nodeDescriptions.set(`${pkg.name}.${d.name}`, d);
@@ -146,7 +146,7 @@ describe('n8n templates', () => {
 	}
 	const credentialTypes = new Map<string, Json>();
 	for (const file of pkg.n8n.credentials as string[]) {
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		 
 		for (const Cls of Object.values(require(path.join(ROOT, file))) as Array<new () => Json>) {
 			const c = new Cls();
 			credentialTypes.set(c.name, c);

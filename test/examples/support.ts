@@ -7,7 +7,7 @@ export { generator };
 
 export const ROOT = path.resolve(__dirname, '../..');
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 export type Json = any;
 
 export function readJson(rel: string): Json {

@@ -18,7 +18,7 @@ const built = n8nJourneys();
 /** Our node descriptions by type name, from the compiled package as n8n loads it. */
 const descriptions = new Map<string, Json>();
 for (const file of pkg.n8n.nodes as string[]) {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	 
 	for (const Cls of Object.values(require(path.join(ROOT, file))) as Array<new () => { description: Json }>) {
 		const d = new Cls().description;
 		descriptions.set(`${pkg.name}.${d.name}`, d);

@@ -12,11 +12,11 @@ import { configType, operationType } from '../../node-red/names';
 import { allowedTypes, nodeFields, typeProperty } from '../../node-red/properties';
 import { generator, type Json } from '../examples/support';
 
-/* eslint-disable @typescript-eslint/no-require-imports */
+ 
 const { util: RED_UTIL } = require('@node-red/util');
 // The renderer of Node-RED's template node.
 const Mustache: { render(template: string, view: unknown): string } = require('mustache');
-/* eslint-enable @typescript-eslint/no-require-imports */
+ 
 
 const SANDBOX = generator.DEFAULT_SANDBOX_URL;
 const CORE = new Set(['tab', 'comment', 'http in', 'http response', 'template', 'switch', 'change', 'json', 'delay', 'catch']);

@@ -9,7 +9,7 @@ import iserveuNodes from '../../node-red/iserveu';
 import { buildEditor } from '../../node-red/editor/build';
 import { providerHelp, providerHtml } from '../../node-red/editor/html';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type Def = Record<string, any>;
 type Module = ((RED: unknown) => void) & { provider: ProviderSpec };
 

@@ -12,7 +12,7 @@ helper.init(require.resolve('node-red'));
 
 export { helper };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 export type Msg = Record<string, any>;
 
 export interface Outcome {
@@ -60,7 +60,7 @@ async function settle(outcome: Outcome, count: number, timeoutMs: number): Promi
 	await new Promise((r) => setTimeout(r, 30));
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 export async function loadNode(module: any, setup: NodeSetup): Promise<Loaded> {
 	// Nodes outside a tab count as config nodes in Node-RED 4, so everything but the account sits on one.
 	const onTab: Array<Record<string, unknown>> = [

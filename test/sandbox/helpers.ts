@@ -5,7 +5,7 @@ export interface Reply {
 	status: number;
 	headers: IncomingHttpHeaders;
 	text: string;
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any
+	 
 	json: any;
 }
 
