@@ -10,7 +10,7 @@ const NODE_GLOBALS = {
 };
 
 export default [
-	{ ignores: ['dist/**', 'node_modules/**', 'examples/**', 'templates/**', '.node-red-user/**', '.n8n-user/**', 'coverage/**', 'bench/**', 'e2e/browser/**'] },
+	{ ignores: ['dist/**', 'node_modules/**', 'examples/**', 'templates/**', '.node-red-user/**', '.n8n-user/**', 'coverage/**', 'bench/**'] },
 	{ files: ['nodes/**/*.ts', 'credentials/**/*.ts'], languageOptions: { parser: tseslint.parser, parserOptions: { project: './tsconfig.json' } } },
 	{ ...configs.recommended, files: ['nodes/**/*.ts', 'credentials/**/*.ts'] },
 	...tseslint.configs.recommended.map((c) => ({ ...c, files: ['node-red/**/*.ts', 'sandbox/**/*.ts', 'journeys/**/*.ts', 'generate/**/*.ts', 'test/**/*.ts'] })),

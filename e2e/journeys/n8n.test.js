@@ -47,13 +47,14 @@ const state = { pages: 0 };
 const log = (line) => process.stdout.write(`${line}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// The whole run is bounded even if a step hangs: n8n is stopped by its PID and the process exits.
-const watchdog = setTimeout(() => {
+// The whole run is bounded even if a step hangs: n8n is stopped by its PID and the process exits. (Only as the suite:
+// the browser run requires this file for its set-up and has its own limit.)
+const watchdog = require.main === module ? setTimeout(() => {
 	log(`[journeys] the suite ran past ${SUITE_LIMIT_MS / 1000} s: stopping`);
 	stopN8n();
 	process.exit(1);
-}, SUITE_LIMIT_MS);
-watchdog.unref();
+}, SUITE_LIMIT_MS) : undefined;
+if (watchdog) watchdog.unref();
 
 function stopN8n() {
 	if (state.server && state.server.exitCode === null && state.server.signalCode === null) {
@@ -225,13 +226,12 @@ class FormRun {
 // ---------------------------------------------------------------------------------------------------
 
 /** Per journey: its description (dist/journeys), its workflow, and what the pages say. */
-function loadCases() {
+function loadCases(only) {
 	const dist = (p) => require(path.join(lib.ROOT, 'dist', 'journeys', p));
 	const { JOURNEYS, CUSTOMER_WORDS } = dist('index');
 	const { PAGE } = dist('n8n');
 	const { sampleParams } = dist('params');
 	const shipped = new Map(lib.loadJourneys().map((j) => [j.id, j]));
-	const only = process.env.OTPFLOW_E2E_ONLY;
 	return {
 		words: CUSTOMER_WORDS,
 		cases: JOURNEYS.filter((j) => !only || j.id.includes(only)).map((j) => {
@@ -366,7 +366,11 @@ const SCENARIOS = {
 // Set-up and tear-down
 // ---------------------------------------------------------------------------------------------------
 
-before(async () => {
+/**
+ * n8n with the journeys published and answering, the sandbox in this process: fills `state` (base, sandbox, cases…).
+ * `only`: a journey id substring, to import and publish fewer.
+ */
+async function setUp({ only = process.env.OTPFLOW_E2E_ONLY } = {}) {
 	let t = Date.now();
 	state.inst = ensureN8n({ log });
 	timings.install = { ms: Date.now() - t, reused: state.inst.reused };
@@ -391,7 +395,7 @@ before(async () => {
 	const templates = lib.loadTemplates();
 	state.credentials = lib.rewriteUrls(templates.credentials, state.sandbox.url);
 	state.verhoeffValid = require(path.join(lib.ROOT, 'dist', 'nodes', 'core')).verhoeffValid;
-	const loaded = loadCases();
+	const loaded = loadCases(only);
 	state.cases = loaded.cases;
 	state.aadhaars = state.cases.flatMap((c) => [...c.journey.ask, ...(c.journey.codeAsk || [])].filter((a) => a.sensitive).map((a) => a.sample));
 	state.words = loaded.words;
@@ -423,9 +427,10 @@ before(async () => {
 	await lib.waitForHttp(`${state.base}/form/${state.cases[0].path}`, { want: (s, body) => s === 200 && !/starting up/i.test(body), timeoutMs: 120000, isAlive: alive });
 	timings.start = Date.now() - t;
 	log(`[journeys] n8n answers on ${state.base} (${lib.secs(timings.start)})`);
-});
+}
 
-after(async () => {
+/** Stops n8n (by its process group) and the sandbox, removes the temp folder unless OTPFLOW_E2E_KEEP=1. */
+async function tearDown() {
 	try {
 		if (state.server && state.server.exitCode === null) {
 			try { process.kill(-state.server.pid, 'SIGTERM'); } catch { /* gone */ }
@@ -442,6 +447,9 @@ after(async () => {
 		} else if (state.work) fs.rmSync(state.work, { recursive: true, force: true });
 		clearTimeout(watchdog);
 	}
+}
+
+function summary() {
 	log('');
 	log('[journeys] ---- n8n journeys, real n8n ----');
 	if (timings.install) log(`[journeys] n8n install: ${timings.install.reused ? 'warm (cache)' : 'cold'} ${lib.secs(timings.install.ms)}; pack + install ${lib.secs(timings.packInstall || 0)}`);
@@ -451,33 +459,42 @@ after(async () => {
 	const polled = timings.scenarios.filter((s) => s.scenario === NAMES.slowReport).length;
 	log(`[journeys] ${ok}/${timings.scenarios.length} runs passed (${state.cases ? state.cases.length : 0} journeys × 4 scenarios, and ${polled} with a slow report), ${state.pages} pages checked for secrets and Aadhaar numbers`);
 	log(`[journeys] total ${lib.secs(Date.now() - timings.started)}`);
-});
+}
+
+module.exports = { setUp, tearDown, state };
 
 // One run at a time: the sandbox's clock and faults are shared, and each run starts from a reset sandbox.
 const NAMES = { right: '(a) right code', wrongThenRight: '(b) wrong, then right', expired: '(c) code expired', providerDown: '(d) provider down', slowReport: '(e) slow report' };
 
-test('every journey, in real n8n, as a browser goes through it', async (t) => {
-	for (const c of state.cases) {
-		for (const key of Object.keys(NAMES)) {
-			const scenario = SCENARIOS[key];
-			if (key === 'slowReport' && !c.journey.after) continue;
-			await t.test(`${c.id}: ${NAMES[key]}`, async () => {
-				await sandboxCall('POST', '/_sandbox/reset');
-				const run = new FormRun(c, key);
-				const t0 = Date.now();
-				const entry = { journey: c.id, scenario: NAMES[key], pages: 0, ms: 0, said: '', ok: false };
-				timings.scenarios.push(entry);
-				try {
-					entry.said = await scenario(c, run, state.words);
-					entry.ok = true;
-				} catch (e) {
-					e.message += `\n--- pages seen ---\n${run.pages.map((p) => `[${p.title}] ${p.text.slice(0, 300)}`).join('\n')}`;
-					throw e;
-				} finally {
-					entry.pages = run.pages.length;
-					entry.ms = Date.now() - t0;
-				}
-			});
+if (require.main === module) {
+	before(() => setUp());
+	after(async () => {
+		await tearDown();
+		summary();
+	});
+	test('every journey, in real n8n, as a browser goes through it', async (t) => {
+		for (const c of state.cases) {
+			for (const key of Object.keys(NAMES)) {
+				const scenario = SCENARIOS[key];
+				if (key === 'slowReport' && !c.journey.after) continue;
+				await t.test(`${c.id}: ${NAMES[key]}`, async () => {
+					await sandboxCall('POST', '/_sandbox/reset');
+					const run = new FormRun(c, key);
+					const t0 = Date.now();
+					const entry = { journey: c.id, scenario: NAMES[key], pages: 0, ms: 0, said: '', ok: false };
+					timings.scenarios.push(entry);
+					try {
+						entry.said = await scenario(c, run, state.words);
+						entry.ok = true;
+					} catch (e) {
+						e.message += `\n--- pages seen ---\n${run.pages.map((p) => `[${p.title}] ${p.text.slice(0, 300)}`).join('\n')}`;
+						throw e;
+					} finally {
+						entry.pages = run.pages.length;
+						entry.ms = Date.now() - t0;
+					}
+				});
+			}
 		}
-	}
-});
+	});
+}

@@ -589,7 +589,12 @@ async function main() {
 	process.exit(reports.length > 0 && reports.every((r) => r.failed.length === 0) ? 0 : 1);
 }
 
-main().catch((e) => {
-	process.stderr.write(`${e.stack || e.message}\n`);
-	process.exit(1);
-});
+// The set-up pieces, for the real-browser run (e2e/browser/run.js); run only when started as a script.
+module.exports = { HTTP_ROOT, journeyDeployment, pack };
+
+if (require.main === module) {
+	main().catch((e) => {
+		process.stderr.write(`${e.stack || e.message}\n`);
+		process.exit(1);
+	});
+}
