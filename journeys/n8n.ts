@@ -565,7 +565,7 @@ function codePageText(journey: Journey, send: string): string {
 	const wrong = braces(
 		`${isOneOf(again)} ? ${wordsFor(again, again[0])} + (typeof $json.attemptsRemaining === 'number' ? ' Attempts left: ' + $json.attemptsRemaining + '.' : '') + '\\n' : ''`,
 	);
-	const until = braces(`${latest(send)}.expiresAt ? ' It works until ' + DateTime.fromISO(${latest(send)}.expiresAt).setZone($now.zone).toFormat('HH:mm') + '.' : ''`);
+	const until = braces(`${latest(send)}.expiresAt ? ' It works until ' + DateTime.fromISO(${latest(send)}.expiresAt).setZone($now.zone).toFormat("HH:mm '(UTC'ZZ')'") + '.' : ''`);
 	return `=${wrong}We sent a code to ${where}.${until}`;
 }
 

@@ -296,7 +296,7 @@ function codePage(journey: Journey): string {
 	return page(journey, 'Enter your code', [
 		'{{#page.problem}}<p class="note problem" role="alert">{{page.words}}{{#page.attemptsRemaining}} Attempts left: {{page.attemptsRemaining}}.{{/page.attemptsRemaining}}</p>{{/page.problem}}',
 		'{{^page.problem}}<p class="note" role="status">{{page.words}}</p>{{/page.problem}}',
-		'<p>{{#page.sentTo}}We sent it to <strong>{{page.sentTo}}</strong>.{{/page.sentTo}}{{#page.until}} It is valid until <time datetime="{{page.expiresAt}}">{{page.until}}</time>.{{/page.until}}</p>',
+		'<p>{{#page.sentTo}}It went to <strong>{{page.sentTo}}</strong>.{{/page.sentTo}}{{#page.until}} It is valid until <time datetime="{{page.expiresAt}}">{{page.until}}</time>.{{/page.until}}</p>',
 		'<form method="post">',
 		hidden('step', 'verify'),
 		...carriedHtml(journey),

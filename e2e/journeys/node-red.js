@@ -352,7 +352,7 @@ async function runtimeRun(rt, ctx) {
 			expect(page.text.includes(ctx.words.otp_sent), 'code page: does not say the code was sent');
 			const sentTo = pl.journey.sentTo;
 			const shown = 'ask' in sentTo ? ctx.maskContact(pl.samples[sentTo.ask]) : 'text' in sentTo ? sentTo.text : page.reference && page.reference[sentTo.reference];
-			expect(!!shown && page.text.includes(`We sent it to ${shown}`), `code page: does not say where the code went (${shown})`);
+			expect(!!shown && page.text.includes(`It went to ${shown}`), `code page: does not say where the code went (${shown})`);
 			if (page.field('expiresAt') && page.field('expiresAt').value) expect(/valid until \d\d:\d\d IST/.test(page.text), 'code page: no "valid until"');
 			expect(!!page.reference, 'code page: carries no reference');
 			for (const name of pl.sensitive) expect(!page.field(name), `code page: carries the sensitive ${name}`);

@@ -225,7 +225,7 @@ describe.each(built.map((b) => [b.journey.id, b] as const))('journey %s in n8n',
 		const shown = resolve(text, { json: sent, nodes });
 		const sentTo = journey.sentTo;
 		const where = 'ask' in sentTo ? maskContact(first[sentTo.ask]) : 'reference' in sentTo ? '94138****' : sentTo.text;
-		expect(shown).toBe(`We sent a code to ${where}. It works until ${DateTime.fromISO(expiresAt).setZone('Asia/Kolkata').toFormat('HH:mm')}.`);
+		expect(shown).toBe(`We sent a code to ${where}. It works until ${DateTime.fromISO(expiresAt).setZone('Asia/Kolkata').toFormat("HH:mm '(UTC'ZZ')'")}.`);
 		const again = resolve(text, { json: { status: 'invalid_otp', attemptsRemaining: 2 }, nodes: { ...nodes, [send]: { ...sent, expiresAt: undefined } } });
 		expect(again).toBe(`${CUSTOMER_WORDS.invalid_otp} Attempts left: 2.\nWe sent a code to ${where}.`);
 		// The page stays open two minutes past the code's expiry, so a late code is answered "expired".

@@ -193,7 +193,7 @@ describe('the journey pages', () => {
 		expect(html).toContain('<input type="hidden" name="reference" value="eyJhIjoxfQ&#x3D;&#x3D;">');
 		expect(html).toContain('<input type="hidden" name="first_name" value="Asha">');
 		expect(html).toContain('Attempts left: 2.');
-		expect(html).toContain('We sent it to <strong>94138****</strong>. It is valid until <time datetime="2026-01-01T10:00:00.000Z">15:30 IST</time>.');
+		expect(html).toContain('It went to <strong>94138****</strong>. It is valid until <time datetime="2026-01-01T10:00:00.000Z">15:30 IST</time>.');
 	});
 
 	it('ask for the Aadhaar number again when a new code is needed, empty', () => {
