@@ -5,15 +5,28 @@ import tseslint from 'typescript-eslint';
 import { configs } from '@n8n/eslint-plugin-community-nodes';
 
 const NODE_GLOBALS = {
-	require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly', Buffer: 'readonly',
-	setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly', URL: 'readonly',
+	require: 'readonly',
+	module: 'writable',
+	process: 'readonly',
+	console: 'readonly',
+	__dirname: 'readonly',
+	Buffer: 'readonly',
+	setTimeout: 'readonly',
+	clearTimeout: 'readonly',
+	setInterval: 'readonly',
+	clearInterval: 'readonly',
+	setImmediate: 'readonly',
+	URL: 'readonly',
 };
 
 export default [
 	{ ignores: ['dist/**', 'node_modules/**', 'examples/**', 'templates/**', '.node-red-user/**', '.n8n-user/**', 'coverage/**', 'bench/**'] },
 	{ files: ['nodes/**/*.ts', 'credentials/**/*.ts'], languageOptions: { parser: tseslint.parser, parserOptions: { project: './tsconfig.json' } } },
 	{ ...configs.recommended, files: ['nodes/**/*.ts', 'credentials/**/*.ts'] },
-	...tseslint.configs.recommended.map((c) => ({ ...c, files: ['node-red/**/*.ts', 'sandbox/**/*.ts', 'journeys/**/*.ts', 'generate/**/*.ts', 'test/**/*.ts'] })),
+	...tseslint.configs.recommended.map((c) => ({
+		...c,
+		files: ['node-red/**/*.ts', 'sandbox/**/*.ts', 'journeys/**/*.ts', 'generate/**/*.ts', 'test/**/*.ts'],
+	})),
 	...tseslint.configs.recommended.map((c) => ({ ...c, files: ['scripts/**/*.js', 'e2e/**/*.js', 'bench/**/*.js', 'gulpfile.js'] })),
 	{
 		files: ['scripts/**/*.js', 'e2e/**/*.js', 'bench/**/*.js', 'gulpfile.js'],
@@ -21,10 +34,23 @@ export default [
 		rules: { '@typescript-eslint/no-require-imports': 'off' },
 	},
 	{
-		files: ['node-red/**/*.ts', 'sandbox/**/*.ts', 'journeys/**/*.ts', 'generate/**/*.ts', 'test/**/*.ts', 'scripts/**/*.js', 'e2e/**/*.js', 'bench/**/*.js', 'gulpfile.js'],
+		files: [
+			'node-red/**/*.ts',
+			'sandbox/**/*.ts',
+			'journeys/**/*.ts',
+			'generate/**/*.ts',
+			'test/**/*.ts',
+			'scripts/**/*.js',
+			'e2e/**/*.js',
+			'bench/**/*.js',
+			'gulpfile.js',
+		],
 		// A leading underscore marks what is left unused on purpose (a destructured-away key, a positional argument).
 		rules: {
-			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true }],
+			'@typescript-eslint/no-unused-vars': [
+				'error',
+				{ argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
+			],
 			// A process handle declared before the cleanup that reads it, and assigned after: `let` on purpose.
 			'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
 		},

@@ -38,13 +38,21 @@ export interface N8nCredential {
 }
 
 function uuid(...parts: string[]): string {
-	const h = crypto.createHash('sha256').update(['otpflow-n8n', ...parts].join('/')).digest('hex');
+	const h = crypto
+		.createHash('sha256')
+		.update(['otpflow-n8n', ...parts].join('/'))
+		.digest('hex');
 	return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** n8n workflow ids are 16 alphanumeric characters. */
 function workflowId(...parts: string[]): string {
-	return crypto.createHash('sha256').update(['otpflow-n8n-workflow', ...parts].join('/')).digest('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 16);
+	return crypto
+		.createHash('sha256')
+		.update(['otpflow-n8n-workflow', ...parts].join('/'))
+		.digest('base64')
+		.replace(/[^A-Za-z0-9]/g, '')
+		.slice(0, 16);
 }
 
 const credentialRef = (provider: ProviderSpec) => ({ [provider.credential.name]: { id: `${provider.slug}-sandbox`, name: accountLabel(provider) } });
@@ -121,7 +129,15 @@ function workflow(provider: ProviderSpec, nodeType: NodeType, title: string, key
 		afterInbox = false;
 		x += 240;
 		const { type, version } = nodeType;
-		nodes.push({ parameters, id: uuid(key, `step-${i}`, s.op.id), name: s.op.name, type, typeVersion: version, position: [x, y], credentials: credentialRef(provider) });
+		nodes.push({
+			parameters,
+			id: uuid(key, `step-${i}`, s.op.id),
+			name: s.op.name,
+			type,
+			typeVersion: version,
+			position: [x, y],
+			credentials: credentialRef(provider),
+		});
 		connect(prev, s.op.name, 0);
 		connect(s.op.name, 'Failure', 1);
 		prev = s.op.name;

@@ -60,7 +60,11 @@ const X0 = 120;
 const DX = 220;
 
 function hashId(...parts: string[]): string {
-	return crypto.createHash('sha256').update(['otpflow', ...parts].join('/')).digest('hex').slice(0, 16);
+	return crypto
+		.createHash('sha256')
+		.update(['otpflow', ...parts].join('/'))
+		.digest('hex')
+		.slice(0, 16);
 }
 
 export const configNodeId = (provider: ProviderSpec) => hashId('config', provider.slug);
@@ -191,7 +195,8 @@ function accountNote(provider: ProviderSpec, sandboxUrl: string): string {
 	return `${base} Example flows cannot carry secrets: open the account node and enter the sandbox's ${secrets.join(', ')} (\`npm start\` fills it in for you).`;
 }
 
-const remember = (key: string, x: number, y: number) => change('remember reference', [{ t: 'set', p: key, pt: 'flow', to: 'payload.reference', tot: 'msg' }], x, y);
+const remember = (key: string, x: number, y: number) =>
+	change('remember reference', [{ t: 'set', p: key, pt: 'flow', to: 'payload.reference', tot: 'msg' }], x, y);
 
 /** The msg.input an inject must carry for a run of steps (the data fields they read). */
 function mergedInput(plan: Plan, steps: Step[], afterChain = false): Record<string, SampleValue> {
@@ -215,18 +220,34 @@ function chainExample(provider: ProviderSpec, sandboxUrl: string): FlowNode[] {
 	const sendNames = send.map((s) => s.op.name).join(' → ');
 	const verifyNames = verify.map((s) => s.op.name).join(' → ');
 
-	b.add('about', comment(`${provider.label}: ${sendNames} → ${verifyNames}`, [
-		`The whole ${provider.label} chain as you would build it in Node-RED.`,
-		'',
-		`1. Click the button of **1. send OTP**: ${sendNames}. The result's \`reference\` (every id the next step needs) is kept in flow context (\`flow.${key}\`): Node-RED may handle the next message much later, so nothing else is remembered.`,
-		`2. Read the code in the sandbox inbox: ${inbox}`,
-		`3. Open **2. verify (edit the OTP in this inject first)**, replace \`${OTP_PLACEHOLDER}\` in \`msg.otp\` with the code, click Done, deploy, click its button: ${verifyNames}.`,
-		'',
-		'Each node sends its result in `msg.payload` to the **success** (top) or **failure** (bottom) output; `msg.payload.status` says what happened (`otp_sent`, `verified`, `invalid_otp`, `expired`, ...).',
-		'',
-		accountNote(provider, sandboxUrl),
-	].join('\n'), X0 + 80, 40));
-	b.add('inbox', comment(`Sandbox inbox: ${inbox}`, `Open ${inbox} in your browser: each OTP the sandbox "delivered" appears there, newest first.\n\nAs JSON: ${sandboxUrl}/_sandbox/inbox/latest?provider=${provider.id}`, X0 + 3 * DX + 80, 40));
+	b.add(
+		'about',
+		comment(
+			`${provider.label}: ${sendNames} → ${verifyNames}`,
+			[
+				`The whole ${provider.label} chain as you would build it in Node-RED.`,
+				'',
+				`1. Click the button of **1. send OTP**: ${sendNames}. The result's \`reference\` (every id the next step needs) is kept in flow context (\`flow.${key}\`): Node-RED may handle the next message much later, so nothing else is remembered.`,
+				`2. Read the code in the sandbox inbox: ${inbox}`,
+				`3. Open **2. verify (edit the OTP in this inject first)**, replace \`${OTP_PLACEHOLDER}\` in \`msg.otp\` with the code, click Done, deploy, click its button: ${verifyNames}.`,
+				'',
+				'Each node sends its result in `msg.payload` to the **success** (top) or **failure** (bottom) output; `msg.payload.status` says what happened (`otp_sent`, `verified`, `invalid_otp`, `expired`, ...).',
+				'',
+				accountNote(provider, sandboxUrl),
+			].join('\n'),
+			X0 + 80,
+			40,
+		),
+	);
+	b.add(
+		'inbox',
+		comment(
+			`Sandbox inbox: ${inbox}`,
+			`Open ${inbox} in your browser: each OTP the sandbox "delivered" appears there, newest first.\n\nAs JSON: ${sandboxUrl}/_sandbox/inbox/latest?provider=${provider.id}`,
+			X0 + 3 * DX + 80,
+			40,
+		),
+	);
 
 	// Row 1: send
 	const y1 = 100;
@@ -287,7 +308,9 @@ function operationExample(provider: ProviderSpec, op: OperationSpec, index: numb
 	const inputP = inputProp(input);
 	if (inputP) {
 		props.push(inputP);
-		lines.push(`The inject sends sample data in \`msg.input\`; the node's fields read it (\`msg.input.<field>\`). Set them to fixed values, \`msg\`, flow/global context, env or JSONata in your own flows.`);
+		lines.push(
+			`The inject sends sample data in \`msg.input\`; the node's fields read it (\`msg.input.<field>\`). Set them to fixed values, \`msg\`, flow/global context, env or JSONata in your own flows.`,
+		);
 	}
 	if (needsOtp) {
 		props.push({ p: 'otp', v: OTP_PLACEHOLDER, vt: 'str' });
@@ -303,7 +326,12 @@ function operationExample(provider: ProviderSpec, op: OperationSpec, index: numb
 	}
 	if (samples.note) lines.push('', samples.note);
 	if (op.next) lines.push('', `Next step: ${opLink(provider.operations.find((o) => o.id === op.next) ?? { name: op.next, id: op.next })}.`);
-	lines.push('', 'Results arrive in `msg.payload` on the **success** (top) or **failure** (bottom) output, with `msg.payload.status` to branch on.', '', accountNote(provider, sandboxUrl));
+	lines.push(
+		'',
+		'Results arrive in `msg.payload` on the **success** (top) or **failure** (bottom) output, with `msg.payload.status` to branch on.',
+		'',
+		accountNote(provider, sandboxUrl),
+	);
 
 	b.add('about', comment(`${provider.label} ${op.name}`, lines.join('\n'), X0 + 80, 40));
 	const y = 100;
@@ -311,7 +339,10 @@ function operationExample(provider: ProviderSpec, op: OperationSpec, index: numb
 	let x = X0 + DX;
 	if (chained) {
 		const expr = `$flowContext("${key}") ? $flowContext("${key}") : payload.reference`;
-		const restore = b.add('restore', change('use reference from the previous step', [{ t: 'set', p: 'payload.reference', pt: 'msg', to: expr, tot: 'jsonata' }], x, y));
+		const restore = b.add(
+			'restore',
+			change('use reference from the previous step', [{ t: 'set', p: 'payload.reference', pt: 'msg', to: expr, tot: 'jsonata' }], x, y),
+		);
 		b.wire(prev, restore, 0);
 		prev = restore;
 		x += DX;

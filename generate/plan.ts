@@ -65,7 +65,10 @@ function chainOf(provider: ProviderSpec): OperationSpec[] {
 
 /** Splits after the step that sends the code (after the first step when none does). */
 function split(steps: Step[]): Run {
-	const at = Math.max(0, steps.findIndex((s) => s.op.sendsCode));
+	const at = Math.max(
+		0,
+		steps.findIndex((s) => s.op.sendsCode),
+	);
 	return { send: steps.slice(0, at + 1), verify: steps.slice(at + 1) };
 }
 

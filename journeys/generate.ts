@@ -30,5 +30,9 @@ if (require.main === module) {
 	const at = args.indexOf('--sandbox');
 	const sandboxUrl = at >= 0 ? args[at + 1] : DEFAULT_SANDBOX_URL;
 	const check = args.includes('--check');
-	process.exitCode = writeOrCheck(journeyTexts(sandboxUrl), { dirs: JOURNEY_DIRS }, { check, what: 'journey files', command: 'npm run build && npm run journeys' });
+	process.exitCode = writeOrCheck(
+		journeyTexts(sandboxUrl),
+		{ dirs: JOURNEY_DIRS },
+		{ check, what: 'journey files', command: 'npm run build && npm run journeys' },
+	);
 }

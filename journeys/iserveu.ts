@@ -15,7 +15,14 @@ export const iserveuJourneys: Journey[] = [
 		intro: 'Enter your mobile number and Aadhaar number. A one-time code is sent to the mobile number linked to your Aadhaar.',
 		ask: [
 			mobile,
-			{ name: 'ovdData', label: 'Aadhaar number', hint: '12 digits', input: 'numeric', sample: `23456789012${verhoeffCheckDigit('23456789012')}`, sensitive: true },
+			{
+				name: 'ovdData',
+				label: 'Aadhaar number',
+				hint: '12 digits',
+				input: 'numeric',
+				sample: `23456789012${verhoeffCheckDigit('23456789012')}`,
+				sensitive: true,
+			},
 		],
 		before: [],
 		send: { op: 'sendOtp', fixed: { ...agent, otpType: '1', ovdType: 'Aadhaar Card' } },

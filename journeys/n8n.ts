@@ -97,7 +97,11 @@ export const CODE_FIELD = 'code';
 
 /** The sandbox credential a template refers to, by id and name, as templates/n8n/credentials.sandbox.json has it. */
 function sandboxCredentials(): Map<string, { id: string; name: string }> {
-	const list = JSON.parse(fs.readFileSync(path.join(ROOT, 'templates', 'n8n', 'credentials.sandbox.json'), 'utf8')) as Array<{ id: string; name: string; type: string }>;
+	const list = JSON.parse(fs.readFileSync(path.join(ROOT, 'templates', 'n8n', 'credentials.sandbox.json'), 'utf8')) as Array<{
+		id: string;
+		name: string;
+		type: string;
+	}>;
 	return new Map(list.map((c) => [c.type, { id: c.id, name: c.name }]));
 }
 
@@ -106,13 +110,21 @@ function sandboxCredentials(): Map<string, { id: string; name: string }> {
 // ---------------------------------------------------------------------------------------------------
 
 function uuid(...parts: string[]): string {
-	const h = crypto.createHash('sha256').update(['otpflow-n8n-journey', ...parts].join('/')).digest('hex');
+	const h = crypto
+		.createHash('sha256')
+		.update(['otpflow-n8n-journey', ...parts].join('/'))
+		.digest('hex');
 	return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** n8n workflow ids are 16 alphanumeric characters. */
 function workflowId(journey: Journey): string {
-	return crypto.createHash('sha256').update(`otpflow-n8n-journey/${journey.id}`).digest('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 16);
+	return crypto
+		.createHash('sha256')
+		.update(`otpflow-n8n-journey/${journey.id}`)
+		.digest('base64')
+		.replace(/[^A-Za-z0-9]/g, '')
+		.slice(0, 16);
 }
 
 /** A JavaScript string literal in single quotes, as people write n8n expressions. */
@@ -185,9 +197,7 @@ function isTrue(key: string, code: string): Condition {
 
 /** One Switch rule: an output named `name`, taken when the status is one of `statuses` (and `also` holds). */
 function rule(key: string, name: string, statuses: readonly Status[], also?: string) {
-	const conditions = also
-		? [isTrue(key, `${isOneOf(statuses)} && ${also}`)]
-		: statuses.map((s) => statusIs(`${key}/${name}`, s));
+	const conditions = also ? [isTrue(key, `${isOneOf(statuses)} && ${also}`)] : statuses.map((s) => statusIs(`${key}/${name}`, s));
 	return { conditions: filter(conditions, 'or'), renameOutput: true, outputKey: name };
 }
 
@@ -264,7 +274,11 @@ export interface StepCount {
 	fields: string[];
 }
 
-function buildJourney(journey: Journey, types: Map<string, NodeType>, credentials: Map<string, { id: string; name: string }>): { workflow: N8nWorkflow; verify: StepCount } {
+function buildJourney(
+	journey: Journey,
+	types: Map<string, NodeType>,
+	credentials: Map<string, { id: string; name: string }>,
+): { workflow: N8nWorkflow; verify: StepCount } {
 	const provider: ProviderSpec = journey.provider;
 	const nodeType = types.get(provider.credential.name);
 	const credential = credentials.get(provider.credential.name);
@@ -334,10 +348,7 @@ function buildJourney(journey: Journey, types: Map<string, NodeType>, credential
 		parameters: {
 			operation: 'page',
 			formFields: {
-				values: [
-					{ fieldLabel: 'Code', fieldName: CODE_FIELD, placeholder: 'The code from the message', requiredField: true },
-					...codeAsks.map(formField),
-				],
+				values: [{ fieldLabel: 'Code', fieldName: CODE_FIELD, placeholder: 'The code from the message', requiredField: true }, ...codeAsks.map(formField)],
 			},
 			limitWaitTime: true,
 			limitType: 'atSpecifiedTime',
@@ -388,7 +399,11 @@ function buildJourney(journey: Journey, types: Map<string, NodeType>, credential
 			operation: 'page',
 			formFields: { values: [] },
 			...pageLimit(DEFAULT_CODE_MINUTES),
-			options: { formTitle: 'Ask for a new code', formDescription: `=${braces(wordsFor([...statusesOf('new_code'), ...statusesOf('code_again')], 'expired', Object.fromEntries(statusesOf('code_again').map((s) => [s, 'max_attempts']))))}`, buttonLabel: 'Send me a new code' },
+			options: {
+				formTitle: 'Ask for a new code',
+				formDescription: `=${braces(wordsFor([...statusesOf('new_code'), ...statusesOf('code_again')], 'expired', Object.fromEntries(statusesOf('code_again').map((s) => [s, 'max_attempts']))))}`,
+				buttonLabel: 'Send me a new code',
+			},
 		},
 		name: PAGE.newCode,
 		type: 'n8n-nodes-base.form',
@@ -398,7 +413,17 @@ function buildJourney(journey: Journey, types: Map<string, NodeType>, credential
 	});
 	g.add({
 		parameters: {
-			conditions: filter([{ id: uuid(journey.id, 'asked'), leftValue: '={{ $json.submittedAt }}', rightValue: '', operator: { type: 'string', operation: 'exists', singleValue: true } }], 'and'),
+			conditions: filter(
+				[
+					{
+						id: uuid(journey.id, 'asked'),
+						leftValue: '={{ $json.submittedAt }}',
+						rightValue: '',
+						operator: { type: 'string', operation: 'exists', singleValue: true },
+					},
+				],
+				'and',
+			),
 			options: {},
 		},
 		name: PAGE.asked,
@@ -412,7 +437,20 @@ function buildJourney(journey: Journey, types: Map<string, NodeType>, credential
 	// Ending pages.
 	const donePage = g.add(completion(journey, PAGE.done, journey.done.title, doneText(journey, after ?? verify), [endX, Y - 200]));
 	const laterPage = g.add(completion(journey, PAGE.later, 'Not ready yet', CUSTOMER_WORDS.pending, [endX, Y]));
-	const errorPage = g.add(completion(journey, PAGE.error, 'Sorry, that did not work', `=${braces(wordsFor(ALL_STATUSES.filter((s) => OUTCOMES[s] !== 'done'), 'provider_error'))}`, [endX, Y + 600]));
+	const errorPage = g.add(
+		completion(
+			journey,
+			PAGE.error,
+			'Sorry, that did not work',
+			`=${braces(
+				wordsFor(
+					ALL_STATUSES.filter((s) => OUTCOMES[s] !== 'done'),
+					'provider_error',
+				),
+			)}`,
+			[endX, Y + 600],
+		),
+	);
 
 	// Wiring: the first page, the steps before the code and the send, each failure to the error page.
 	let prev: string = PAGE.details;
@@ -426,10 +464,13 @@ function buildJourney(journey: Journey, types: Map<string, NodeType>, credential
 		// The session the send step continues (a Capillary token) can expire with the code: start the steps again.
 		g.add({
 			parameters: {
-				conditions: filter([
-					statusIs(`${journey.id}/restart`, 'expired'),
-					{ id: uuid(journey.id, 'restart', 'runs'), leftValue: '={{ $runIndex }}', rightValue: MAX_RESTARTS, operator: { type: 'number', operation: 'lt' } },
-				], 'and'),
+				conditions: filter(
+					[
+						statusIs(`${journey.id}/restart`, 'expired'),
+						{ id: uuid(journey.id, 'restart', 'runs'), leftValue: '={{ $runIndex }}', rightValue: MAX_RESTARTS, operator: { type: 'number', operation: 'lt' } },
+					],
+					'and',
+				),
 				options: {},
 			},
 			name: PAGE.restart,
@@ -467,7 +508,11 @@ function buildJourney(journey: Journey, types: Map<string, NodeType>, credential
 						rule(`${journey.id}/after`, 'done', statusesOf('done')),
 						rule(`${journey.id}/after`, 'ask again', statusesOf('poll'), `$runIndex < ${poll.times}`),
 						rule(`${journey.id}/after`, 'come back later', statusesOf('poll')),
-						rule(`${journey.id}/after`, 'error', ALL_STATUSES.filter((s) => !['done', 'poll'].includes(OUTCOMES[s]))),
+						rule(
+							`${journey.id}/after`,
+							'error',
+							ALL_STATUSES.filter((s) => !['done', 'poll'].includes(OUTCOMES[s])),
+						),
 					],
 				},
 				options: { fallbackOutput: 3 },
@@ -565,7 +610,9 @@ function codePageText(journey: Journey, send: string): string {
 	const wrong = braces(
 		`${isOneOf(again)} ? ${wordsFor(again, again[0])} + (typeof $json.attemptsRemaining === 'number' ? ' Attempts left: ' + $json.attemptsRemaining + '.' : '') + '\\n' : ''`,
 	);
-	const until = braces(`${latest(send)}.expiresAt ? ' It works until ' + DateTime.fromISO(${latest(send)}.expiresAt).setZone($now.zone).toFormat("HH:mm '(UTC'ZZ')'") + '.' : ''`);
+	const until = braces(
+		`${latest(send)}.expiresAt ? ' It works until ' + DateTime.fromISO(${latest(send)}.expiresAt).setZone($now.zone).toFormat("HH:mm '(UTC'ZZ')'") + '.' : ''`,
+	);
 	return `=${wrong}We sent a code to ${where}.${until}`;
 }
 

@@ -72,9 +72,13 @@ function configNode(provider: ProviderSpec, sandboxUrl: string): FlowNode {
 
 function secretNote(provider: ProviderSpec): string {
 	const account: Record<string, unknown> = SANDBOX_ACCOUNTS[provider.id] ?? {};
-	const secrets = provider.credential.fields.filter((f) => f.type === 'password' && typeof account[f.name] === 'string').map((f) => `${f.label} \`${String(account[f.name])}\``);
+	const secrets = provider.credential.fields
+		.filter((f) => f.type === 'password' && typeof account[f.name] === 'string')
+		.map((f) => `${f.label} \`${String(account[f.name])}\``);
 	const base = `The account node **${provider.label} sandbox** points at the local sandbox (\`npm start\` runs it).`;
-	return secrets.length === 0 ? `${base} This provider needs no secret.` : `${base} Example flows cannot carry secrets: open it and enter the sandbox's ${secrets.join(', ')} (\`npm start\` fills it in for you).`;
+	return secrets.length === 0
+		? `${base} This provider needs no secret.`
+		: `${base} Example flows cannot carry secrets: open it and enter the sandbox's ${secrets.join(', ')} (\`npm start\` fills it in for you).`;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -94,12 +98,16 @@ function reads(journey: Journey, role: Role, step: Step, op: OperationSpec, ask:
  */
 function carriedAsks(journey: Journey): Ask[] {
 	const sentTo = 'ask' in journey.sentTo ? journey.sentTo.ask : undefined;
-	return journey.ask.filter((ask) => !ask.sensitive && (ask.name === sentTo || stepsOf(journey).some(({ step, role, op }) => reads(journey, role, step, op, ask))));
+	return journey.ask.filter(
+		(ask) => !ask.sensitive && (ask.name === sentTo || stepsOf(journey).some(({ step, role, op }) => reads(journey, role, step, op, ask))),
+	);
 }
 
 /** Sensitive first-page answers that sending a new code needs: asked again on the new-code page, never shown. */
 function askedAgain(journey: Journey): Ask[] {
-	return journey.ask.filter((ask) => ask.sensitive && stepsOf(journey).some(({ step, role, op }) => (role === 'before' || role === 'send') && reads(journey, role, step, op, ask)));
+	return journey.ask.filter(
+		(ask) => ask.sensitive && stepsOf(journey).some(({ step, role, op }) => (role === 'before' || role === 'send') && reads(journey, role, step, op, ask)),
+	);
 }
 
 /** Fails the generation when a journey asks for something the pages cannot do safely. */
@@ -152,7 +160,8 @@ function fieldInputs(journey: Journey, role: Role, step: Step, op: OperationSpec
 function askInput(journey: Journey, role: Role, op: OperationSpec, field: FieldSpec, ask: Ask) {
 	const later = role === 'verify' || role === 'after';
 	if (ask.sensitive && later && isFirstPageAsk(journey, ask)) {
-		if (!field.fromPrevious) throw new Error(`${journey.id}: ${op.name} needs the sensitive "${ask.name}" after the first page, and it may not travel in a page`);
+		if (!field.fromPrevious)
+			throw new Error(`${journey.id}: ${op.name} needs the sensitive "${ask.name}" after the first page, and it may not travel in a page`);
 		return undefined;
 	}
 	return { value: `form.${ask.name}`, type: 'msg' };
@@ -318,7 +327,9 @@ function newCodePage(journey: Journey): string {
 		'<form method="post">',
 		hidden('step', 'resend'),
 		...carriedHtml(journey),
-		...(again.length > 0 ? ['<p>For your safety we do not keep what you typed here: please type it again.</p>', ...again.flatMap((ask) => inputHtml(ask))] : []),
+		...(again.length > 0
+			? ['<p>For your safety we do not keep what you typed here: please type it again.</p>', ...again.flatMap((ask) => inputHtml(ask))]
+			: []),
 		'<button type="submit">Send a new code</button>',
 		'</form>',
 	]);
@@ -333,7 +344,9 @@ function donePage(journey: Journey): string {
 function laterPage(journey: Journey): string {
 	return page(journey, 'Not ready yet', [
 		'<p class="note" role="status">{{page.words}}</p>',
-		...(journey.after ? ['<form method="post">', hidden('step', 'check'), hidden('reference', '{{page.reference}}'), '<button type="submit">Check again</button>', '</form>'] : []),
+		...(journey.after
+			? ['<form method="post">', hidden('step', 'check'), hidden('reference', '{{page.reference}}'), '<button type="submit">Check again</button>', '</form>']
+			: []),
 	]);
 }
 
@@ -383,7 +396,15 @@ class Tab {
 	}
 
 	/** A switch with one output per rule, the first match only. */
-	switch(key: string, name: string, property: string, propertyType: 'msg' | 'jsonata', rules: Array<Record<string, string>>, col: number, row: number): FlowNode {
+	switch(
+		key: string,
+		name: string,
+		property: string,
+		propertyType: 'msg' | 'jsonata',
+		rules: Array<Record<string, string>>,
+		col: number,
+		row: number,
+	): FlowNode {
 		return this.add(key, 'switch', { name, property, propertyType, rules, checkall: 'false', repair: false, outputs: rules.length }, col, row, rules.length);
 	}
 
@@ -406,11 +427,14 @@ function aboutText(journey: Journey, sandboxUrl: string): string {
 		'',
 		`First page → ${[...names('before'), ...names('send')].join(' → ')} → code page → ${[...names('verify'), ...names('after')].join(' → ')} → "${journey.done.title}". A wrong code shows the code page again with the attempts left; an expired code offers a new one; anything else ends on a plain error page (never a stack trace, a secret or an Aadhaar number).${journey.after?.poll ? ` While ${names('after')[0]} answers \`pending\` it is asked again up to ${journey.after.poll.times} times, ${journey.after.poll.waitSeconds} s apart (the delay node); then a come-back-later page offers *Check again*.` : ''}`,
 		'',
-		'**Nothing is kept in flow or global context.** What the next page needs travels in the page: the send step\'s `reference`, as base64 JSON in the hidden field `reference`. **read the form** and **parse the reference** turn it back into `msg.journey.reference`, which the Reference input of every continuing step reads. So a journey survives a Node-RED restart and runs on several Node-RED copies behind a load balancer: whichever copy gets the next page has all it needs.',
+		"**Nothing is kept in flow or global context.** What the next page needs travels in the page: the send step's `reference`, as base64 JSON in the hidden field `reference`. **read the form** and **parse the reference** turn it back into `msg.journey.reference`, which the Reference input of every continuing step reads. So a journey survives a Node-RED restart and runs on several Node-RED copies behind a load balancer: whichever copy gets the next page has all it needs.",
 		'',
 		'The hidden field is not signed: changing it gains nothing, because the provider checks every id against its own session. It is read with the json node, never evaluated.',
 		...(sealed
-			? ['', 'The one sensitive value, the Aadhaar number, is never put in a page: Send OTP carries it SEALED in `reference.ovdDataSealed` (AES-GCM with the account\'s secret) and Register Customer opens it. When a new code is needed the page asks for it again; it is never shown again.']
+			? [
+					'',
+					"The one sensitive value, the Aadhaar number, is never put in a page: Send OTP carries it SEALED in `reference.ovdDataSealed` (AES-GCM with the account's secret) and Register Customer opens it. When a new code is needed the page asks for it again; it is never shown again.",
+				]
 			: []),
 		'',
 		`Sandbox values to type: ${samples}; the code arrives in the sandbox inbox ${sandboxUrl}/_sandbox/.`,
@@ -434,11 +458,28 @@ export function journeyFlow(journey: Journey, sandboxUrl: string): FlowNode[] {
 	const lane = { get: 1, post: 3, start: 5, ended: 6, again: 7, verify: 9, newCode: 10, after: 11, done: 12, poll: 13, wait: 14, later: 15, error: 17 };
 	const pages = Math.max(7 + 2 * before.length, 9); // right of the send lane (send, keep, data) and of the after lane
 
-	const tab: FlowNode = { id: t.id, type: 'tab', label: `Journey ${journey.id}`, disabled: false, info: `${journey.title} (${journey.provider.label}): the pages at ${path}. See the comment on the tab.` };
+	const tab: FlowNode = {
+		id: t.id,
+		type: 'tab',
+		label: `Journey ${journey.id}`,
+		disabled: false,
+		info: `${journey.title} (${journey.provider.label}): the pages at ${path}. See the comment on the tab.`,
+	};
 	t.add('about', 'comment', { name: `${journey.title}: GET/POST ${path}`, info: aboutText(journey, sandboxUrl) }, 0, 0, 0);
 
 	// Pages and the one response every message ends in.
-	const response = t.add('response', 'http response', { name: 'send the page', statusCode: '', headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } }, pages + 1, lane.verify, 0);
+	const response = t.add(
+		'response',
+		'http response',
+		{
+			name: 'send the page',
+			statusCode: '',
+			headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' },
+		},
+		pages + 1,
+		lane.verify,
+		0,
+	);
 	const pageNode = (key: string, name: string, html: string, row: number) => {
 		const node = t.template(key, name, html, pages, row);
 		t.wire(node, response);
@@ -451,27 +492,45 @@ export function journeyFlow(journey: Journey, sandboxUrl: string): FlowNode[] {
 	const later = pageNode('page-later', 'come back later page', laterPage(journey), lane.later);
 	const error = pageNode('page-error', 'error page', errorPage(journey), lane.error);
 
-	const codeData = t.change('code-data', 'code page data', [
-		set('page.reference', 'jsonata', ENCODE_REFERENCE),
-		set('page.expiresAt', 'msg', 'journey.expiresAt'),
-		set('page.until', 'jsonata', UNTIL),
-		'ask' in journey.sentTo
-			? set('page.sentTo', 'jsonata', maskExpression(`form.${journey.sentTo.ask}`))
-			: 'reference' in journey.sentTo
-				? set('page.sentTo', 'msg', `journey.reference.${journey.sentTo.reference}`)
-				: set('page.sentTo', 'str', journey.sentTo.text),
-		set('page.words', 'jsonata', WORDS),
-		set('page.problem', 'jsonata', 'payload.status != "otp_sent"'),
-		set('page.attemptsRemaining', 'jsonata', 'payload.status = "invalid_otp" ? payload.attemptsRemaining'),
-	], pages - 1, lane.start);
+	const codeData = t.change(
+		'code-data',
+		'code page data',
+		[
+			set('page.reference', 'jsonata', ENCODE_REFERENCE),
+			set('page.expiresAt', 'msg', 'journey.expiresAt'),
+			set('page.until', 'jsonata', UNTIL),
+			'ask' in journey.sentTo
+				? set('page.sentTo', 'jsonata', maskExpression(`form.${journey.sentTo.ask}`))
+				: 'reference' in journey.sentTo
+					? set('page.sentTo', 'msg', `journey.reference.${journey.sentTo.reference}`)
+					: set('page.sentTo', 'str', journey.sentTo.text),
+			set('page.words', 'jsonata', WORDS),
+			set('page.problem', 'jsonata', 'payload.status != "otp_sent"'),
+			set('page.attemptsRemaining', 'jsonata', 'payload.status = "invalid_otp" ? payload.attemptsRemaining'),
+		],
+		pages - 1,
+		lane.start,
+	);
 	t.wire(codeData, code);
-	const newCodeData = t.change('new-code-data', 'new-code page data', [
-		set('page.reference', 'jsonata', ENCODE_REFERENCE),
-		set('page.words', 'jsonata', WORDS),
-		set('page.retryAfterSeconds', 'msg', 'payload.retryAfterSeconds'),
-	], pages - 1, lane.newCode);
+	const newCodeData = t.change(
+		'new-code-data',
+		'new-code page data',
+		[
+			set('page.reference', 'jsonata', ENCODE_REFERENCE),
+			set('page.words', 'jsonata', WORDS),
+			set('page.retryAfterSeconds', 'msg', 'payload.retryAfterSeconds'),
+		],
+		pages - 1,
+		lane.newCode,
+	);
 	t.wire(newCodeData, newCode);
-	const laterData = t.change('later-data', 'come back later data', [set('page.reference', 'jsonata', ENCODE_REFERENCE), set('page.words', 'jsonata', WORDS)], pages - 1, lane.later);
+	const laterData = t.change(
+		'later-data',
+		'come back later data',
+		[set('page.reference', 'jsonata', ENCODE_REFERENCE), set('page.words', 'jsonata', WORDS)],
+		pages - 1,
+		lane.later,
+	);
 	t.wire(laterData, later);
 	const errorData = t.change('error-data', 'error page data', [set('page.words', 'jsonata', WORDS)], pages - 1, lane.error);
 	t.wire(errorData, error);
@@ -508,15 +567,32 @@ export function journeyFlow(journey: Journey, sandboxUrl: string): FlowNode[] {
 
 	// The code was sent: the code page. The send step failing ends on the error page, except an `expired` answer to a
 	// new code, which means the session of the steps before it ended too: those run once more from the first page's answers.
-	const keepCode = t.change('send-keep', 'keep the code\'s reference', [set('journey.reference', 'msg', 'payload.reference'), set('journey.expiresAt', 'msg', 'payload.expiresAt')], sendAt + 1, lane.start);
+	const keepCode = t.change(
+		'send-keep',
+		"keep the code's reference",
+		[set('journey.reference', 'msg', 'payload.reference'), set('journey.expiresAt', 'msg', 'payload.expiresAt')],
+		sendAt + 1,
+		lane.start,
+	);
 	t.wire(sendNode, keepCode, 0);
 	t.wire(keepCode, codeData);
 	if (before.length > 0) {
-		const ended = t.switch('send-ended', 'session ended?', 'payload.status = "expired" and journey.fresh != true', 'jsonata', [{ t: 'true' }, { t: 'else' }], sendAt + 1, lane.ended);
+		const ended = t.switch(
+			'send-ended',
+			'session ended?',
+			'payload.status = "expired" and journey.fresh != true',
+			'jsonata',
+			[{ t: 'true' }, { t: 'else' }],
+			sendAt + 1,
+			lane.ended,
+		);
 		t.wire(sendNode, ended, 1);
 		const again = t.change('start-again', 'start again', [set('journey.fresh', 'bool', 'true')], sendAt, lane.again);
 		t.wire(ended, again, 0);
-		t.wire(again, t.nodes.find((n) => n.id === hash('otpflow-journey', journey.id, 'before-0'))!);
+		t.wire(
+			again,
+			t.nodes.find((n) => n.id === hash('otpflow-journey', journey.id, 'before-0'))!,
+		);
 		t.wire(ended, errorData, 1);
 	} else t.wire(sendNode, errorData, 1);
 
@@ -524,7 +600,15 @@ export function journeyFlow(journey: Journey, sandboxUrl: string): FlowNode[] {
 	const verifyNode = t.operation('verify', 'verify', verify.step, verify.op, 4, lane.verify);
 	t.wire(route, verifyNode, port('verify'));
 	const outcomes = ['done', 'poll', 'code_again', 'new_code'];
-	const outcome = t.switch('outcome', 'what it means', OUTCOME_OF, 'jsonata', [...outcomes.map((v) => ({ t: 'eq', v, vt: 'str' })), { t: 'else' }], 5, lane.verify);
+	const outcome = t.switch(
+		'outcome',
+		'what it means',
+		OUTCOME_OF,
+		'jsonata',
+		[...outcomes.map((v) => ({ t: 'eq', v, vt: 'str' })), { t: 'else' }],
+		5,
+		lane.verify,
+	);
 	t.wire(verifyNode, outcome, 0);
 	t.wire(verifyNode, outcome, 1);
 	t.wire(outcome, codeData, outcomes.indexOf('code_again'));
@@ -533,40 +617,71 @@ export function journeyFlow(journey: Journey, sandboxUrl: string): FlowNode[] {
 
 	if (after && journey.after) {
 		// After the code: the step that fetches the result, asked again while it is `pending` (at most poll.times).
-		const start = t.change('after-start', 'continue after the code', [set('journey.reference', 'msg', 'payload.reference'), set('journey.polls', 'num', '0')], 6, lane.after);
+		const start = t.change(
+			'after-start',
+			'continue after the code',
+			[set('journey.reference', 'msg', 'payload.reference'), set('journey.polls', 'num', '0')],
+			6,
+			lane.after,
+		);
 		t.wire(outcome, start, outcomes.indexOf('done'));
 		const afterNode = t.operation('after', 'after', after.step, after.op, 7, lane.after);
 		t.wire(start, afterNode);
 		t.wire(route, afterNode, port('check'));
-		const afterOutcome = t.switch('after-outcome', 'ready?', OUTCOME_OF, 'jsonata', [{ t: 'eq', v: 'done', vt: 'str' }, { t: 'eq', v: 'poll', vt: 'str' }, { t: 'else' }], 8, lane.after);
+		const afterOutcome = t.switch(
+			'after-outcome',
+			'ready?',
+			OUTCOME_OF,
+			'jsonata',
+			[{ t: 'eq', v: 'done', vt: 'str' }, { t: 'eq', v: 'poll', vt: 'str' }, { t: 'else' }],
+			8,
+			lane.after,
+		);
 		t.wire(afterNode, afterOutcome, 0);
 		t.wire(afterNode, afterOutcome, 1);
 		t.wire(afterOutcome, done, 0);
 		// The code was taken: a wrong-code or new-code answer here has nothing left to ask the person for.
 		t.wire(afterOutcome, errorData, 2);
-		const count = t.change('poll-count', 'count the wait', [
-			set('journey.reference', 'msg', 'payload.reference'),
-			set('journey.polls', 'jsonata', '($exists(journey.polls) ? journey.polls : 0) + 1'),
-		], 6, lane.poll);
+		const count = t.change(
+			'poll-count',
+			'count the wait',
+			[set('journey.reference', 'msg', 'payload.reference'), set('journey.polls', 'jsonata', '($exists(journey.polls) ? journey.polls : 0) + 1')],
+			6,
+			lane.poll,
+		);
 		t.wire(outcome, count, outcomes.indexOf('poll'));
 		t.wire(afterOutcome, count, 1);
-		const again = t.switch('poll-again', 'ask again?', 'journey.polls', 'msg', [{ t: 'lte', v: String(poll?.times ?? 0), vt: 'num' }, { t: 'else' }], 7, lane.poll);
+		const again = t.switch(
+			'poll-again',
+			'ask again?',
+			'journey.polls',
+			'msg',
+			[{ t: 'lte', v: String(poll?.times ?? 0), vt: 'num' }, { t: 'else' }],
+			7,
+			lane.poll,
+		);
 		t.wire(count, again);
-		const wait = t.add('poll-wait', 'delay', {
-			name: `wait ${poll?.waitSeconds ?? 0} s`,
-			pauseType: 'delay',
-			timeout: String(poll?.waitSeconds ?? 0),
-			timeoutUnits: 'seconds',
-			rate: '1',
-			nbRateUnits: '1',
-			rateUnits: 'second',
-			randomFirst: '1',
-			randomLast: '5',
-			randomUnits: 'seconds',
-			drop: false,
-			allowrate: false,
-			outputs: 1,
-		}, 7, lane.wait);
+		const wait = t.add(
+			'poll-wait',
+			'delay',
+			{
+				name: `wait ${poll?.waitSeconds ?? 0} s`,
+				pauseType: 'delay',
+				timeout: String(poll?.waitSeconds ?? 0),
+				timeoutUnits: 'seconds',
+				rate: '1',
+				nbRateUnits: '1',
+				rateUnits: 'second',
+				randomFirst: '1',
+				randomLast: '5',
+				randomUnits: 'seconds',
+				drop: false,
+				allowrate: false,
+				outputs: 1,
+			},
+			7,
+			lane.wait,
+		);
 		t.wire(again, wait, 0);
 		t.wire(wait, afterNode);
 		t.wire(again, laterData, 1);

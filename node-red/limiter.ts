@@ -85,10 +85,13 @@ export class Limiter {
 
 	private wakeAt(ms: number): void {
 		if (this.timer) return;
-		this.timer = setTimeout(() => {
-			this.timer = undefined;
-			this.pump();
-		}, Math.max(1, ms));
+		this.timer = setTimeout(
+			() => {
+				this.timer = undefined;
+				this.pump();
+			},
+			Math.max(1, ms),
+		);
 		this.timer.unref?.();
 	}
 }

@@ -86,7 +86,10 @@ export function registerOperation(RED: NodeAPI, provider: ProviderSpec, op: Oper
 		node.on('close', () => {
 			for (const stop of [...pauses]) stop();
 			const config = def.config ? (RED.nodes.getNode(String(def.config)) as { otpflowAccount?: Account } | null) : null;
-			config?.otpflowAccount?.limiter.cancel(node, new LimiterClosed(`${defaultLabel(provider, op)} was redeployed or stopped before this message was sent: send it again.`));
+			config?.otpflowAccount?.limiter.cancel(
+				node,
+				new LimiterClosed(`${defaultLabel(provider, op)} was redeployed or stopped before this message was sent: send it again.`),
+			);
 		});
 
 		node.on('input', (msg, send, done) => {

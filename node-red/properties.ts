@@ -69,4 +69,3 @@ export function allowedTypes(field: FieldSpec): string[] {
 export function typeProperty(name: string): string {
 	return `${name}Type`;
 }
-

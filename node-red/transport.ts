@@ -5,13 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AxiosResponse, AxiosStatic } from 'axios';
-import {
-	TransportError,
-	failureKindFromCode,
-	type HttpRequest,
-	type HttpResponse,
-	type Transport,
-} from '../nodes/core';
+import { TransportError, failureKindFromCode, type HttpRequest, type HttpResponse, type Transport } from '../nodes/core';
 
 /** Adds the account's authentication (the provider credential's `authenticate`) to a request. */
 export type Authenticate = (request: HttpRequest) => HttpRequest;
@@ -84,9 +78,9 @@ function asText(data: unknown): string {
 
 function plainHeaders(headers: unknown): Record<string, string | undefined> {
 	const out: Record<string, string | undefined> = {};
-	const source = (headers && typeof (headers as { toJSON?: unknown }).toJSON === 'function'
-		? (headers as { toJSON(): Record<string, unknown> }).toJSON()
-		: headers) as Record<string, unknown> | undefined;
+	const source = (
+		headers && typeof (headers as { toJSON?: unknown }).toJSON === 'function' ? (headers as { toJSON(): Record<string, unknown> }).toJSON() : headers
+	) as Record<string, unknown> | undefined;
 	for (const [key, value] of Object.entries(source ?? {})) {
 		if (value === undefined || value === null) continue;
 		out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);

@@ -83,12 +83,7 @@ export class Faults {
 	 */
 	take(provider: ProviderId, path: string): Fault | undefined {
 		const lower = path.toLowerCase();
-		const idx = this.active.findIndex(
-			(f) =>
-				(!f.provider || f.provider === provider) &&
-				(!f.path || lower.includes(f.path.toLowerCase())) &&
-				this.drawn(f),
-		);
+		const idx = this.active.findIndex((f) => (!f.provider || f.provider === provider) && (!f.path || lower.includes(f.path.toLowerCase())) && this.drawn(f));
 		if (idx < 0) return undefined;
 		const fault = this.active[idx];
 		fault.remaining--;

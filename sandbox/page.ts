@@ -36,12 +36,7 @@ export function credentialHints(): Record<ProviderId, Record<string, string>> {
 }
 
 export function escapeHtml(value: unknown): string {
-	return String(value)
-		.replace(/&/g, '&amp;')
-		.replace(/</g, '&lt;')
-		.replace(/>/g, '&gt;')
-		.replace(/"/g, '&quot;')
-		.replace(/'/g, '&#39;');
+	return String(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 export function renderPage(model: PageModel): string {
@@ -52,7 +47,8 @@ export function renderPage(model: PageModel): string {
 	const inbox = model.messages.length
 		? model.messages
 				.map(
-					(m) => `<tr><td class="otp">${e(m.otp)}</td><td>${e(NAMES[m.provider] ?? m.provider)}<br><small>${e(m.channel)}</small></td>` +
+					(m) =>
+						`<tr><td class="otp">${e(m.otp)}</td><td>${e(NAMES[m.provider] ?? m.provider)}<br><small>${e(m.channel)}</small></td>` +
 						`<td>${e(m.to)}</td><td>${e(m.text)}</td><td><small>${e(m.at)}</small></td></tr>`,
 				)
 				.join('\n')

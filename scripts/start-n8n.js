@@ -66,10 +66,19 @@ async function importFirstRun(inst, env, sandboxUrl) {
 		for (const t of templates.workflows) fs.writeFileSync(path.join(wfDir, t.file), JSON.stringify(lib.rewriteUrls(t.workflow, sandboxUrl), null, 2));
 		r = await lib.runN8n(inst, env, ['import:workflow', '--separate', `--input=${wfDir}`]);
 		if (r.status !== 0) throw new Error(`n8n import:workflow failed:\n${r.stdout}\n${r.stderr}`);
-		fs.writeFileSync(IMPORTED_MARKER, JSON.stringify({
-			importedAt: new Date().toISOString(), sandboxUrl,
-			credentials: templates.credentials.map((c) => c.id), workflows: templates.workflows.map((t) => t.file),
-		}, null, 2));
+		fs.writeFileSync(
+			IMPORTED_MARKER,
+			JSON.stringify(
+				{
+					importedAt: new Date().toISOString(),
+					sandboxUrl,
+					credentials: templates.credentials.map((c) => c.id),
+					workflows: templates.workflows.map((t) => t.file),
+				},
+				null,
+				2,
+			),
+		);
 		process.stdout.write(`Imported ${templates.credentials.length} sandbox credentials and ${templates.workflows.length} workflow templates.\n`);
 	} finally {
 		fs.rmSync(work, { recursive: true, force: true });
@@ -94,7 +103,11 @@ async function importJourneys(inst, env, sandboxUrl) {
 		for (const j of todo) fs.writeFileSync(path.join(work, j.file), JSON.stringify(lib.rewriteUrls(j.workflow, sandboxUrl), null, 2));
 		const r = await lib.runN8n(inst, env, ['import:workflow', '--separate', `--input=${work}`]);
 		if (r.status !== 0) throw new Error(`n8n import:workflow (journeys) failed:\n${r.stdout}\n${r.stderr}`);
-		const ms = await lib.publishWorkflows(inst, env, todo.map((j) => j.workflow.id));
+		const ms = await lib.publishWorkflows(
+			inst,
+			env,
+			todo.map((j) => j.workflow.id),
+		);
 		fs.writeFileSync(IMPORTED_MARKER, JSON.stringify({ ...marker, journeys: [...imported, ...todo.map((j) => j.file)].sort() }, null, 2));
 		process.stdout.write(`Imported and published ${todo.length} journeys (${lib.secs(ms)} to publish).\n`);
 	} finally {
@@ -107,11 +120,16 @@ async function main() {
 	const args = parseArgs(process.argv.slice(2));
 	const sandboxPort = portFromEnv('SANDBOX_PORT', 4010);
 	const n8nPort = portFromEnv('N8N_PORT', 5678);
-	for (const [port, what, envName] of [[sandboxPort, 'sandbox', 'SANDBOX_PORT'], [n8nPort, 'n8n editor', 'N8N_PORT']]) {
+	for (const [port, what, envName] of [
+		[sandboxPort, 'sandbox', 'SANDBOX_PORT'],
+		[n8nPort, 'n8n editor', 'N8N_PORT'],
+	]) {
 		if (!(await lib.portIsFree(port))) {
-			fail(`Port ${port} on ${lib.HOST} is already in use, so the ${what} cannot start there.\n` +
-				`Stop whatever is using it (is another \`npm run start:n8n\` still running?), or choose another port:\n\n` +
-				`  ${envName}=${port + 1} npm run start:n8n\n`);
+			fail(
+				`Port ${port} on ${lib.HOST} is already in use, so the ${what} cannot start there.\n` +
+					`Stop whatever is using it (is another \`npm run start:n8n\` still running?), or choose another port:\n\n` +
+					`  ${envName}=${port + 1} npm run start:n8n\n`,
+			);
 		}
 	}
 
@@ -136,7 +154,9 @@ async function main() {
 	const { startSandbox } = require(path.join(ROOT, 'dist', 'sandbox'));
 	const sandbox = await startSandbox({ port: sandboxPort });
 	const env = lib.n8nEnv(inst, {
-		userFolder: USER_FOLDER, brokerPort: await lib.freePort(), port: n8nPort,
+		userFolder: USER_FOLDER,
+		brokerPort: await lib.freePort(),
+		port: n8nPort,
 		extra: { N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL || 'info', N8N_EDITOR_BASE_URL: `http://${lib.HOST}:${n8nPort}/` },
 	});
 
@@ -148,8 +168,18 @@ async function main() {
 		process.stdout.write(`\n${why}: stopping n8n and the sandbox…\n`);
 		if (n8n && n8n.exitCode === null && n8n.signalCode === null) {
 			const exited = new Promise((resolve) => n8n.once('exit', resolve));
-			try { process.kill(-n8n.pid, 'SIGTERM'); } catch { /* already gone */ }
-			const timer = setTimeout(() => { try { process.kill(-n8n.pid, 'SIGKILL'); } catch { /* gone */ } }, 15000);
+			try {
+				process.kill(-n8n.pid, 'SIGTERM');
+			} catch {
+				/* already gone */
+			}
+			const timer = setTimeout(() => {
+				try {
+					process.kill(-n8n.pid, 'SIGKILL');
+				} catch {
+					/* gone */
+				}
+			}, 15000);
 			await exited;
 			clearTimeout(timer);
 		}
@@ -192,7 +222,11 @@ async function main() {
 
 	try {
 		await lib.waitForHttp(`${base}/healthz`, { timeoutMs: 180000, isAlive: () => n8n.exitCode === null });
-		await lib.waitForHttp(`${base}/rest/settings`, { want: (s, body) => s === 200 && !/starting up/i.test(body), timeoutMs: 120000, isAlive: () => n8n.exitCode === null });
+		await lib.waitForHttp(`${base}/rest/settings`, {
+			want: (s, body) => s === 200 && !/starting up/i.test(body),
+			timeoutMs: 120000,
+			isAlive: () => n8n.exitCode === null,
+		});
 		const { client, created } = await lib.ownerSetupOrLogin(base);
 		// Published before the start, every form answers once n8n has registered its webhooks, all at once.
 		const forms = [];
@@ -208,26 +242,29 @@ async function main() {
 			forms.push(`  ${url.padEnd(base.length + 32)} ${name}${ok ? '' : '   (not answering: is the workflow published?)'}`);
 		}
 		const types = await client.get('/types/nodes.json');
-		const ours = types.status === 200 && Array.isArray(types.json)
-			? types.json.filter((n) => n.name.startsWith(`${lib.PKG.name}.`)).map((n) => n.name.split('.').pop())
-			: [];
-		process.stdout.write([
-			'',
-			'OTP Flow: n8n is ready.',
-			'',
-			'Journeys: open a form, read the code in the sandbox inbox, type it in.',
-			...forms,
-			'',
-			`  n8n editor   ${base}/`,
-			`  sign in      ${lib.DEMO_OWNER.email} / ${lib.DEMO_OWNER.password}${created ? '   (local owner account created just now)' : ''}`,
-			`  sandbox      ${sandbox.url}   (inbox: ${sandbox.url}/_sandbox)`,
-			`  nodes        ${ours.length ? ours.join(', ') : '(could not list them)'}`,
-			`  workflows    "OTP Flow: …" templates, one per operation and a chain per provider, and the "OTP Flow journey: …" forms above, with sandbox credentials`,
-			`  user folder  ${USER_FOLDER}`,
-			'',
-			'Press Ctrl-C to stop.',
-			'',
-		].join('\n'));
+		const ours =
+			types.status === 200 && Array.isArray(types.json)
+				? types.json.filter((n) => n.name.startsWith(`${lib.PKG.name}.`)).map((n) => n.name.split('.').pop())
+				: [];
+		process.stdout.write(
+			[
+				'',
+				'OTP Flow: n8n is ready.',
+				'',
+				'Journeys: open a form, read the code in the sandbox inbox, type it in.',
+				...forms,
+				'',
+				`  n8n editor   ${base}/`,
+				`  sign in      ${lib.DEMO_OWNER.email} / ${lib.DEMO_OWNER.password}${created ? '   (local owner account created just now)' : ''}`,
+				`  sandbox      ${sandbox.url}   (inbox: ${sandbox.url}/_sandbox)`,
+				`  nodes        ${ours.length ? ours.join(', ') : '(could not list them)'}`,
+				`  workflows    "OTP Flow: …" templates, one per operation and a chain per provider, and the "OTP Flow journey: …" forms above, with sandbox credentials`,
+				`  user folder  ${USER_FOLDER}`,
+				'',
+				'Press Ctrl-C to stop.',
+				'',
+			].join('\n'),
+		);
 	} catch (e) {
 		process.stderr.write(`\n${e.message}\n`);
 		await stop('n8n did not come up', 1);

@@ -42,9 +42,11 @@ async function ensurePortFree(port, what, envName, alternative) {
 		await checkPort(port);
 	} catch (e) {
 		if (e.code === 'EADDRINUSE') {
-			fail(`Port ${port} on ${HOST} is already in use, so the ${what} cannot start there.\n` +
-				`Stop whatever is using it (is another \`npm start\` still running?), or choose another port:\n\n` +
-				`  ${envName}=${alternative} npm start\n`);
+			fail(
+				`Port ${port} on ${HOST} is already in use, so the ${what} cannot start there.\n` +
+					`Stop whatever is using it (is another \`npm start\` still running?), or choose another port:\n\n` +
+					`  ${envName}=${alternative} npm start\n`,
+			);
 		}
 		fail(`Cannot use port ${port} on ${HOST} for the ${what}: ${e.message}`);
 	}
@@ -204,7 +206,9 @@ function prepareFlows(generator, model, journeys, sandboxUrl, reset) {
 		}
 	}
 	if (moved > 0 || changed) fs.writeFileSync(flowsFile, `${JSON.stringify(flows, null, 4)}\n`);
-	return moved > 0 ? `kept your flows${journeysNote}; pointed ${moved} sandbox accounts at ${sandboxUrl}` : `kept your flows${journeysNote} (\`npm start -- --reset\` restores the examples)`;
+	return moved > 0
+		? `kept your flows${journeysNote}; pointed ${moved} sandbox accounts at ${sandboxUrl}`
+		: `kept your flows${journeysNote} (\`npm start -- --reset\` restores the examples)`;
 }
 
 function get(url, headers = {}) {
@@ -345,7 +349,9 @@ async function main() {
 			if (res.status === 200 || Date.now() > until) break;
 			await new Promise((r) => setTimeout(r, 250));
 		}
-		pages.push(`  ${url.padEnd(48)} ${journey.title} (${journey.provider.label})${res.status === 200 ? '' : ` — NOT DEPLOYED (HTTP ${res.status}); \`npm start -- --reset\` restores it`}`);
+		pages.push(
+			`  ${url.padEnd(48)} ${journey.title} (${journey.provider.label})${res.status === 200 ? '' : ` — NOT DEPLOYED (HTTP ${res.status}); \`npm start -- --reset\` restores it`}`,
+		);
 	}
 	const first = journeys.journeys[0];
 	const lines = [

@@ -42,7 +42,8 @@ function apt(args) {
 		timeout: 10 * 60 * 1000,
 		maxBuffer: 64 * 1024 * 1024,
 	});
-	if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${r.status}${r.signal ? `, ${r.signal}` : ''}):\n${`${r.stdout}\n${r.stderr}`.slice(-3000)}`);
+	if (r.status !== 0)
+		throw new Error(`apt-get ${args.join(' ')} failed (exit ${r.status}${r.signal ? `, ${r.signal}` : ''}):\n${`${r.stdout}\n${r.stderr}`.slice(-3000)}`);
 	log(`  done in ${secs(Date.now() - t0)}`);
 }
 
@@ -83,7 +84,10 @@ function ensurePlaywright() {
 	const tmp = `${dir}.tmp-${process.pid}`;
 	fs.rmSync(tmp, { recursive: true, force: true });
 	fs.mkdirSync(tmp, { recursive: true });
-	fs.writeFileSync(path.join(tmp, 'package.json'), `${JSON.stringify({ name: 'otpflow-cache-playwright-core', private: true, version: '0.0.0', dependencies: { 'playwright-core': PLAYWRIGHT_VERSION } }, null, 2)}\n`);
+	fs.writeFileSync(
+		path.join(tmp, 'package.json'),
+		`${JSON.stringify({ name: 'otpflow-cache-playwright-core', private: true, version: '0.0.0', dependencies: { 'playwright-core': PLAYWRIGHT_VERSION } }, null, 2)}\n`,
+	);
 	try {
 		// playwright-core has no install script and downloads nothing: the browser is Debian's.
 		cache.runNpm(['install', '--no-audit', '--no-fund', '--loglevel=error'], tmp);

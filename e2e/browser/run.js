@@ -43,7 +43,16 @@ const STEP_TIMEOUT_MS = 60000;
 const VIEWPORT = { width: 560, height: 440 };
 const STEPS = ['first', 'code', 'wrong-code', 'done'];
 /** Offline-safe flags (../shared/DESIGN.md §6): no background calls that this machine's closed network refuses. */
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_FLAGS = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+];
 
 const log = (line) => process.stdout.write(`${line}\n`);
 const dist = (...p) => require(path.join(ROOT, 'dist', ...p));
@@ -134,11 +143,23 @@ async function startChromium(bin, work) {
 	const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'otpflow-chromium-'));
 	temps.add(profile);
 	const stderrFile = path.join(work, 'chromium.stderr.log');
-	const child = spawn(bin, [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, '--remote-debugging-address=127.0.0.1', '--remote-debugging-port=0', '--hide-scrollbars', '--lang=en-US', 'about:blank'], {
-		stdio: ['ignore', 'ignore', 'pipe'],
-		// Its own process group: the renderers and the zygote go with it.
-		detached: true,
-	});
+	const child = spawn(
+		bin,
+		[
+			...CHROMIUM_FLAGS,
+			`--user-data-dir=${profile}`,
+			'--remote-debugging-address=127.0.0.1',
+			'--remote-debugging-port=0',
+			'--hide-scrollbars',
+			'--lang=en-US',
+			'about:blank',
+		],
+		{
+			stdio: ['ignore', 'ignore', 'pipe'],
+			// Its own process group: the renderers and the zygote go with it.
+			detached: true,
+		},
+	);
 	let stderr = '';
 	child.stderr.on('data', (d) => {
 		stderr += d;
@@ -148,7 +169,8 @@ async function startChromium(bin, work) {
 	const until = Date.now() + 30000;
 	let ws;
 	while (!(ws = /DevTools listening on (ws:\/\/127\.0\.0\.1:\d+\/\S+)/.exec(stderr)?.[1])) {
-		if (child.exitCode !== null || child.signalCode !== null) throw new Error(`Chromium exited at start (${child.exitCode ?? child.signalCode}):\n${stderr.slice(-2000)}`);
+		if (child.exitCode !== null || child.signalCode !== null)
+			throw new Error(`Chromium exited at start (${child.exitCode ?? child.signalCode}):\n${stderr.slice(-2000)}`);
 		if (Date.now() > until) throw new Error(`Chromium did not open its DevTools port within 30 s:\n${stderr.slice(-2000)}`);
 		await sleep(50);
 	}
@@ -226,7 +248,13 @@ async function startN8n() {
 		throw e;
 	}
 	const { state } = n8nJourneys;
-	return { label: `n8n ${N8N_VERSION} on Node ${NODE_VERSION}`, firstUrl: `${state.base}/form/${state.cases[0].path}`, sandboxUrl: state.sandbox.url, ms: Date.now() - t0, stop };
+	return {
+		label: `n8n ${N8N_VERSION} on Node ${NODE_VERSION}`,
+		firstUrl: `${state.base}/form/${state.cases[0].path}`,
+		sandboxUrl: state.sandbox.url,
+		ms: Date.now() - t0,
+		stop,
+	};
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -236,7 +264,8 @@ async function startN8n() {
 async function latestCode(sandboxUrl, provider, to) {
 	const res = await fetch(`${sandboxUrl}/_sandbox/inbox/latest?${new URLSearchParams({ provider, to })}`, { signal: AbortSignal.timeout(10000) });
 	const msg = await res.json();
-	if (res.status !== 200 || !/^\d{4,10}$/.test(msg.otp)) throw new Error(`no code in the sandbox inbox for ${to}: ${res.status} ${JSON.stringify(msg).slice(0, 200)}`);
+	if (res.status !== 200 || !/^\d{4,10}$/.test(msg.otp))
+		throw new Error(`no code in the sandbox inbox for ${to}: ${res.status} ${JSON.stringify(msg).slice(0, 200)}`);
 	return msg.otp;
 }
 
@@ -399,13 +428,24 @@ async function main() {
 
 	log('');
 	log(`[browser] ---- Capillary mobile journey in headless Chromium ${chromium.version} ----`);
-	log(`[browser] installs ${secs(installMs)} (Chromium ${chromium.installed ? `installed, ${secs(chromium.ms)}` : 'there'}, playwright-core ${playwright.installed ? `installed, ${secs(playwright.ms)}` : 'cached'})`);
+	log(
+		`[browser] installs ${secs(installMs)} (Chromium ${chromium.installed ? `installed, ${secs(chromium.ms)}` : 'there'}, playwright-core ${playwright.installed ? `installed, ${secs(playwright.ms)}` : 'cached'})`,
+	);
 	for (const r of results) {
-		log(`[browser] ${r.ok ? '✔' : '✘'} ${r.label || r.runtime}: set-up ${secs(r.setupMs || 0)}, walk ${secs(r.walkMs || 0)}${r.blocked?.length ? `, blocked off-machine requests to ${r.blocked.join(', ')}` : ''}`);
+		log(
+			`[browser] ${r.ok ? '✔' : '✘'} ${r.label || r.runtime}: set-up ${secs(r.setupMs || 0)}, walk ${secs(r.walkMs || 0)}${r.blocked?.length ? `, blocked off-machine requests to ${r.blocked.join(', ')}` : ''}`,
+		);
 		for (const s of r.shots || []) log(`[browser]     ${show(s.file)}: ${s.width}×${s.height}, ${(s.bytes / 1024).toFixed(0)} KB`);
 	}
 	const ok = results.length === runtimes.length && results.every((r) => r.ok && r.shots.length === STEPS.length);
-	const where = !ok && opts.out ? `${show(opts.out)} left as it was` : opts.out ? `in ${show(opts.out)}` : keep ? `kept in ${shots}` : 'checked and removed (npm run screenshots writes docs/screenshots/)';
+	const where =
+		!ok && opts.out
+			? `${show(opts.out)} left as it was`
+			: opts.out
+				? `in ${show(opts.out)}`
+				: keep
+					? `kept in ${shots}`
+					: 'checked and removed (npm run screenshots writes docs/screenshots/)';
 	log(`[browser] ${ok ? 'passed' : 'FAILED'}; screenshots ${where}; total ${secs(Date.now() - started)}`);
 	return ok;
 }

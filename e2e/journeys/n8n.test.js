@@ -49,16 +49,23 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // The whole run is bounded even if a step hangs: n8n is stopped by its PID and the process exits. (Only as the suite:
 // the browser run requires this file for its set-up and has its own limit.)
-const watchdog = require.main === module ? setTimeout(() => {
-	log(`[journeys] the suite ran past ${SUITE_LIMIT_MS / 1000} s: stopping`);
-	stopN8n();
-	process.exit(1);
-}, SUITE_LIMIT_MS) : undefined;
+const watchdog =
+	require.main === module
+		? setTimeout(() => {
+				log(`[journeys] the suite ran past ${SUITE_LIMIT_MS / 1000} s: stopping`);
+				stopN8n();
+				process.exit(1);
+			}, SUITE_LIMIT_MS)
+		: undefined;
 if (watchdog) watchdog.unref();
 
 function stopN8n() {
 	if (state.server && state.server.exitCode === null && state.server.signalCode === null) {
-		try { process.kill(-state.server.pid, 'SIGKILL'); } catch { /* already gone */ }
+		try {
+			process.kill(-state.server.pid, 'SIGKILL');
+		} catch {
+			/* already gone */
+		}
 	}
 }
 
@@ -147,7 +154,8 @@ class FormRun {
 		const title = (r.text.match(/<h1[^>]*>([\s\S]*?)<\/h1>/) || [])[1];
 		const page = { title: title && visibleText(title), text: visibleText(r.text), html: r.text };
 		this.pages.push(page);
-		if (process.env.OTPFLOW_E2E_PAGES === '1') log(`[journeys]     ${this.where().replace(/, page \d+$/, '')} page ${this.pages.length}: [${page.title}] ${page.text.slice(0, 400)}`);
+		if (process.env.OTPFLOW_E2E_PAGES === '1')
+			log(`[journeys]     ${this.where().replace(/, page \d+$/, '')} page ${this.pages.length}: [${page.title}] ${page.text.slice(0, 400)}`);
 		return page;
 	}
 
@@ -210,14 +218,21 @@ class FormRun {
 		const deadline = Date.now() + PAGE_TIMEOUT_MS;
 		let s;
 		while ((s = await this.status()) !== end) {
-			assert.ok(!['error', 'crashed', 'canceled'].includes(s) && Date.now() < deadline, `${this.where()}: the run did not end (${end}) after its last page (${s})`);
+			assert.ok(
+				!['error', 'crashed', 'canceled'].includes(s) && Date.now() < deadline,
+				`${this.where()}: the run did not end (${end}) after its last page (${s})`,
+			);
 			await sleep(150);
 		}
 		if (end === 'null') return;
 		// A person who reloads the last page after the run ended sees it again, the same.
 		const last = this.pages[this.pages.length - 1];
 		const again = await this.page(this.url);
-		assert.deepEqual({ title: again.title, text: again.text }, { title: last.title, text: last.text }, `${this.where()}: the last page, reloaded after the run ended`);
+		assert.deepEqual(
+			{ title: again.title, text: again.text },
+			{ title: last.title, text: last.text },
+			`${this.where()}: the last page, reloaded after the run ended`,
+		);
 	}
 }
 
@@ -261,7 +276,15 @@ function sendPath(journey, sampleParams) {
 	const op = journey.provider.operations.find((o) => o.id === journey.send.op);
 	const account = state.credentials.find((c) => c.type === journey.provider.credential.name).data;
 	// The steps before it hand their fixed choices on in the reference (Capillary's web flavour changes the path).
-	const earlier = journey.before.map((step) => sampleParams(journey, 'before', step, journey.provider.operations.find((o) => o.id === step.op), ''));
+	const earlier = journey.before.map((step) =>
+		sampleParams(
+			journey,
+			'before',
+			step,
+			journey.provider.operations.find((o) => o.id === step.op),
+			'',
+		),
+	);
 	const params = Object.assign({}, ...earlier, sampleParams(journey, 'send', journey.send, op, ''));
 	const built = op.request({ params, account, now: new Date() });
 	return new URL(built.url).pathname.slice(new URL(account.baseUrl).pathname.replace(/\/+$/, '').length);
@@ -287,7 +310,10 @@ function wrongCode(code) {
 /** The done page: its title, and its text with every {placeholder} filled (the CIBIL score, say). */
 function assertDone(c, page, run) {
 	assert.equal(page.title, c.journey.done.title, `${run.where()}: the done page, got ${page.text.slice(0, 300)}`);
-	const pattern = c.journey.done.text.split(/\{\w+\}/).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('(\\S+?)');
+	const pattern = c.journey.done.text
+		.split(/\{\w+\}/)
+		.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+		.join('(\\S+?)');
 	const m = page.text.match(new RegExp(pattern));
 	assert.ok(m, `${run.where()}: "${c.journey.done.text}" on ${page.text.slice(0, 300)}`);
 	for (const value of m.slice(1)) assert.ok(value && !/undefined|null/.test(value), `${run.where()}: a placeholder stayed empty: ${m[0]}`);
@@ -316,7 +342,8 @@ const SCENARIOS = {
 		assertCodePage(c, again, run);
 		assert.ok(again.text.includes(words.invalid_otp), `${run.where()}: the second code page says the code was wrong: ${again.text.slice(0, 300)}`);
 		const left = again.text.match(/Attempts left: (\d+)/);
-		if (!NO_ATTEMPT_COUNT.has(c.journey.provider.id)) assert.ok(left, `${run.where()}: the second code page shows the attempts left: ${again.text.slice(0, 300)}`);
+		if (!NO_ATTEMPT_COUNT.has(c.journey.provider.id))
+			assert.ok(left, `${run.where()}: the second code page shows the attempts left: ${again.text.slice(0, 300)}`);
 		assertDone(c, await run.submit(codeValues(c, msg.otp)), run);
 		await run.close();
 		return left ? `attempts left ${left[1]}` : 'no count from this provider';
@@ -379,7 +406,10 @@ async function setUp({ only = process.env.OTPFLOW_E2E_ONLY } = {}) {
 	const { startSandbox, SANDBOX_ACCOUNTS } = require(path.join(lib.ROOT, 'dist', 'sandbox'));
 	state.sandbox = await startSandbox({ port: 0, maxLifetimeMs: 15 * 60 * 1000 });
 	state.secrets = Object.values(SANDBOX_ACCOUNTS).flatMap((account) =>
-		Object.entries(account).filter(([k, v]) => typeof v === 'string' && /token|secret|key|password/i.test(k)).map(([, v]) => v));
+		Object.entries(account)
+			.filter(([k, v]) => typeof v === 'string' && /token|secret|key|password/i.test(k))
+			.map(([, v]) => v),
+	);
 	log(`[journeys] sandbox on ${state.sandbox.url}; ${state.secrets.length} sandbox secrets watched for`);
 
 	state.work = fs.mkdtempSync(path.join(os.tmpdir(), 'otpflow-n8n-journeys-'));
@@ -412,19 +442,38 @@ async function setUp({ only = process.env.OTPFLOW_E2E_ONLY } = {}) {
 	r = await lib.runN8n(state.inst, state.env, ['import:workflow', '--separate', `--input=${wfDir}`]);
 	assert.equal(r.status, 0, `import:workflow failed:\n${r.stdout}\n${r.stderr}`);
 	timings.import = Date.now() - t;
-	timings.publish = await lib.publishWorkflows(state.inst, state.env, state.cases.map((c) => c.workflow.id));
-	log(`[journeys] imported ${state.credentials.length} credentials and ${state.cases.length} journeys (${lib.secs(timings.import)}), published them (${lib.secs(timings.publish)}) in n8n ${N8N_VERSION} on Node ${NODE_VERSION}`);
+	timings.publish = await lib.publishWorkflows(
+		state.inst,
+		state.env,
+		state.cases.map((c) => c.workflow.id),
+	);
+	log(
+		`[journeys] imported ${state.credentials.length} credentials and ${state.cases.length} journeys (${lib.secs(timings.import)}), published them (${lib.secs(timings.publish)}) in n8n ${N8N_VERSION} on Node ${NODE_VERSION}`,
+	);
 
 	t = Date.now();
 	state.log = '';
-	state.server = spawn(state.inst.nodeBin, [state.inst.n8nBin, 'start'], { env: state.env, cwd: state.userFolder, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-	state.server.stdout.on('data', (d) => { state.log += d; });
-	state.server.stderr.on('data', (d) => { state.log += d; });
+	state.server = spawn(state.inst.nodeBin, [state.inst.n8nBin, 'start'], {
+		env: state.env,
+		cwd: state.userFolder,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		detached: true,
+	});
+	state.server.stdout.on('data', (d) => {
+		state.log += d;
+	});
+	state.server.stderr.on('data', (d) => {
+		state.log += d;
+	});
 	state.exited = new Promise((resolve) => state.server.on('exit', resolve));
 	const alive = () => state.server.exitCode === null;
 	await lib.waitForHttp(`${state.base}/healthz`, { timeoutMs: 180000, isAlive: alive });
 	// Published before the start: the first form answers once n8n has registered its webhooks.
-	await lib.waitForHttp(`${state.base}/form/${state.cases[0].path}`, { want: (s, body) => s === 200 && !/starting up/i.test(body), timeoutMs: 120000, isAlive: alive });
+	await lib.waitForHttp(`${state.base}/form/${state.cases[0].path}`, {
+		want: (s, body) => s === 200 && !/starting up/i.test(body),
+		timeoutMs: 120000,
+		isAlive: alive,
+	});
 	timings.start = Date.now() - t;
 	log(`[journeys] n8n answers on ${state.base} (${lib.secs(timings.start)})`);
 }
@@ -433,7 +482,11 @@ async function setUp({ only = process.env.OTPFLOW_E2E_ONLY } = {}) {
 async function tearDown() {
 	try {
 		if (state.server && state.server.exitCode === null) {
-			try { process.kill(-state.server.pid, 'SIGTERM'); } catch { /* gone */ }
+			try {
+				process.kill(-state.server.pid, 'SIGTERM');
+			} catch {
+				/* gone */
+			}
 			const timer = setTimeout(stopN8n, 15000);
 			await state.exited;
 			clearTimeout(timer);
@@ -452,19 +505,34 @@ async function tearDown() {
 function summary() {
 	log('');
 	log('[journeys] ---- n8n journeys, real n8n ----');
-	if (timings.install) log(`[journeys] n8n install: ${timings.install.reused ? 'warm (cache)' : 'cold'} ${lib.secs(timings.install.ms)}; pack + install ${lib.secs(timings.packInstall || 0)}`);
-	if (timings.import) log(`[journeys] import ${lib.secs(timings.import)}, publish ${lib.secs(timings.publish)}, n8n start until the first form answers ${lib.secs(timings.start || 0)}`);
-	for (const s of timings.scenarios) log(`[journeys]   ${s.journey.padEnd(22)} ${s.scenario.padEnd(16)} ${String(s.pages).padStart(2)} pages ${lib.secs(s.ms).padStart(7)}  ${s.said}`);
+	if (timings.install)
+		log(
+			`[journeys] n8n install: ${timings.install.reused ? 'warm (cache)' : 'cold'} ${lib.secs(timings.install.ms)}; pack + install ${lib.secs(timings.packInstall || 0)}`,
+		);
+	if (timings.import)
+		log(
+			`[journeys] import ${lib.secs(timings.import)}, publish ${lib.secs(timings.publish)}, n8n start until the first form answers ${lib.secs(timings.start || 0)}`,
+		);
+	for (const s of timings.scenarios)
+		log(`[journeys]   ${s.journey.padEnd(22)} ${s.scenario.padEnd(16)} ${String(s.pages).padStart(2)} pages ${lib.secs(s.ms).padStart(7)}  ${s.said}`);
 	const ok = timings.scenarios.filter((s) => s.ok).length;
 	const polled = timings.scenarios.filter((s) => s.scenario === NAMES.slowReport).length;
-	log(`[journeys] ${ok}/${timings.scenarios.length} runs passed (${state.cases ? state.cases.length : 0} journeys × 4 scenarios, and ${polled} with a slow report), ${state.pages} pages checked for secrets and Aadhaar numbers`);
+	log(
+		`[journeys] ${ok}/${timings.scenarios.length} runs passed (${state.cases ? state.cases.length : 0} journeys × 4 scenarios, and ${polled} with a slow report), ${state.pages} pages checked for secrets and Aadhaar numbers`,
+	);
 	log(`[journeys] total ${lib.secs(Date.now() - timings.started)}`);
 }
 
 module.exports = { setUp, tearDown, state };
 
 // One run at a time: the sandbox's clock and faults are shared, and each run starts from a reset sandbox.
-const NAMES = { right: '(a) right code', wrongThenRight: '(b) wrong, then right', expired: '(c) code expired', providerDown: '(d) provider down', slowReport: '(e) slow report' };
+const NAMES = {
+	right: '(a) right code',
+	wrongThenRight: '(b) wrong, then right',
+	expired: '(c) code expired',
+	providerDown: '(d) provider down',
+	slowReport: '(e) slow report',
+};
 
 if (require.main === module) {
 	before(() => setUp());

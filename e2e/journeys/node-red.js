@@ -52,7 +52,8 @@ function decodeEntities(s) {
 
 function attributes(source) {
 	const out = {};
-	for (const m of source.matchAll(/([^\s=/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?/g)) out[m[1].toLowerCase()] = decodeEntities(m[2] ?? m[3] ?? m[4] ?? '');
+	for (const m of source.matchAll(/([^\s=/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?/g))
+		out[m[1].toLowerCase()] = decodeEntities(m[2] ?? m[3] ?? m[4] ?? '');
 	return out;
 }
 
@@ -69,9 +70,12 @@ function parsePage(url, status, headers, html) {
 			if (closing) form = undefined;
 			else forms.push((form = { action: a.action, method: (a.method || 'get').toLowerCase(), inputs: [] }));
 		} else if (name === 'label' && !closing && a.for) labels.add(a.for);
-		else if (name === 'input' && form) form.inputs.push({ name: a.name, type: (a.type || 'text').toLowerCase(), value: a.value, id: a.id, required: 'required' in a });
+		else if (name === 'input' && form)
+			form.inputs.push({ name: a.name, type: (a.type || 'text').toLowerCase(), value: a.value, id: a.id, required: 'required' in a });
 	}
-	const text = decodeEntities(html.replace(/<style[\s\S]*?<\/style>/gi, ' ').replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim();
+	const text = decodeEntities(html.replace(/<style[\s\S]*?<\/style>/gi, ' ').replace(/<[^>]+>/g, ' '))
+		.replace(/\s+/g, ' ')
+		.trim();
 	const field = (name) => forms.flatMap((f) => f.inputs).find((i) => i.name === name);
 	return { url, status, headers, html, text, forms, labels, field, step: field('step')?.value };
 }
@@ -105,7 +109,13 @@ class Browser {
 			const o = new URL(origin);
 			target.host = o.host;
 		}
-		const res = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, redirect: 'manual', signal: AbortSignal.timeout(60000) });
+		const res = await fetch(target, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body,
+			redirect: 'manual',
+			signal: AbortSignal.timeout(60000),
+		});
 		return this.checker.page(parsePage(target.href, res.status, res.headers, await res.text()));
 	}
 }
@@ -193,7 +203,10 @@ function journeyDeployment(installed, sandboxUrl, accounts) {
 	const providers = nodeTypes(installed).providers;
 	const flows = [];
 	const seen = new Set();
-	const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+	const files = fs
+		.readdirSync(dir)
+		.filter((f) => f.endsWith('.json'))
+		.sort();
 	for (const file of files) {
 		for (const original of JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'))) {
 			if (seen.has(original.id)) continue; // one account node per provider, shared by its journeys
@@ -217,7 +230,9 @@ function contextUse(flows) {
 		for (const [k, v] of Object.entries(n)) {
 			if (typeof v === 'string' && /Type$|^(pt|tot|propertyType|fieldType)$/.test(k) && /^(flow|global)$/.test(v)) found.push(`${n.type} ${n.id}: ${k}=${v}`);
 		}
-		for (const r of n.rules || []) if (/^(flow|global)$/.test(`${r.pt}`) || /^(flow|global)$/.test(`${r.tot}`) || /^(flow|global)$/.test(`${r.vt}`)) found.push(`${n.type} ${n.id}: rule on ${r.pt}/${r.tot}/${r.vt}`);
+		for (const r of n.rules || [])
+			if (/^(flow|global)$/.test(`${r.pt}`) || /^(flow|global)$/.test(`${r.tot}`) || /^(flow|global)$/.test(`${r.vt}`))
+				found.push(`${n.type} ${n.id}: rule on ${r.pt}/${r.tot}/${r.vt}`);
 		if (n.type === 'comment' || n.type === 'tab') continue;
 		const text = JSON.stringify(n);
 		if (/\bflow\.|\bglobal\.|\$flowContext|\$globalContext|\{\{\s*(flow|global)\b/.test(text)) found.push(`${n.type} ${n.id}: names flow./global. context`);
@@ -231,7 +246,12 @@ function contextUse(flows) {
 
 function sandboxApi(url) {
 	const call = async (method, p, body) => {
-		const res = await fetch(`${url}${p}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined, signal: AbortSignal.timeout(10000) });
+		const res = await fetch(`${url}${p}`, {
+			method,
+			headers: body ? { 'content-type': 'application/json' } : {},
+			body: body ? JSON.stringify(body) : undefined,
+			signal: AbortSignal.timeout(10000),
+		});
 		const text = await res.text();
 		return { status: res.status, json: text ? JSON.parse(text) : undefined };
 	};
@@ -255,7 +275,10 @@ function plan(journey, model) {
 	const send = steps[steps.length - 1];
 	// The send call's path, as the node builds it (the steps before it hand on values such as the app type through the
 	// reference): the 503 must hit the send step, not a step before it.
-	const account = { ...Object.fromEntries(Object.entries(model.accounts[journey.provider.id] || {}).filter(([, v]) => typeof v === 'string')), baseUrl: model.baseUrls[journey.provider.id] };
+	const account = {
+		...Object.fromEntries(Object.entries(model.accounts[journey.provider.id] || {}).filter(([, v]) => typeof v === 'string')),
+		baseUrl: model.baseUrls[journey.provider.id],
+	};
 	const params = Object.assign({}, ...steps.map((s) => sampleParams(journey, s.role, s.step, s.op, '')));
 	const request = send.op.request({ params, account, now: new Date() });
 	const sendPath = new URL(request.url).pathname.slice(new URL(account.baseUrl).pathname.replace(/\/$/, '').length);
@@ -297,7 +320,10 @@ async function runtimeRun(rt, ctx) {
 			const url = `${pagesAt(p)}/${ctx.plans[0].journey.id}`;
 			const until = Date.now() + 30000;
 			for (;;) {
-				const status = await fetch(url, { signal: AbortSignal.timeout(5000) }).then(async (res) => (await res.text(), res.status), () => 0);
+				const status = await fetch(url, { signal: AbortSignal.timeout(5000) }).then(
+					async (res) => (await res.text(), res.status),
+					() => 0,
+				);
 				if (status === 200) return;
 				if (Date.now() > until) throw new Error(`${url} not served within 30 s of the start`);
 				await sleep(100);
@@ -309,12 +335,18 @@ async function runtimeRun(rt, ctx) {
 		t = Date.now();
 		await nr.deploy(flows);
 		report.time(`deploy ${files.length} journey files (${flows.length} nodes) in one POST /flows`, Date.now() - t);
-		report.check(`one journey file per journey (${files.length})`, files.length === ctx.plans.length && ctx.plans.every((p) => files.includes(`${p.journey.id}.json`)) || `files: ${files.join(', ')}`);
+		report.check(
+			`one journey file per journey (${files.length})`,
+			(files.length === ctx.plans.length && ctx.plans.every((p) => files.includes(`${p.journey.id}.json`))) || `files: ${files.join(', ')}`,
+		);
 		// Import → Examples: Node-RED lists the package's examples/ folders; journeys/ must hold every journey.
 		const pkgName = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).name;
 		const listed = await nr.get(`/library/examples/flows/${pkgName}/journeys`);
 		const entries = (Array.isArray(listed.json) ? listed.json : []).map((e) => (typeof e === 'string' ? e : e.fn)).filter(Boolean);
-		report.check(`Import → Examples → journeys lists every journey (${entries.length})`, ctx.plans.every((p) => entries.includes(p.journey.id)) || `HTTP ${listed.status}: ${listed.text.slice(0, 300)}`);
+		report.check(
+			`Import → Examples → journeys lists every journey (${entries.length})`,
+			ctx.plans.every((p) => entries.includes(p.journey.id)) || `HTTP ${listed.status}: ${listed.text.slice(0, 300)}`,
+		);
 		const deployed = (await nr.get('/flows')).json || [];
 		const used = contextUse(deployed);
 		report.check('the deployed flows use no flow or global context (GET /flows)', used.length === 0 || used.slice(0, 5).join('; '));
@@ -351,7 +383,8 @@ async function runtimeRun(rt, ctx) {
 			expect(page.step === 'verify', `expected the code page, got: ${page.text.slice(0, 240)}`);
 			expect(page.text.includes(ctx.words.otp_sent), 'code page: does not say the code was sent');
 			const sentTo = pl.journey.sentTo;
-			const shown = 'ask' in sentTo ? ctx.maskContact(pl.samples[sentTo.ask]) : 'text' in sentTo ? sentTo.text : page.reference && page.reference[sentTo.reference];
+			const shown =
+				'ask' in sentTo ? ctx.maskContact(pl.samples[sentTo.ask]) : 'text' in sentTo ? sentTo.text : page.reference && page.reference[sentTo.reference];
 			expect(!!shown && page.text.includes(`It went to ${shown}`), `code page: does not say where the code went (${shown})`);
 			if (page.field('expiresAt') && page.field('expiresAt').value) expect(/valid until \d\d:\d\d IST/.test(page.text), 'code page: no "valid until"');
 			expect(!!page.reference, 'code page: carries no reference');
@@ -369,7 +402,12 @@ async function runtimeRun(rt, ctx) {
 		const isDone = (pl, page, expect) => {
 			expect(page.text.includes(pl.journey.done.title), `expected the done page "${pl.journey.done.title}", got: ${page.text.slice(0, 240)}`);
 			const text = pl.journey.done.text.replace(/\{\w+\}/g, '\u0000');
-			const re = new RegExp(text.split('\u0000').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('(\\S+)'));
+			const re = new RegExp(
+				text
+					.split('\u0000')
+					.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+					.join('(\\S+)'),
+			);
 			const m = re.exec(page.text);
 			expect(!!m, `done page: "${pl.journey.done.text}" not shown`);
 			if (m && /\{cibilScore\}/.test(pl.journey.done.text)) expect(/^\d{3}$/.test(m[1]), `done page: CIBIL score "${m[1]}"`);
@@ -395,7 +433,10 @@ async function runtimeRun(rt, ctx) {
 				const { page, message } = await begin(pl, expect);
 				const wrong = message.otp.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
 				const again = await browser.submit(page, codeTyped(pl, wrong));
-				expect(again.step === 'verify' && again.text.includes(ctx.words.invalid_otp), `expected the code page with "${ctx.words.invalid_otp}", got: ${again.text.slice(0, 240)}`);
+				expect(
+					again.step === 'verify' && again.text.includes(ctx.words.invalid_otp),
+					`expected the code page with "${ctx.words.invalid_otp}", got: ${again.text.slice(0, 240)}`,
+				);
 				if (REPORTS_ATTEMPTS.has(pl.journey.provider.id)) expect(/Attempts left: \d+/.test(again.text), 'no "Attempts left" on the code page');
 				for (const ask of pl.journey.codeAsk || []) if (!ask.sensitive) expect(again.field(ask.name)?.value === ask.sample, `code page: ${ask.name} not kept`);
 				isDone(pl, await browser.submit(again, codeTyped(pl, message.otp)), expect);
@@ -420,7 +461,10 @@ async function runtimeRun(rt, ctx) {
 				const added = await api.fault({ provider: pl.journey.provider.id, path: pl.sendPath, kind: 'status', status: 503, times: 1 });
 				expect(added.status === 201, `fault not added: ${JSON.stringify(added.json)}`);
 				const page = await browser.submit(await firstPage(pl, undefined, expect), pl.samples);
-				expect(page.text.includes('Something went wrong') && page.text.includes(ctx.words.provider_error), `expected the error page, got: ${page.text.slice(0, 240)}`);
+				expect(
+					page.text.includes('Something went wrong') && page.text.includes(ctx.words.provider_error),
+					`expected the error page, got: ${page.text.slice(0, 240)}`,
+				);
 				expect(!page.forms.some((f) => f.method === 'post'), 'error page: offers a form');
 				await api.clearFaults();
 			});
@@ -507,7 +551,10 @@ async function runtimeRun(rt, ctx) {
 		report.time('two copies', Date.now() - t);
 
 		// Pages, logs.
-		report.check(`every page: no sandbox secret, no Aadhaar number (also in the reference it carries), no stack trace, inputs labelled (${checker.pages} pages)`, checker.problems.length === 0 || checker.problems.slice(0, 8).join(' | '));
+		report.check(
+			`every page: no sandbox secret, no Aadhaar number (also in the reference it carries), no stack trace, inputs labelled (${checker.pages} pages)`,
+			checker.problems.length === 0 || checker.problems.slice(0, 8).join(' | '),
+		);
 		const exits = [];
 		for (const n of started) exits.push(await n.stop());
 		const log = started.map((n) => n.log).join('\n');
@@ -516,7 +563,10 @@ async function runtimeRun(rt, ctx) {
 		report.check('no uncaught exception / unhandled rejection in the logs', crash.length === 0 || `log matches ${crash.join(', ')}`);
 		const expected = /Projects disabled|Using unencrypted credentials/;
 		const warnings = log.split('\n').filter((l) => /\[(warn|error)\]/.test(l) && !expected.test(l));
-		report.check('no warnings or errors in the logs (besides projects off, plain credentials)', warnings.length === 0 || warnings.slice(0, 5).join(' | ').slice(0, 800));
+		report.check(
+			'no warnings or errors in the logs (besides projects off, plain credentials)',
+			warnings.length === 0 || warnings.slice(0, 5).join(' | ').slice(0, 800),
+		);
 		const leaked = ctx.secrets.filter((s) => log.includes(s));
 		report.check('no sandbox secret in the logs', leaked.length === 0 || leaked.map(mask).join(', '));
 		const aadhaarInLog = checker.aadhaarIn(log);
@@ -571,7 +621,15 @@ async function main() {
 	t = Date.now();
 	const tarball = pack();
 	process.stdout.write(`Packed ${path.basename(tarball)} in ${secs(Date.now() - t)}\n`);
-	const ctx = { tarball, plans, secrets: sandboxSecrets(ROOT), aadhaars, verhoeffValid: core.verhoeffValid, words: journeys.CUSTOMER_WORDS, maskContact: journeys.maskContact };
+	const ctx = {
+		tarball,
+		plans,
+		secrets: sandboxSecrets(ROOT),
+		aadhaars,
+		verhoeffValid: core.verhoeffValid,
+		words: journeys.CUSTOMER_WORDS,
+		maskContact: journeys.maskContact,
+	};
 	const reports = [];
 	try {
 		for (const rt of runtimes) reports.push(await runtimeRun(rt, ctx));
@@ -582,7 +640,9 @@ async function main() {
 	for (const r of reports) {
 		const total = r.timings.find((x) => x.name.startsWith('total'));
 		const s = r.scenarios || [];
-		process.stdout.write(`  ${r.failed.length ? '✘' : '✔'} ${r.label}: ${s.filter((x) => x.ok).length}/${s.length} scenarios (${plans.length} journeys × (a)–(d), slow reports, changed page data, restart, two copies), ${r.pages} pages checked, ${r.checks.length - r.failed.length}/${r.checks.length} checks, ${total ? total.seconds.toFixed(1) : '?'} s\n`);
+		process.stdout.write(
+			`  ${r.failed.length ? '✘' : '✔'} ${r.label}: ${s.filter((x) => x.ok).length}/${s.length} scenarios (${plans.length} journeys × (a)–(d), slow reports, changed page data, restart, two copies), ${r.pages} pages checked, ${r.checks.length - r.failed.length}/${r.checks.length} checks, ${total ? total.seconds.toFixed(1) : '?'} s\n`,
+		);
 		for (const f of r.failed) process.stdout.write(`      ✘ ${f.name}: ${f.detail}\n`);
 	}
 	process.stdout.write(`  wall time ${secs(Date.now() - started)}\n`);

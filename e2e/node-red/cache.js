@@ -92,7 +92,11 @@ function ensure(name, verify) {
 		path.join(tmp, 'package.json'),
 		`${JSON.stringify({ name: `otpflow-cache-${name.toLowerCase()}`, private: true, version: '0.0.0', dependencies: spec.deps }, null, 2)}\n`,
 	);
-	log(`${spec.dir}: installing ${Object.entries(spec.deps).map(([k, v]) => `${k}@${v}`).join(' ')} …`);
+	log(
+		`${spec.dir}: installing ${Object.entries(spec.deps)
+			.map(([k, v]) => `${k}@${v}`)
+			.join(' ')} …`,
+	);
 	try {
 		runNpm(['install', '--no-audit', '--no-fund', '--loglevel=error', '--engine-strict=false'], tmp);
 		verify(tmp);
@@ -146,7 +150,12 @@ function nodeRedDev() {
 	const r = ensure('nodeRedDev', (dir) => {
 		if (pkgVersion(dir, 'node-red-dev') !== VERSIONS.nodeRedDev) throw new Error('wrong version');
 	});
-	return { ...r, bin: path.join(r.dir, 'node_modules', 'node-red-dev', 'bin', 'run'), moduleDir: path.join(r.dir, 'node_modules', 'node-red-dev'), version: VERSIONS.nodeRedDev };
+	return {
+		...r,
+		bin: path.join(r.dir, 'node_modules', 'node-red-dev', 'bin', 'run'),
+		moduleDir: path.join(r.dir, 'node_modules', 'node-red-dev'),
+		version: VERSIONS.nodeRedDev,
+	};
 }
 
 /** The two runtimes the e2e run covers. */

@@ -17,7 +17,10 @@ function readExamples(examplesDir) {
 	for (const slug of fs.readdirSync(examplesDir).sort()) {
 		const dir = path.join(examplesDir, slug);
 		if (slug === JOURNEYS_DIR || !fs.statSync(dir).isDirectory()) continue;
-		for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+		for (const file of fs
+			.readdirSync(dir)
+			.filter((f) => f.endsWith('.json'))
+			.sort()) {
 			out.push({ slug, file, nodes: JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) });
 		}
 	}
@@ -61,7 +64,26 @@ function functionNode({ id, z, name, func, wires, outputs = 1, x = 0, y = 0 }) {
 
 /** An HTTP Request node POSTing msg.payload (JSON) to `url`; its answer goes nowhere. */
 function postNode({ id, z, name, url, persist = false, x = 0, y = 0 }) {
-	return { id, type: 'http request', z, name, method: 'POST', ret: 'txt', paytoqs: 'ignore', url, tls: '', persist, proxy: '', insecureHTTPParser: false, authType: '', senderr: false, headers: [], x, y, wires: [[]] };
+	return {
+		id,
+		type: 'http request',
+		z,
+		name,
+		method: 'POST',
+		ret: 'txt',
+		paytoqs: 'ignore',
+		url,
+		tls: '',
+		persist,
+		proxy: '',
+		insecureHTTPParser: false,
+		authType: '',
+		senderr: false,
+		headers: [],
+		x,
+		y,
+		wires: [[]],
+	};
 }
 
 function tapFunction(tag) {
@@ -86,8 +108,28 @@ function buildDeployment({ examplesDir, pkgDir, sandboxUrl, collectorUrl, accoun
 		index.tabs[slug] = tab;
 		flows.push({ id: tab, type: 'tab', label: `${slug} examples (e2e)`, disabled: false, info: '' });
 		flows.push(postNode({ id: `e2e-post-${slug}`, z: tab, name: 'e2e collector', url: collectorUrl, x: 900, y: 2000 }));
-		flows.push({ id: `e2e-catch-${slug}`, type: 'catch', z: tab, name: 'e2e catch', scope: null, uncaught: false, x: 100, y: 2000, wires: [[`e2e-catchtap-${slug}`]] });
-		flows.push(functionNode({ id: `e2e-catchtap-${slug}`, z: tab, name: 'e2e catch tap', func: tapFunction({ kind: 'catch', slug }), x: 300, y: 2000, wires: [[`e2e-post-${slug}`]] }));
+		flows.push({
+			id: `e2e-catch-${slug}`,
+			type: 'catch',
+			z: tab,
+			name: 'e2e catch',
+			scope: null,
+			uncaught: false,
+			x: 100,
+			y: 2000,
+			wires: [[`e2e-catchtap-${slug}`]],
+		});
+		flows.push(
+			functionNode({
+				id: `e2e-catchtap-${slug}`,
+				z: tab,
+				name: 'e2e catch tap',
+				func: tapFunction({ kind: 'catch', slug }),
+				x: 300,
+				y: 2000,
+				wires: [[`e2e-post-${slug}`]],
+			}),
+		);
 	}
 	for (const ex of examples) {
 		const provider = bySlug[ex.slug];
@@ -98,7 +140,8 @@ function buildDeployment({ examplesDir, pkgDir, sandboxUrl, collectorUrl, accoun
 			rewriteUrls(node, sandboxUrl);
 			if (node.type === provider.configType) {
 				const seen = configs.get(node.id);
-				if (seen && JSON.stringify(seen) !== JSON.stringify(node)) throw new Error(`examples/${ex.slug}/${ex.file}: account node ${node.id} differs from the other examples' copy`);
+				if (seen && JSON.stringify(seen) !== JSON.stringify(node))
+					throw new Error(`examples/${ex.slug}/${ex.file}: account node ${node.id} differs from the other examples' copy`);
 				if (!seen) {
 					configs.set(node.id, node);
 					flows.push({ ...node, credentials: sandboxCredentials(provider, accounts) });
@@ -115,7 +158,17 @@ function buildDeployment({ examplesDir, pkgDir, sandboxUrl, collectorUrl, accoun
 				entry.ops.push({ id: node.id, type: node.type, opId: known.op.id, name: node.name, wires: node.wires });
 				node.wires = node.wires.map((targets, output) => {
 					const tapId = `e2e-tap-${node.id}-${output}`;
-					flows.push(functionNode({ id: tapId, z: node.z, name: `e2e tap ${output}`, func: tapFunction({ kind: 'result', node: node.id, type: node.type, file: `${ex.slug}/${ex.file}`, output }), x: (node.x || 0) + 60, y: (node.y || 0) + 40 + output * 20, wires: [[`e2e-post-${ex.slug}`]] }));
+					flows.push(
+						functionNode({
+							id: tapId,
+							z: node.z,
+							name: `e2e tap ${output}`,
+							func: tapFunction({ kind: 'result', node: node.id, type: node.type, file: `${ex.slug}/${ex.file}`, output }),
+							x: (node.x || 0) + 60,
+							y: (node.y || 0) + 40 + output * 20,
+							wires: [[`e2e-post-${ex.slug}`]],
+						}),
+					);
 					return [...targets, tapId];
 				});
 			}

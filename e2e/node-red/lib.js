@@ -139,7 +139,7 @@ module.exports = {
 	telemetry: { enabled: false, updateNotification: false },
 	diagnostics: { enabled: false, ui: false },
 	externalModules: { autoInstall: false, palette: { allowInstall: false } },
-	functionExternalModules: false,${exposeMemory ? "\n\tfunctionGlobalContext: { gc: global.gc, memoryUsage: () => process.memoryUsage() }," : ''}
+	functionExternalModules: false,${exposeMemory ? '\n\tfunctionGlobalContext: { gc: global.gc, memoryUsage: () => process.memoryUsage() },' : ''}
 	logging: { console: { level: 'info', metrics: false, audit: false } },
 };
 `;
@@ -241,7 +241,10 @@ class NodeRed {
 function installIntoUserDir(userDir, tarball) {
 	const cache = require('./cache');
 	const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
-	fs.writeFileSync(path.join(userDir, 'package.json'), `${JSON.stringify({ name: 'node-red-project', description: 'OTP Flow e2e', version: '0.0.1', private: true, dependencies: {} }, null, 2)}\n`);
+	fs.writeFileSync(
+		path.join(userDir, 'package.json'),
+		`${JSON.stringify({ name: 'node-red-project', description: 'OTP Flow e2e', version: '0.0.1', private: true, dependencies: {} }, null, 2)}\n`,
+	);
 	cache.runNpm(['install', tarball, '--no-audit', '--no-fund', '--loglevel=error'], userDir);
 	return path.join(userDir, 'node_modules', ...pkg.name.split('/'));
 }
@@ -305,4 +308,19 @@ class Report {
 	}
 }
 
-module.exports = { HOST, sleep, freePort, request, readText, Collector, NodeRed, settingsJs, installIntoUserDir, CRASH_PATTERNS, secs, mask, sandboxSecrets, Report };
+module.exports = {
+	HOST,
+	sleep,
+	freePort,
+	request,
+	readText,
+	Collector,
+	NodeRed,
+	settingsJs,
+	installIntoUserDir,
+	CRASH_PATTERNS,
+	secs,
+	mask,
+	sandboxSecrets,
+	Report,
+};

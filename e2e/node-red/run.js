@@ -62,7 +62,12 @@ const FAULTS = [
 	{ name: '503', spec: { kind: 'status', status: 503 }, status: 'provider_error' },
 	{ name: 'html', spec: { kind: 'html' }, status: 'provider_error' },
 	{ name: 'malformed', spec: { kind: 'malformed' }, status: 'provider_error' },
-	{ name: '429', spec: { kind: 'rate_limit', retryAfter: 7 }, status: 'rate_limited', extra: (r) => r.retryAfterSeconds === 7 || `retryAfterSeconds ${r.retryAfterSeconds}` },
+	{
+		name: '429',
+		spec: { kind: 'rate_limit', retryAfter: 7 },
+		status: 'rate_limited',
+		extra: (r) => r.retryAfterSeconds === 7 || `retryAfterSeconds ${r.retryAfterSeconds}`,
+	},
 ];
 
 function successStatus(slug, opId) {
@@ -96,7 +101,10 @@ async function runtimeRun(rt, ctx) {
 		let t = Date.now();
 		const installed = installIntoUserDir(userDir, ctx.tarball);
 		report.time('npm install <tarball> into the user dir', Date.now() - t);
-		report.check('package installed from the tarball (not a link)', fs.existsSync(path.join(installed, 'package.json')) && !fs.lstatSync(installed).isSymbolicLink());
+		report.check(
+			'package installed from the tarball (not a link)',
+			fs.existsSync(path.join(installed, 'package.json')) && !fs.lstatSync(installed).isSymbolicLink(),
+		);
 
 		// 2. Node-RED in a fresh user directory.
 		const port = await freePort();
@@ -107,17 +115,31 @@ async function runtimeRun(rt, ctx) {
 		report.time(`Node-RED start (pid ${nr.pid}, port ${port})`, Date.now() - t);
 		const versionLine = (nr.log.match(/Node-RED version: (\S+)/) || [])[1];
 		const nodeLine = (nr.log.match(/Node\.js {2}version: (\S+)/) || [])[1];
-		report.check('runtime versions', String(versionLine).replace(/-git$/, '') === `v${rt.nodeRed.version}` && nodeLine === `v${rt.nodeVersion}`, `Node-RED ${versionLine} on Node ${nodeLine}`);
+		report.check(
+			'runtime versions',
+			String(versionLine).replace(/-git$/, '') === `v${rt.nodeRed.version}` && nodeLine === `v${rt.nodeVersion}`,
+			`Node-RED ${versionLine} on Node ${nodeLine}`,
+		);
 
 		// 3. GET /nodes: all our types registered, no errors.
 		const nodesRes = await nr.get('/nodes');
 		const sets = (nodesRes.json || []).filter((s) => s.module === PKG.name);
-		const deployment = buildDeployment({ examplesDir: path.join(installed, 'examples'), pkgDir: installed, sandboxUrl: sandbox.url, collectorUrl: collector.url, accounts: SANDBOX_ACCOUNTS });
+		const deployment = buildDeployment({
+			examplesDir: path.join(installed, 'examples'),
+			pkgDir: installed,
+			sandboxUrl: sandbox.url,
+			collectorUrl: collector.url,
+			accounts: SANDBOX_ACCOUNTS,
+		});
 		const { flows, index } = deployment;
 		const registered = new Set(sets.flatMap((s) => s.types || []));
 		const missing = index.types.all.filter((tp) => !registered.has(tp));
 		const errs = sets.filter((s) => s.err || s.enabled === false).map((s) => `${s.id}: ${s.err || 'disabled'}`);
-		report.check(`GET /nodes: ${PKG.name} ${sets[0] && sets[0].version} registered ${registered.size} types in ${sets.length} sets`, missing.length === 0 && errs.length === 0 && sets.length === Object.keys(PKG['node-red'].nodes).length, `missing ${missing.join(', ') || '-'}; errors ${errs.join('; ') || '-'}`);
+		report.check(
+			`GET /nodes: ${PKG.name} ${sets[0] && sets[0].version} registered ${registered.size} types in ${sets.length} sets`,
+			missing.length === 0 && errs.length === 0 && sets.length === Object.keys(PKG['node-red'].nodes).length,
+			`missing ${missing.join(', ') || '-'}; errors ${errs.join('; ') || '-'}`,
+		);
 		report.check('every operation node has an example', index.missingExamples.length === 0 || `no example for ${index.missingExamples.join(', ')}`);
 
 		// 4. Deploy every example at once (a full deploy; waits for the flows to start).
@@ -127,21 +149,31 @@ async function runtimeRun(rt, ctx) {
 		report.time(`deploy ${index.examples.length} example files (${flows.length} nodes) in one POST /flows`, Date.now() - t);
 		const deployedRes = await nr.get('/flows');
 		const deployedIds = new Set((deployedRes.json || []).map((n) => n.id));
-		report.check('all example nodes deployed', flows.every((n) => deployedIds.has(n.id)) || `${flows.filter((n) => !deployedIds.has(n.id)).length} nodes missing`);
+		report.check(
+			'all example nodes deployed',
+			flows.every((n) => deployedIds.has(n.id)) || `${flows.filter((n) => !deployedIds.has(n.id)).length} nodes missing`,
+		);
 		const credProblems = [];
 		for (const n of flows.filter((f) => /^otpflow-.*-config$/.test(f.type))) {
 			const res = await nr.get(`/credentials/${n.type}/${n.id}`);
-			for (const k of Object.keys(n.credentials)) if (!res.json || res.json[`has_${k}`] !== true) credProblems.push(`${n.type} ${k}: ${res.status} ${res.text}`);
+			for (const k of Object.keys(n.credentials))
+				if (!res.json || res.json[`has_${k}`] !== true) credProblems.push(`${n.type} ${k}: ${res.status} ${res.text}`);
 			if (ctx.secrets.some((s) => res.text.includes(s))) credProblems.push(`${n.type}: a secret value in GET /credentials`);
 		}
-		report.check('account credentials stored (GET /credentials/<type>/<id> says has_<secret>, never the value)', credProblems.length === 0 || credProblems.join('; '));
+		report.check(
+			'account credentials stored (GET /credentials/<type>/<id> says has_<secret>, never the value)',
+			credProblems.length === 0 || credProblems.join('; '),
+		);
 		// The examples' comment nodes name the (public) sandbox secrets on purpose; no other node may hold one.
 		const nonComment = JSON.stringify((deployedRes.json || []).filter((n) => n.type !== 'comment'));
 		const inFlows = ctx.secrets.filter((s) => nonComment.includes(s));
 		report.check('no secret in any deployed node but the comments (GET /flows)', inFlows.length === 0 || `visible: ${inFlows.map(mask).join(', ')}`);
 		const expectedWarnings = /Projects disabled|Using unencrypted credentials/;
 		const warnings = nr.log.split('\n').filter((l) => /\[(warn|error)\]/.test(l) && !expectedWarnings.test(l));
-		report.check('no warnings/errors while loading and deploying (besides projects off, plain credentials)', warnings.length === 0 || warnings.join(' | ').slice(0, 800));
+		report.check(
+			'no warnings/errors while loading and deploying (besides projects off, plain credentials)',
+			warnings.length === 0 || warnings.join(' | ').slice(0, 800),
+		);
 
 		const fileOf = new Map(index.examples.flatMap((e) => e.ops.map((o) => [o.id, `${e.slug}/${e.file}`])));
 		const fire = async (injectId) => {
@@ -158,7 +190,11 @@ async function runtimeRun(rt, ctx) {
 				await fire(injectId);
 				for (const e of expects) {
 					const slug = fileOf.get(e.node).split('/')[0];
-					const r = await collector.waitFor((x) => collector.entries.indexOf(x) >= mark && (x.node === e.node || (x.kind === 'catch' && x.slug === slug)), e.timeoutMs || RESULT_TIMEOUT_MS, `${e.label}`);
+					const r = await collector.waitFor(
+						(x) => collector.entries.indexOf(x) >= mark && (x.node === e.node || (x.kind === 'catch' && x.slug === slug)),
+						e.timeoutMs || RESULT_TIMEOUT_MS,
+						`${e.label}`,
+					);
 					got.push(r);
 					if (r.kind === 'catch') throw new Error(`Catch node got: ${r.error && r.error.message}`);
 					if (r.output !== e.output) {
@@ -216,7 +252,12 @@ async function runtimeRun(rt, ctx) {
 				const verify = injectNamed(chain, /^2\./);
 				const before = (latestOtp(slug) || {}).id;
 				const sendOps = opChain(index, send.id);
-				const sendExpect = sendOps.map((n, i) => ({ node: n.id, label: `${n.type}`, output: 0, status: i === sendOps.length - 1 ? 'otp_sent' : successStatus(slug, index.opTypes.get(n.type).op.id) }));
+				const sendExpect = sendOps.map((n, i) => ({
+					node: n.id,
+					label: `${n.type}`,
+					output: 0,
+					status: i === sendOps.length - 1 ? 'otp_sent' : successStatus(slug, index.opTypes.get(n.type).op.id),
+				}));
 				await step(`${slug} 00-full-chain "1. send OTP": ${sendOps.map((n) => n.type).join(' → ')}`, send.id, sendExpect);
 				const message = latestOtp(slug, before);
 				report.check(`${slug}: OTP delivered to the sandbox inbox`, !!message, message ? `to ${message.to} via ${message.channel}` : '');
@@ -224,7 +265,12 @@ async function runtimeRun(rt, ctx) {
 					setOtp(verify.id, message.otp);
 					await deploy();
 					const verifyOps = opChain(index, verify.id);
-					const verifyExpect = verifyOps.map((n, i) => ({ node: n.id, label: n.type, output: 0, status: i === 0 ? 'verified' : successStatus(slug, index.opTypes.get(n.type).op.id) }));
+					const verifyExpect = verifyOps.map((n, i) => ({
+						node: n.id,
+						label: n.type,
+						output: 0,
+						status: i === 0 ? 'verified' : successStatus(slug, index.opTypes.get(n.type).op.id),
+					}));
 					const got = await step(`${slug} 00-full-chain "2. verify" with the inbox OTP: ${verifyOps.map((n) => n.type).join(' → ')}`, verify.id, verifyExpect);
 					const last = got[got.length - 1];
 					report.check(`${slug}: chain ends ok`, !!(last && last.output === 0 && last.result.ok === true), summary(last));
@@ -243,13 +289,24 @@ async function runtimeRun(rt, ctx) {
 				if (prelude && prelude.example) {
 					const before = exs.find((e) => prelude.example.test(e.file));
 					const bop = before.ops[0];
-					await step(`${slug}/${ex.file} prelude: ${before.file} as its comment says`, before.injects[0].id, [{ node: bop.id, label: bop.type, output: 0, status: successStatus(slug, bop.opId) }]);
+					await step(`${slug}/${ex.file} prelude: ${before.file} as its comment says`, before.injects[0].id, [
+						{ node: bop.id, label: bop.type, output: 0, status: successStatus(slug, bop.opId) },
+					]);
 				}
 				if (prelude && prelude.chainInject && chain) {
 					if (prelude.advance) sandbox.advance(prelude.advance);
 					const first = injectNamed(chain, prelude.chainInject);
 					const ops = opChain(index, first.id);
-					await step(`${slug}/${ex.file} prelude: 00-full-chain "${first.name}" as its comment says`, first.id, ops.map((n, i) => ({ node: n.id, label: n.type, output: 0, status: i === ops.length - 1 ? 'otp_sent' : successStatus(slug, index.opTypes.get(n.type).op.id) })));
+					await step(
+						`${slug}/${ex.file} prelude: 00-full-chain "${first.name}" as its comment says`,
+						first.id,
+						ops.map((n, i) => ({
+							node: n.id,
+							label: n.type,
+							output: 0,
+							status: i === ops.length - 1 ? 'otp_sent' : successStatus(slug, index.opTypes.get(n.type).op.id),
+						})),
+					);
 				}
 				const hasOtp = (inject.props || []).some((p) => p.p === 'otp');
 				if (special) {
@@ -280,7 +337,16 @@ async function runtimeRun(rt, ctx) {
 				sendExamples.map(async (ex) => {
 					const provider = index.types.providers.find((p) => p.slug === ex.slug);
 					sandbox.faults.add({ ...fault.spec, provider: provider.id, times: 1 });
-					await step(`fault ${fault.name}: ${ex.slug}/${ex.file} → failure ${fault.status}`, ex.injects[0].id, [{ node: ex.ops[0].id, label: ex.ops[0].type, output: 1, status: fault.status, extra: fault.extra, timeoutMs: RESULT_TIMEOUT_MS + NODE_TIMEOUT_S * 1000 }]);
+					await step(`fault ${fault.name}: ${ex.slug}/${ex.file} → failure ${fault.status}`, ex.injects[0].id, [
+						{
+							node: ex.ops[0].id,
+							label: ex.ops[0].type,
+							output: 1,
+							status: fault.status,
+							extra: fault.extra,
+							timeoutMs: RESULT_TIMEOUT_MS + NODE_TIMEOUT_S * 1000,
+						},
+					]);
 				}),
 			);
 			sandbox.faults.clear();
@@ -289,7 +355,9 @@ async function runtimeRun(rt, ctx) {
 		report.time('fault table', Date.now() - t);
 		// Still serving after the faults: one plain example per provider.
 		for (const ex of index.examples.filter((e) => /^01-/.test(e.file))) {
-			await step(`after the faults: ${ex.slug}/${ex.file}`, ex.injects[0].id, [{ node: ex.ops[0].id, label: ex.ops[0].type, output: 0, status: successStatus(ex.slug, ex.ops[0].opId) }]);
+			await step(`after the faults: ${ex.slug}/${ex.file}`, ex.injects[0].id, [
+				{ node: ex.ops[0].id, label: ex.ops[0].type, output: 0, status: successStatus(ex.slug, ex.ops[0].opId) },
+			]);
 		}
 
 		// 7. Stop, then read the whole log.
@@ -304,11 +372,17 @@ async function runtimeRun(rt, ctx) {
 		const leaked = ctx.secrets.filter((s) => nr.log.includes(s));
 		const dynamicSecrets = [...new Set(collector.entries.flatMap((e) => findSecrets(e.result)))];
 		const leakedDynamic = dynamicSecrets.filter((s) => nr.log.includes(s));
-		report.check(`no sandbox secret (${ctx.secrets.length} fixed, ${dynamicSecrets.length} issued tokens) in the Node-RED log`, leaked.length + leakedDynamic.length === 0 || `found ${[...leaked, ...leakedDynamic].map(mask).join(', ')}`);
+		report.check(
+			`no sandbox secret (${ctx.secrets.length} fixed, ${dynamicSecrets.length} issued tokens) in the Node-RED log`,
+			leaked.length + leakedDynamic.length === 0 || `found ${[...leaked, ...leakedDynamic].map(mask).join(', ')}`,
+		);
 		const bearer = /Bearer\s+[A-Za-z0-9._-]{8,}|eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/.exec(nr.log);
 		report.check('no bearer token or JWT in the log', !bearer || mask(bearer[0]));
 		const aadhaar = ctx.aadhaar.filter((a) => nr.log.includes(a));
-		report.check(`no Aadhaar number (${ctx.aadhaar.join(', ').replace(/\d{8}(\d{4})/g, 'XXXXXXXX$1')}) in the log`, aadhaar.length === 0 || `found ${aadhaar.length}`);
+		report.check(
+			`no Aadhaar number (${ctx.aadhaar.join(', ').replace(/\d{8}(\d{4})/g, 'XXXXXXXX$1')}) in the log`,
+			aadhaar.length === 0 || `found ${aadhaar.length}`,
+		);
 		const resultsText = JSON.stringify(collector.entries.map((e) => e.result));
 		const inResults = [...ctx.secrets, ...ctx.aadhaar].filter((s) => resultsText.includes(s));
 		report.check('no fixed secret or Aadhaar number in any result message', inResults.length === 0 || `found ${inResults.map(mask).join(', ')}`);
@@ -322,8 +396,7 @@ async function runtimeRun(rt, ctx) {
 		if (process.env.OTPFLOW_E2E_KEEP) {
 			fs.writeFileSync(path.join(userDir, 'results.json'), `${JSON.stringify(collector.entries, null, 2)}\n`);
 			process.stdout.write(`  user dir kept: ${userDir} (node-red.log, results.json)\n`);
-		}
-		else fs.rmSync(userDir, { recursive: true, force: true });
+		} else fs.rmSync(userDir, { recursive: true, force: true });
 	}
 	report.time(`total for ${rt.label}`, Date.now() - t0);
 	return report;
@@ -344,7 +417,8 @@ function secretsAndPii() {
 		for (const f of fs.readdirSync(dir, { withFileTypes: true })) {
 			const full = path.join(dir, f.name);
 			if (f.isDirectory()) walk(full);
-			else if (f.name.endsWith('.json')) for (const m of fs.readFileSync(full, 'utf8').matchAll(/\\?"(ovdData|aadhaar\w*)\\?"\s*:\s*\\?"(\d{12})\\?"/gi)) aadhaar.add(m[2]);
+			else if (f.name.endsWith('.json'))
+				for (const m of fs.readFileSync(full, 'utf8').matchAll(/\\?"(ovdData|aadhaar\w*)\\?"\s*:\s*\\?"(\d{12})\\?"/gi)) aadhaar.add(m[2]);
 		}
 	};
 	walk(path.join(ROOT, 'examples'));
@@ -362,7 +436,9 @@ async function main() {
 	let t = Date.now();
 	const runtimes = cache.runtimes().filter((rt) => !only || rt.nodeRed.version.startsWith(`${only}.`));
 	const cacheSeconds = (Date.now() - t) / 1000;
-	process.stdout.write(`Runtimes ready in ${cacheSeconds.toFixed(1)} s (cache ${cache.CACHE}):\n${runtimes.map((r) => `  ${r.label} (${r.nodeRed.source}, ${r.nodeRed.cached ? 'cached' : `installed in ${r.nodeRed.seconds.toFixed(1)} s`})`).join('\n')}\n`);
+	process.stdout.write(
+		`Runtimes ready in ${cacheSeconds.toFixed(1)} s (cache ${cache.CACHE}):\n${runtimes.map((r) => `  ${r.label} (${r.nodeRed.source}, ${r.nodeRed.cached ? 'cached' : `installed in ${r.nodeRed.seconds.toFixed(1)} s`})`).join('\n')}\n`,
+	);
 	t = Date.now();
 	const tarball = pack();
 	process.stdout.write(`Packed ${path.basename(tarball)} in ${secs(Date.now() - t)}\n`);
@@ -373,7 +449,9 @@ async function main() {
 	process.stdout.write('\nSummary\n');
 	for (const r of reports) {
 		const total = r.timings.find((x) => x.name.startsWith('total'));
-		process.stdout.write(`  ${r.failed.length ? '✘' : '✔'} ${r.label}: ${r.checks.length - r.failed.length}/${r.checks.length} checks passed in ${total ? total.seconds.toFixed(1) : '?'} s\n`);
+		process.stdout.write(
+			`  ${r.failed.length ? '✘' : '✔'} ${r.label}: ${r.checks.length - r.failed.length}/${r.checks.length} checks passed in ${total ? total.seconds.toFixed(1) : '?'} s\n`,
+		);
 		for (const f of r.failed) process.stdout.write(`      ✘ ${f.name}: ${f.detail}\n`);
 	}
 	process.stdout.write(`  wall time ${secs(Date.now() - started)} (runtime cache ${cacheSeconds.toFixed(1)} s)\n`);

@@ -92,7 +92,11 @@ function checkContents() {
 	const files = info.files.map((f) => f.path);
 	const set = new Set(files);
 	let ok = true;
-	ok = line(true, `${info.name}@${info.version}: ${info.entryCount} files, ${(info.size / 1024).toFixed(0)} kB packed, ${(info.unpackedSize / 1024).toFixed(0)} kB unpacked`) && ok;
+	ok =
+		line(
+			true,
+			`${info.name}@${info.version}: ${info.entryCount} files, ${(info.size / 1024).toFixed(0)} kB packed, ${(info.unpackedSize / 1024).toFixed(0)} kB unpacked`,
+		) && ok;
 	const required = [
 		'package.json',
 		'README.md',
@@ -105,10 +109,18 @@ function checkContents() {
 		PKG.main,
 	];
 	const missing = required.filter((f) => !set.has(f));
-	ok = line(missing.length === 0, `declared entry points present (package.json main, n8n nodes + codex + credentials, Node-RED .js + .html): ${required.length}${missing.length ? `; MISSING ${missing.join(', ')}` : ''}`) && ok;
+	ok =
+		line(
+			missing.length === 0,
+			`declared entry points present (package.json main, n8n nodes + codex + credentials, Node-RED .js + .html): ${required.length}${missing.length ? `; MISSING ${missing.join(', ')}` : ''}`,
+		) && ok;
 	const iconRefs = [...n8nIcons(files), ...nodeRedIcons()];
 	const missingIcons = iconRefs.filter((i) => !set.has(i.file));
-	ok = line(missingIcons.length === 0, `icons referenced by n8n nodes/credentials and Node-RED editor files present: ${iconRefs.length - missingIcons.length}/${iconRefs.length}${missingIcons.length ? `; MISSING ${[...new Set(missingIcons.map((i) => i.file))].join(', ')} (referenced from ${[...new Set(missingIcons.map((i) => i.from))].length} files)` : ''}`) && ok;
+	ok =
+		line(
+			missingIcons.length === 0,
+			`icons referenced by n8n nodes/credentials and Node-RED editor files present: ${iconRefs.length - missingIcons.length}/${iconRefs.length}${missingIcons.length ? `; MISSING ${[...new Set(missingIcons.map((i) => i.file))].join(', ')} (referenced from ${[...new Set(missingIcons.map((i) => i.from))].length} files)` : ''}`,
+		) && ok;
 	// Every local require() of a shipped .js must resolve to a shipped file.
 	const unresolved = [];
 	for (const f of files.filter((x) => x.endsWith('.js'))) {
@@ -118,9 +130,15 @@ function checkContents() {
 			if (![base, `${base}.js`, `${base}.json`, `${base}/index.js`].some((c) => set.has(c))) unresolved.push(`${f} → ${m[1]}`);
 		}
 	}
-	ok = line(unresolved.length === 0, `every relative require() in the shipped .js resolves inside the tarball${unresolved.length ? `: ${unresolved.slice(0, 10).join('; ')}` : ''}`) && ok;
+	ok =
+		line(
+			unresolved.length === 0,
+			`every relative require() in the shipped .js resolves inside the tarball${unresolved.length ? `: ${unresolved.slice(0, 10).join('; ')}` : ''}`,
+		) && ok;
 	const exampleFiles = files.filter((f) => f.startsWith('examples/'));
-	const exampleSrc = listFiles(path.join(ROOT, 'examples')).map((f) => `examples/${f}`).filter((f) => f.endsWith('.json'));
+	const exampleSrc = listFiles(path.join(ROOT, 'examples'))
+		.map((f) => `examples/${f}`)
+		.filter((f) => f.endsWith('.json'));
 	ok = line(exampleFiles.length > 0 && exampleSrc.every((f) => set.has(f)), `examples/ shipped: ${exampleFiles.length}/${exampleSrc.length} flow files`) && ok;
 	const templateFiles = files.filter((f) => f.startsWith('templates/'));
 	ok = line(templateFiles.length > 0, `templates/ shipped: ${templateFiles.length} n8n files`) && ok;
@@ -131,7 +149,11 @@ function checkContents() {
 		if (bad) forbidden.push(`${f} (${bad[1]})`);
 		else if (!ALLOWED.some((re) => re.test(f))) unexpected.push(f);
 	}
-	ok = line(forbidden.length === 0, `nothing that must not ship (tests, e2e, scripts, .ts, source maps, sandbox/Node-RED state, tarballs, tool config)${forbidden.length ? `: ${forbidden.join(', ')}` : ''}`) && ok;
+	ok =
+		line(
+			forbidden.length === 0,
+			`nothing that must not ship (tests, e2e, scripts, .ts, source maps, sandbox/Node-RED state, tarballs, tool config)${forbidden.length ? `: ${forbidden.join(', ')}` : ''}`,
+		) && ok;
 	ok = line(unexpected.length === 0, `nothing outside the allow list${unexpected.length ? `: ${unexpected.join(', ')}` : ''}`) && ok;
 	const secretsInExamples = [];
 	for (const f of [...exampleFiles, ...templateFiles]) {
@@ -139,13 +161,17 @@ function checkContents() {
 		const list = Array.isArray(nodes) ? nodes : [];
 		for (const n of list) if (n && n.credentials && Object.keys(n.credentials).length) secretsInExamples.push(`${f}: node ${n.id}`);
 	}
-	ok = line(secretsInExamples.length === 0, `no example flow carries a credentials block${secretsInExamples.length ? `: ${secretsInExamples.join(', ')}` : ''}`) && ok;
+	ok =
+		line(secretsInExamples.length === 0, `no example flow carries a credentials block${secretsInExamples.length ? `: ${secretsInExamples.join(', ')}` : ''}`) &&
+		ok;
 	return ok;
 }
 
 function listFiles(dir, prefix = '') {
 	if (!fs.existsSync(dir)) return [];
-	return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]));
+	return fs
+		.readdirSync(dir, { withFileTypes: true })
+		.flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]));
 }
 
 /** node-red-dev's axios with catalogue.nodered.org answered locally; everything else goes to the real axios. */
@@ -201,7 +227,10 @@ async function scorecard() {
 		let ok = true;
 		for (const [id, res] of Object.entries(card)) {
 			if (id === 'package') continue;
-			const detail = Object.entries(res).filter(([k]) => k !== 'test').map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
+			const detail = Object.entries(res)
+				.filter(([k]) => k !== 'test')
+				.map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+				.join(' ');
 			if (offline[id] && skipped.size) {
 				line(true, `${id} SKIPPED (${offline[id]}: ${CATALOGUE} stubbed with an empty catalogue) ${detail}`);
 				continue;
@@ -214,7 +243,11 @@ async function scorecard() {
 		const opTypes = nodeTypes(pkgDir).providers.flatMap((p) => p.ops.map((o) => o.type));
 		const seen = new Set((card.N02 && card.N02.nodes) || []);
 		const unseen = opTypes.filter((t) => !seen.has(t));
-		ok = line(unseen.length === 0, `scorecard read the node definitions from the editor .html (N01/N02 not vacuous): ${opTypes.length - unseen.length}/${opTypes.length} operation types seen${unseen.length ? ' (node-red-dev needs RED.nodes.registerType("<type>", { …object literal… }) with literal category/color/icon/inputs/outputs and inline defaults/credentials; it printed "Unable to parse" for each .js)' : ''}`) && ok;
+		ok =
+			line(
+				unseen.length === 0,
+				`scorecard read the node definitions from the editor .html (N01/N02 not vacuous): ${opTypes.length - unseen.length}/${opTypes.length} operation types seen${unseen.length ? ' (node-red-dev needs RED.nodes.registerType("<type>", { …object literal… }) with literal category/color/icon/inputs/outputs and inline defaults/credentials; it printed "Unable to parse" for each .js)' : ''}`,
+			) && ok;
 		const expected = ['P01', 'P03', 'P04', 'P05', 'P06', 'P07', 'P08', 'N01', 'N02', 'D01', 'D02', 'D03'];
 		const notRun = expected.filter((id) => !(id in card));
 		ok = line(notRun.length === 0, `all scorecard checks ran${notRun.length ? `; did not run: ${notRun.join(', ')}` : ` (${expected.join(', ')})`}`) && ok;

@@ -72,10 +72,12 @@ class N8nProcess {
 		const out = fs.openSync(logFile, 'a');
 		this.child = spawn(inst.nodeBin, [inst.n8nBin, ...args], { env, cwd: env.N8N_USER_FOLDER, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 		this.child.label = name;
-		this.child.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => {
-			fs.closeSync(out);
-			resolve({ code, signal });
-		}));
+		this.child.exited = new Promise((resolve) =>
+			this.child.once('exit', (code, signal) => {
+				fs.closeSync(out);
+				resolve({ code, signal });
+			}),
+		);
 		procs.track(this.child);
 		let partial = '';
 		const onData = (d) => {
@@ -120,7 +122,9 @@ class N8nProcess {
 				this.child.off('exit', onExit);
 				fn(v);
 			};
-			const listener = (e) => { if (test(e)) done(resolve, e); };
+			const listener = (e) => {
+				if (test(e)) done(resolve, e);
+			};
 			const onExit = () => done(reject, new Error(`${this.name} exited while waiting for ${what}:\n${this.tail()}`));
 			const timer = setTimeout(() => done(reject, new Error(`${this.name}: no ${what} within ${timeoutMs} ms:\n${this.tail()}`)), timeoutMs);
 			this.listeners.add(listener);
@@ -135,8 +139,18 @@ class N8nProcess {
 	/** SIGTERM to the process group (n8n and its task runner), SIGKILL after graceMs. */
 	async stop(graceMs = 20000) {
 		if (!this.alive) return;
-		try { process.kill(-this.child.pid, 'SIGTERM'); } catch { /* gone */ }
-		const timer = setTimeout(() => { try { process.kill(-this.child.pid, 'SIGKILL'); } catch { /* gone */ } }, graceMs);
+		try {
+			process.kill(-this.child.pid, 'SIGTERM');
+		} catch {
+			/* gone */
+		}
+		const timer = setTimeout(() => {
+			try {
+				process.kill(-this.child.pid, 'SIGKILL');
+			} catch {
+				/* gone */
+			}
+		}, graceMs);
 		await this.child.exited;
 		clearTimeout(timer);
 	}
@@ -144,9 +158,15 @@ class N8nProcess {
 
 function httpStatus(url) {
 	return new Promise((resolve) => {
-		const req = http.get(url, { timeout: 2000 }, (res) => { res.resume(); resolve(res.statusCode); });
+		const req = http.get(url, { timeout: 2000 }, (res) => {
+			res.resume();
+			resolve(res.statusCode);
+		});
 		req.on('error', () => resolve(0));
-		req.on('timeout', () => { req.destroy(); resolve(0); });
+		req.on('timeout', () => {
+			req.destroy();
+			resolve(0);
+		});
 	});
 }
 
@@ -164,22 +184,38 @@ class Cluster {
 
 	/** A user folder per process; our package is npm-installed into each (in parallel). */
 	async prepareFolders(names, tarball) {
-		await Promise.all(names.map((name) => new Promise((resolve, reject) => {
-			const folder = path.join(this.work, name);
-			fs.mkdirSync(folder, { recursive: true });
-			// lib.installIntoUserFolder is synchronous; run it in a child so the installs overlap.
-			const child = spawn(process.execPath, ['-e', `require(${JSON.stringify(path.join(__dirname, '..', 'n8n', 'lib.js'))}).installIntoUserFolder(process.argv[1], process.argv[2])`, tarball, folder], { stdio: ['ignore', 'ignore', 'pipe'] });
-			let err = '';
-			child.stderr.on('data', (d) => { err += d; });
-			child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`installing the package into ${folder} failed:\n${err}`))));
-		})));
+		await Promise.all(
+			names.map(
+				(name) =>
+					new Promise((resolve, reject) => {
+						const folder = path.join(this.work, name);
+						fs.mkdirSync(folder, { recursive: true });
+						// lib.installIntoUserFolder is synchronous; run it in a child so the installs overlap.
+						const child = spawn(
+							process.execPath,
+							[
+								'-e',
+								`require(${JSON.stringify(path.join(__dirname, '..', 'n8n', 'lib.js'))}).installIntoUserFolder(process.argv[1], process.argv[2])`,
+								tarball,
+								folder,
+							],
+							{ stdio: ['ignore', 'ignore', 'pipe'] },
+						);
+						let err = '';
+						child.stderr.on('data', (d) => {
+							err += d;
+						});
+						child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`installing the package into ${folder} failed:\n${err}`))));
+					}),
+			),
+		);
 	}
 
 	async envFor(name, { port, extra } = {}) {
 		return queueEnv(this.inst, {
 			userFolder: path.join(this.work, name),
 			brokerPort: await lib.freePort(),
-			port: port || await lib.freePort(),
+			port: port || (await lib.freePort()),
 			redisPort: this.redisPort,
 			pgPort: this.pgPort,
 			webhookUrl: this.webhookUrl,
@@ -198,10 +234,23 @@ class Cluster {
 
 	async startMain() {
 		const env = await this.envFor('main', { port: this.mainPort });
-		this.main = new N8nProcess({ name: 'main', role: 'main', inst: this.inst, env, args: ['start'], logFile: path.join(this.work, 'main.log'), procs: this.procs, jobs: this.jobs });
+		this.main = new N8nProcess({
+			name: 'main',
+			role: 'main',
+			inst: this.inst,
+			env,
+			args: ['start'],
+			logFile: path.join(this.work, 'main.log'),
+			procs: this.procs,
+			jobs: this.jobs,
+		});
 		const base = this.baseUrl;
 		await lib.waitForHttp(`${base}/healthz`, { timeoutMs: 180000, isAlive: () => this.main.alive });
-		await lib.waitForHttp(`${base}/rest/settings`, { want: (s, body) => s === 200 && !/starting up/i.test(body), timeoutMs: 120000, isAlive: () => this.main.alive });
+		await lib.waitForHttp(`${base}/rest/settings`, {
+			want: (s, body) => s === 200 && !/starting up/i.test(body),
+			timeoutMs: 120000,
+			isAlive: () => this.main.alive,
+		});
 		return this.main;
 	}
 
@@ -210,7 +259,16 @@ class Cluster {
 		const env = await this.envFor(name, {
 			extra: { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(healthPort), N8N_WORKER_SERVER_ADDRESS: lib.HOST },
 		});
-		const w = new N8nProcess({ name, role: 'worker', inst: this.inst, env, args: ['worker', `--concurrency=${concurrency}`], logFile: path.join(this.work, `${name}.log`), procs: this.procs, jobs: this.jobs });
+		const w = new N8nProcess({
+			name,
+			role: 'worker',
+			inst: this.inst,
+			env,
+			args: ['worker', `--concurrency=${concurrency}`],
+			logFile: path.join(this.work, `${name}.log`),
+			procs: this.procs,
+			jobs: this.jobs,
+		});
 		w.concurrency = concurrency;
 		w.healthPort = healthPort;
 		this.workers.set(name, w);
@@ -218,7 +276,7 @@ class Cluster {
 		// /healthz/readiness answers 200 once the worker listens to the queue (its DB and Redis connections are up).
 		for (;;) {
 			if (!w.alive) throw new Error(`${name} exited while starting:\n${w.tail()}`);
-			if (await httpStatus(`http://${lib.HOST}:${healthPort}/healthz/readiness`) === 200) break;
+			if ((await httpStatus(`http://${lib.HOST}:${healthPort}/healthz/readiness`)) === 200) break;
 			if (Date.now() > deadline) throw new Error(`${name} not ready within 120 s:\n${w.tail()}`);
 			await new Promise((r) => setTimeout(r, 250));
 		}
@@ -248,7 +306,8 @@ class Cluster {
 		for (;;) {
 			const jobs = this.jobsOf(executionId);
 			if (jobs.filter((j) => j.finishedAt).length >= count) return jobs;
-			if (Date.now() > deadline) throw new Error(`execution ${executionId}: ${count} finished jobs expected within ${timeoutMs} ms, have ${JSON.stringify(jobs)}`);
+			if (Date.now() > deadline)
+				throw new Error(`execution ${executionId}: ${count} finished jobs expected within ${timeoutMs} ms, have ${JSON.stringify(jobs)}`);
 			for (const w of this.workers.values()) if (!w.alive) throw new Error(`${w.name} exited:\n${w.tail()}`);
 			await new Promise((r) => setTimeout(r, 50));
 		}

@@ -17,7 +17,11 @@ function request(method, url, { body, headers = {}, timeoutMs = 30000 } = {}) {
 			res.on('end', () => {
 				const text = Buffer.concat(chunks).toString('utf8');
 				let json;
-				try { json = JSON.parse(text); } catch { json = undefined; }
+				try {
+					json = JSON.parse(text);
+				} catch {
+					json = undefined;
+				}
 				resolve({ status: res.statusCode, headers: res.headers, text, json });
 			});
 			res.on('error', reject);

@@ -42,7 +42,10 @@ const SUITE_LIMIT_MS = 12 * 60 * 1000;
 const PAGE_TIMEOUT_MS = 60000;
 const LATENCY_MS = 150;
 /** One slot per worker is latency-bound; five (n8n's recommended minimum) shows where 2 cores run out. */
-const CONCURRENCIES = (process.env.OTPFLOW_QUEUE_CONCURRENCY || '1,5').split(',').map(Number).filter((n) => n > 0);
+const CONCURRENCIES = (process.env.OTPFLOW_QUEUE_CONCURRENCY || '1,5')
+	.split(',')
+	.map(Number)
+	.filter((n) => n > 0);
 const runsFor = (concurrency) => Number(process.env.OTPFLOW_QUEUE_RUNS) || Math.max(60, 30 * concurrency);
 /** Webhook calls in flight at once while the runs are handed to the main. */
 const POST_PARALLEL = 8;
@@ -62,7 +65,11 @@ process.on('exit', () => {
 	state.procs.killAllSync();
 	if (state.work && !state.cleaned && process.env.OTPFLOW_E2E_KEEP !== '1') fs.rmSync(state.work, { recursive: true, force: true, maxRetries: 3 });
 });
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { log(`[queue] ${sig}: stopping what the suite started`); process.exit(130); });
+for (const sig of ['SIGINT', 'SIGTERM'])
+	process.on(sig, () => {
+		log(`[queue] ${sig}: stopping what the suite started`);
+		process.exit(130);
+	});
 const watchdog = setTimeout(() => {
 	log(`[queue] the suite ran past ${SUITE_LIMIT_MS / 1000} s: stopping what it started`);
 	process.exit(1);
@@ -78,33 +85,42 @@ function startGate() {
 	const arrivals = [];
 	const server = http.createServer((req, res) => {
 		const m = /^\/hold\/(\d+)$/.exec(req.url);
-		if (!m) { res.writeHead(404).end(); return; }
+		if (!m) {
+			res.writeHead(404).end();
+			return;
+		}
 		held.set(m[1], res);
 		arrivals.push(m[1]);
 	});
-	return new Promise((resolve) => server.listen(0, lib.HOST, () => resolve({
-		url: `http://${lib.HOST}:${server.address().port}`,
-		arrivals,
-		release(id) {
-			const res = held.get(id);
-			held.delete(id);
-			if (res) res.writeHead(200, { 'content-type': 'application/json' }).end('{"released":true}');
-		},
-		releaseAll() { for (const id of [...held.keys()]) this.release(id); },
-		/** Resolves with the execution ids of the first `count` runs that reached the gate. */
-		async waitForArrivals(count, timeoutMs = 30000) {
-			const deadline = Date.now() + timeoutMs;
-			while (arrivals.length < count) {
-				if (Date.now() > deadline) throw new Error(`the gate saw ${arrivals.length} of ${count} runs within ${timeoutMs} ms`);
-				await sleep(50);
-			}
-			return arrivals.slice(0, count);
-		},
-		close() {
-			this.releaseAll();
-			return new Promise((r) => server.close(r));
-		},
-	})));
+	return new Promise((resolve) =>
+		server.listen(0, lib.HOST, () =>
+			resolve({
+				url: `http://${lib.HOST}:${server.address().port}`,
+				arrivals,
+				release(id) {
+					const res = held.get(id);
+					held.delete(id);
+					if (res) res.writeHead(200, { 'content-type': 'application/json' }).end('{"released":true}');
+				},
+				releaseAll() {
+					for (const id of [...held.keys()]) this.release(id);
+				},
+				/** Resolves with the execution ids of the first `count` runs that reached the gate. */
+				async waitForArrivals(count, timeoutMs = 30000) {
+					const deadline = Date.now() + timeoutMs;
+					while (arrivals.length < count) {
+						if (Date.now() > deadline) throw new Error(`the gate saw ${arrivals.length} of ${count} runs within ${timeoutMs} ms`);
+						await sleep(50);
+					}
+					return arrivals.slice(0, count);
+				},
+				close() {
+					this.releaseAll();
+					return new Promise((r) => server.close(r));
+				},
+			}),
+		),
+	);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -116,7 +132,9 @@ function sql(query) {
 }
 
 function readExecution(id) {
-	const row = sql(`SELECT e.status || '|' || COALESCE(d.data, '') FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id WHERE e.id = ${Number(id)}`).replace(/\n$/, '');
+	const row = sql(
+		`SELECT e.status || '|' || COALESCE(d.data, '') FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id WHERE e.id = ${Number(id)}`,
+	).replace(/\n$/, '');
 	const bar = row.indexOf('|');
 	const status = row.slice(0, bar);
 	const raw = row.slice(bar + 1);
@@ -143,7 +161,11 @@ function resultOf(out) {
 
 async function postWebhook(p, body) {
 	const data = Buffer.from(JSON.stringify(body || {}));
-	const r = await forms.request('POST', `${state.cluster.baseUrl}/webhook/${p}`, { body: data, headers: { 'content-type': 'application/json' }, timeoutMs: 30000 });
+	const r = await forms.request('POST', `${state.cluster.baseUrl}/webhook/${p}`, {
+		body: data,
+		headers: { 'content-type': 'application/json' },
+		timeoutMs: 30000,
+	});
 	if (r.status !== 200) throw new Error(`POST /webhook/${p} → ${r.status} ${r.text.slice(0, 300)}`);
 	return r;
 }
@@ -263,7 +285,11 @@ async function runJourney(c, { restart = false } = {}) {
 	let unsaved;
 	if (!c.savesSuccess) {
 		// saveDataSuccessExecution 'none': n8n soft-deletes the finished run; its data waits for the hard-delete sweep.
-		const [deleted, bytes] = sql(`SELECT e."deletedAt" IS NOT NULL, COALESCE(LENGTH(d.data), 0) FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id WHERE e.id = ${Number(executionId)}`).trim().split('|');
+		const [deleted, bytes] = sql(
+			`SELECT e."deletedAt" IS NOT NULL, COALESCE(LENGTH(d.data), 0) FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id WHERE e.id = ${Number(executionId)}`,
+		)
+			.trim()
+			.split('|');
 		assert.equal(ended, 'null', `${c.id}: the finished run is gone from the status page (not saved)`);
 		assert.equal(deleted, 't', `${c.id}: the finished run is soft-deleted`);
 		unsaved = { dataBytes: Number(bytes) };
@@ -291,7 +317,10 @@ async function runJourney(c, { restart = false } = {}) {
 
 	const where = {};
 	for (const [name, runs] of Object.entries(exec.data.resultData.runData)) {
-		where[name] = runs.map((run) => { const j = jobOfRun(jobs, run.startTime); return j ? j.worker : 'main'; });
+		where[name] = runs.map((run) => {
+			const j = jobOfRun(jobs, run.startTime);
+			return j ? j.worker : 'main';
+		});
 	}
 	return { id: c.id, executionId, jobs, where, send: sendJob.worker, verify: verifyJob.worker, ms: Date.now() - t0, restartMs, steps: c.steps, unsaved };
 }
@@ -308,18 +337,22 @@ async function measureThroughput(label, runs, offset) {
 	const maxBefore = Number(sql(`SELECT COALESCE(MAX(id), 0) FROM execution_entity`).trim());
 	const t0 = Date.now();
 	let next = 0;
-	await Promise.all(Array.from({ length: POST_PARALLEL }, async () => {
-		while (next < runs) {
-			const n = offset + next++;
-			await postWebhook(W.BULK_PATH, { n, mobile: `917${String(n).padStart(9, '0')}` });
-		}
-	}));
+	await Promise.all(
+		Array.from({ length: POST_PARALLEL }, async () => {
+			while (next < runs) {
+				const n = offset + next++;
+				await postWebhook(W.BULK_PATH, { n, mobile: `917${String(n).padStart(9, '0')}` });
+			}
+		}),
+	);
 	const posted = Date.now() - t0;
 	const deadline = Date.now() + 5 * 60 * 1000;
 	let row;
 	for (;;) {
 		row = sql(`SELECT COUNT(*) FILTER (WHERE status IN ('success', 'error', 'crashed', 'canceled')), COUNT(*) FILTER (WHERE status = 'success'),
-			(EXTRACT(EPOCH FROM MAX("stoppedAt")) * 1000)::bigint FROM execution_entity WHERE "workflowId" = 'otpflowQueueBulk' AND id > ${maxBefore}`).trim().split('|');
+			(EXTRACT(EPOCH FROM MAX("stoppedAt")) * 1000)::bigint FROM execution_entity WHERE "workflowId" = 'otpflowQueueBulk' AND id > ${maxBefore}`)
+			.trim()
+			.split('|');
 		if (Number(row[0]) >= runs) break;
 		if (Date.now() > deadline) throw new Error(`${label}: ${row[0]} of ${runs} runs finished within 5 minutes`);
 		await sleep(200);
@@ -331,9 +364,24 @@ async function measureThroughput(label, runs, offset) {
 	const ids = new Set(sql(`SELECT id FROM execution_entity WHERE "workflowId" = 'otpflowQueueBulk' AND id > ${maxBefore}`).trim().split('\n'));
 	const perWorker = {};
 	for (const j of state.cluster.jobs.values()) if (ids.has(j.executionId)) perWorker[j.worker] = (perWorker[j.worker] || 0) + 1;
-	const res = { label, runs, ok: Number(row[1]), seconds, perSecond: runs / seconds, postedSeconds: posted / 1000, requests: stats.requests, peakInFlight: stats.peakInFlight, perWorker };
-	const spread = Object.entries(perWorker).sort().map(([w, n]) => `${w} ${n}`).join(', ');
-	log(`[queue]   ${label}: ${runs} runs in ${seconds.toFixed(1)} s → ${res.perSecond.toFixed(2)} executions/s (${res.ok} verified; ran on ${spread}; handed to the main in ${res.postedSeconds.toFixed(1)} s; ${res.requests} provider requests, at most ${res.peakInFlight} at once)`);
+	const res = {
+		label,
+		runs,
+		ok: Number(row[1]),
+		seconds,
+		perSecond: runs / seconds,
+		postedSeconds: posted / 1000,
+		requests: stats.requests,
+		peakInFlight: stats.peakInFlight,
+		perWorker,
+	};
+	const spread = Object.entries(perWorker)
+		.sort()
+		.map(([w, n]) => `${w} ${n}`)
+		.join(', ');
+	log(
+		`[queue]   ${label}: ${runs} runs in ${seconds.toFixed(1)} s → ${res.perSecond.toFixed(2)} executions/s (${res.ok} verified; ran on ${spread}; handed to the main in ${res.postedSeconds.toFixed(1)} s; ${res.requests} provider requests, at most ${res.peakInFlight} at once)`,
+	);
 	return res;
 }
 
@@ -350,7 +398,10 @@ before(async () => {
 	t = Date.now();
 	state.bins = services.ensureBinaries(log);
 	timings.cold = state.bins.installed;
-	phase(`Redis + PostgreSQL ${state.bins.pgMajor} binaries ${state.bins.installed ? 'installed with apt' : 'already installed'} (${state.bins.redisServer}, ${state.bins.pgBin})`, Date.now() - t);
+	phase(
+		`Redis + PostgreSQL ${state.bins.pgMajor} binaries ${state.bins.installed ? 'installed with apt' : 'already installed'} (${state.bins.redisServer}, ${state.bins.pgBin})`,
+		Date.now() - t,
+	);
 
 	state.work = fs.mkdtempSync(path.join(os.tmpdir(), 'otpflow-queue-'));
 	// Postgres runs as the postgres user and must reach its folder inside.
@@ -364,12 +415,31 @@ before(async () => {
 	t = Date.now();
 	const [redisPort, pgPort, mainPort] = [await lib.freePort(), await lib.freePort(), await lib.freePort()];
 	state.redis = await services.startRedis({ bins: state.bins, dir: path.join(state.work, 'redis'), port: redisPort, procs: state.procs });
-	state.pg = await services.startPostgres({ bins: state.bins, dir: path.join(state.work, 'postgres'), port: pgPort, procs: state.procs, cacheDir: state.inst.dir, log });
-	phase(`Redis on ${lib.HOST}:${redisPort}, PostgreSQL on ${lib.HOST}:${pgPort} (${state.pg.fromTemplate ? 'migrated template copied' : 'new cluster'})`, Date.now() - t);
+	state.pg = await services.startPostgres({
+		bins: state.bins,
+		dir: path.join(state.work, 'postgres'),
+		port: pgPort,
+		procs: state.procs,
+		cacheDir: state.inst.dir,
+		log,
+	});
+	phase(
+		`Redis on ${lib.HOST}:${redisPort}, PostgreSQL on ${lib.HOST}:${pgPort} (${state.pg.fromTemplate ? 'migrated template copied' : 'new cluster'})`,
+		Date.now() - t,
+	);
 
 	t = Date.now();
 	state.tarball = lib.pack(state.work);
-	state.cluster = new Cluster({ inst: state.inst, work: state.work, redisPort, pgPort, mainPort, webhookUrl: `http://${lib.HOST}:${mainPort}/`, procs: state.procs, log });
+	state.cluster = new Cluster({
+		inst: state.inst,
+		work: state.work,
+		redisPort,
+		pgPort,
+		mainPort,
+		webhookUrl: `http://${lib.HOST}:${mainPort}/`,
+		procs: state.procs,
+		log,
+	});
 	await state.cluster.prepareFolders(['main', 'w1', 'w2'], state.tarball);
 	phase('npm pack + npm install <tarball> into the .n8n/nodes of main, w1 and w2', Date.now() - t);
 
@@ -462,16 +532,22 @@ function summary() {
 			j.restartMs ? `main + ${j.send} restarted at the code page (${lib.secs(j.restartMs)})` : '',
 			j.unsaved ? `run not saved: soft-deleted, ${j.unsaved.dataBytes} bytes of its data still in Postgres until n8n's hard-delete sweep` : '',
 		].filter(Boolean);
-		log(`[queue]   ${j.id.padEnd(22)} exec ${String(j.executionId).padStart(3)}: ${parts.join(', ')} | code page | ${after.join(', ')}; jobs ${j.jobs.map((x) => `${x.jobId}@${x.worker}`).join(' ')} (${lib.secs(j.ms)})${notes.length ? `; ${notes.join('; ')}` : ''}`);
+		log(
+			`[queue]   ${j.id.padEnd(22)} exec ${String(j.executionId).padStart(3)}: ${parts.join(', ')} | code page | ${after.join(', ')}; jobs ${j.jobs.map((x) => `${x.jobId}@${x.worker}`).join(' ')} (${lib.secs(j.ms)})${notes.length ? `; ${notes.join('; ')}` : ''}`,
+		);
 	}
 	for (const concurrency of CONCURRENCIES) {
 		const one = state.throughput.find((x) => x.workers === 1 && x.concurrency === concurrency);
 		const two = state.throughput.find((x) => x.workers === 2 && x.concurrency === concurrency);
 		if (!one || !two) continue;
-		log(`[queue]   throughput, ${LATENCY_MS} ms on every provider request, concurrency ${concurrency} per worker, ${one.runs} runs: 1 worker ${one.perSecond.toFixed(2)}/s, 2 workers ${two.perSecond.toFixed(2)}/s → ×${(two.perSecond / one.perSecond).toFixed(2)} (target ≥ 1.6 on 2 cores; reported, not asserted)`);
+		log(
+			`[queue]   throughput, ${LATENCY_MS} ms on every provider request, concurrency ${concurrency} per worker, ${one.runs} runs: 1 worker ${one.perSecond.toFixed(2)}/s, 2 workers ${two.perSecond.toFixed(2)}/s → ×${(two.perSecond / one.perSecond).toFixed(2)} (target ≥ 1.6 on 2 cores; reported, not asserted)`,
+		);
 	}
 	const total = Date.now() - timings.started;
-	log(`[queue] set-up ${lib.secs(timings.setup || 0)}; total ${lib.secs(total)} — ${timings.cold ? 'COLD (apt install and/or first migration in this run)' : 'WARM (binaries installed, migrated template reused)'}`);
+	log(
+		`[queue] set-up ${lib.secs(timings.setup || 0)}; total ${lib.secs(total)} — ${timings.cold ? 'COLD (apt install and/or first migration in this run)' : 'WARM (binaries installed, migrated template reused)'}`,
+	);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -485,7 +561,11 @@ test('every process has the package in its own user folder, and the workers load
 	}
 	for (const w of state.cluster.workers.values()) {
 		const bad = w.events.filter((e) => /Unrecognized node type|Error loading package|failed to load .*otpflow|packages are missing/i.test(e.text));
-		assert.deepEqual(bad.map((e) => e.text), [], `${w.name}: no package loading trouble in its log`);
+		assert.deepEqual(
+			bad.map((e) => e.text),
+			[],
+			`${w.name}: no package loading trouble in its log`,
+		);
 	}
 });
 

@@ -55,7 +55,8 @@ function ensureBinaries(log) {
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 	for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'redis-server', 'postgresql']]) {
 		const r = spawnSync('apt-get', args, { env, encoding: 'utf8', timeout: 5 * 60 * 1000 });
-		if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (${r.status} ${r.signal || ''}):\n${(r.stdout || '').slice(-2000)}\n${(r.stderr || '').slice(-2000)}`);
+		if (r.status !== 0)
+			throw new Error(`apt-get ${args.join(' ')} failed (${r.status} ${r.signal || ''}):\n${(r.stdout || '').slice(-2000)}\n${(r.stderr || '').slice(-2000)}`);
 	}
 	bins = findBinaries();
 	if (!bins.redisServer || !bins.pgBin) throw new Error('apt-get install finished but redis-server or postgres is still missing');
@@ -69,7 +70,10 @@ async function waitForPort(port, { timeoutMs, isAlive, what }) {
 		if (!isAlive()) throw new Error(`${what} exited while starting`);
 		const ok = await new Promise((resolve) => {
 			const s = net.connect(port, HOST);
-			s.once('connect', () => { s.destroy(); resolve(true); });
+			s.once('connect', () => {
+				s.destroy();
+				resolve(true);
+			});
 			s.once('error', () => resolve(false));
 		});
 		if (ok) return;
@@ -83,7 +87,10 @@ function redisCommand(port, command) {
 	return new Promise((resolve, reject) => {
 		const s = net.connect(port, HOST);
 		let data = '';
-		const timer = setTimeout(() => { s.destroy(); reject(new Error(`redis ${command}: no answer`)); }, 5000);
+		const timer = setTimeout(() => {
+			s.destroy();
+			reject(new Error(`redis ${command}: no answer`));
+		}, 5000);
 		s.on('connect', () => s.write(`${command}\r\n`));
 		s.on('data', (d) => {
 			data += d;
@@ -93,7 +100,10 @@ function redisCommand(port, command) {
 				resolve(data.split('\r\n')[0]);
 			}
 		});
-		s.on('error', (e) => { clearTimeout(timer); reject(e); });
+		s.on('error', (e) => {
+			clearTimeout(timer);
+			reject(e);
+		});
 	});
 }
 
@@ -124,10 +134,30 @@ function readTail(file, chars = 3000) {
 async function startRedis({ bins, dir, port, procs }) {
 	fs.mkdirSync(dir, { recursive: true });
 	// No persistence: the queue lives only as long as the suite.
-	const child = startProcess(procs, 'redis', bins.redisServer, [
-		'--bind', HOST, '--port', String(port), '--protected-mode', 'yes', '--save', '', '--appendonly', 'no',
-		'--dir', dir, '--daemonize', 'no', '--loglevel', 'warning',
-	], { logFile: path.join(dir, 'redis.log'), cwd: dir });
+	const child = startProcess(
+		procs,
+		'redis',
+		bins.redisServer,
+		[
+			'--bind',
+			HOST,
+			'--port',
+			String(port),
+			'--protected-mode',
+			'yes',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--dir',
+			dir,
+			'--daemonize',
+			'no',
+			'--loglevel',
+			'warning',
+		],
+		{ logFile: path.join(dir, 'redis.log'), cwd: dir },
+	);
 	await waitForPort(port, { timeoutMs: 20000, isAlive: () => child.exitCode === null && child.signalCode === null, what: 'redis-server' });
 	const pong = await redisCommand(port, 'PING');
 	if (pong !== '+PONG') throw new Error(`redis PING answered ${pong}`);
@@ -177,7 +207,11 @@ async function startPostgres({ bins, dir, port, procs, cacheDir, log }) {
 		copyTree(tpl.data, data);
 	} else {
 		const r = spawnSync(path.join(bins.pgBin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-locale'], {
-			uid, gid, encoding: 'utf8', cwd: dir, timeout: 120000,
+			uid,
+			gid,
+			encoding: 'utf8',
+			cwd: dir,
+			timeout: 120000,
 		});
 		if (r.status !== 0) throw new Error(`initdb failed: ${r.stderr || r.stdout}`);
 	}
@@ -188,12 +222,30 @@ async function startPostgres({ bins, dir, port, procs, cacheDir, log }) {
 }
 
 async function runPostgres(pg) {
-	pg.child = startProcess(pg.procs, 'postgres', path.join(pg.bins.pgBin, 'postgres'), [
-		'-D', pg.data, '-p', String(pg.port),
-		'-c', `listen_addresses=${HOST}`, '-c', 'unix_socket_directories=',
-		'-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
-		'-c', 'max_connections=200',
-	], { logFile: path.join(pg.dir, 'postgres.log'), uid: pg.uid, gid: pg.gid, cwd: pg.dir });
+	pg.child = startProcess(
+		pg.procs,
+		'postgres',
+		path.join(pg.bins.pgBin, 'postgres'),
+		[
+			'-D',
+			pg.data,
+			'-p',
+			String(pg.port),
+			'-c',
+			`listen_addresses=${HOST}`,
+			'-c',
+			'unix_socket_directories=',
+			'-c',
+			'fsync=off',
+			'-c',
+			'synchronous_commit=off',
+			'-c',
+			'full_page_writes=off',
+			'-c',
+			'max_connections=200',
+		],
+		{ logFile: path.join(pg.dir, 'postgres.log'), uid: pg.uid, gid: pg.gid, cwd: pg.dir },
+	);
 	const isAlive = () => pg.child.exitCode === null && pg.child.signalCode === null;
 	await waitForPort(pg.port, { timeoutMs: 60000, isAlive, what: 'postgres' });
 	const deadline = Date.now() + 60000;
@@ -208,9 +260,15 @@ async function runPostgres(pg) {
 
 /** Runs SQL with psql (TCP, trust auth); returns stdout. */
 function psql(pg, db, sql) {
-	const r = spawnSync(path.join(pg.bins.pgBin, 'psql'), ['-h', HOST, '-p', String(pg.port), '-U', 'postgres', '-d', db, '-v', 'ON_ERROR_STOP=1', '-At', '-c', sql], {
-		encoding: 'utf8', timeout: 60000, maxBuffer: 256 * 1024 * 1024,
-	});
+	const r = spawnSync(
+		path.join(pg.bins.pgBin, 'psql'),
+		['-h', HOST, '-p', String(pg.port), '-U', 'postgres', '-d', db, '-v', 'ON_ERROR_STOP=1', '-At', '-c', sql],
+		{
+			encoding: 'utf8',
+			timeout: 60000,
+			maxBuffer: 256 * 1024 * 1024,
+		},
+	);
 	if (r.status !== 0) throw new Error(`psql ${sql}: ${r.stderr || r.error}`);
 	return r.stdout;
 }
@@ -218,11 +276,19 @@ function psql(pg, db, sql) {
 /** Ends a started process group: `signal`, then SIGKILL after graceMs. Resolves when the leader has exited. */
 async function stopProcess(child, signal = 'SIGTERM', graceMs = 15000) {
 	if (!child || child.exitCode !== null || child.signalCode !== null) return;
-	try { process.kill(-child.pid, signal); } catch { /* already gone */ }
+	try {
+		process.kill(-child.pid, signal);
+	} catch {
+		/* already gone */
+	}
 	let timer;
 	const killed = new Promise((resolve) => {
 		timer = setTimeout(() => {
-			try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+			try {
+				process.kill(-child.pid, 'SIGKILL');
+			} catch {
+				/* gone */
+			}
 			resolve();
 		}, graceMs);
 	});
@@ -255,12 +321,20 @@ function processTracker() {
 	const list = [];
 	return {
 		list,
-		track(child) { list.push(child); },
-		alive() { return list.filter((c) => c.exitCode === null && c.signalCode === null); },
+		track(child) {
+			list.push(child);
+		},
+		alive() {
+			return list.filter((c) => c.exitCode === null && c.signalCode === null);
+		},
 		killAllSync() {
 			for (const c of list) {
 				if (c.exitCode === null && c.signalCode === null) {
-					try { process.kill(-c.pid, 'SIGKILL'); } catch { /* gone */ }
+					try {
+						process.kill(-c.pid, 'SIGKILL');
+					} catch {
+						/* gone */
+					}
 				}
 			}
 		},
@@ -268,6 +342,16 @@ function processTracker() {
 }
 
 module.exports = {
-	HOST, ensureBinaries, startRedis, startPostgres, saveTemplate, psql, stopProcess, startProcess, processTracker,
-	readTail, waitForPort, templatePaths,
+	HOST,
+	ensureBinaries,
+	startRedis,
+	startPostgres,
+	saveTemplate,
+	psql,
+	stopProcess,
+	startProcess,
+	processTracker,
+	readTail,
+	waitForPort,
+	templatePaths,
 };

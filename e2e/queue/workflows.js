@@ -16,7 +16,10 @@ const BULK_PATH = 'otpflow-queue-bulk';
 const OWN_FORM_PATH = 'otp-queue-own';
 
 function uuid(...parts) {
-	const h = crypto.createHash('sha256').update(['otpflow-queue', ...parts].join('/')).digest('hex');
+	const h = crypto
+		.createHash('sha256')
+		.update(['otpflow-queue', ...parts].join('/'))
+		.digest('hex');
 	return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
@@ -31,20 +34,34 @@ function link(...names) {
 }
 
 function workflow(id, name, nodes, connections) {
-	nodes.forEach((n, i) => { n.position = [i * 240, 300]; });
+	nodes.forEach((n, i) => {
+		n.position = [i * 240, 300];
+	});
 	return { id, name, nodes, connections, active: false, settings: { executionOrder: 'v1' }, pinData: {}, meta: {}, tags: [] };
 }
 
 function webhook(wf, path) {
-	return node(wf, 'Webhook', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} }, { webhookId: uuid(wf, 'webhook') });
+	return node(
+		wf,
+		'Webhook',
+		'n8n-nodes-base.webhook',
+		2,
+		{ httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
+		{ webhookId: uuid(wf, 'webhook') },
+	);
 }
 
 function gateWorkflow(gateUrl) {
 	const wf = 'otpflowQueueGate';
-	return workflow(wf, 'OTP Flow queue e2e: gate (holds a worker)', [
-		webhook(wf, GATE_PATH),
-		node(wf, 'Hold until released', 'n8n-nodes-base.httpRequest', 4.2, { url: `=${gateUrl}/hold/{{ $execution.id }}`, options: { timeout: 120000 } }),
-	], link('Webhook', 'Hold until released'));
+	return workflow(
+		wf,
+		'OTP Flow queue e2e: gate (holds a worker)',
+		[
+			webhook(wf, GATE_PATH),
+			node(wf, 'Hold until released', 'n8n-nodes-base.httpRequest', 4.2, { url: `=${gateUrl}/hold/{{ $execution.id }}`, options: { timeout: 120000 } }),
+		],
+		link('Webhook', 'Hold until released'),
+	);
 }
 
 /** Our Capillary nodes as the shipped chain template has them (type, version, credential). */
@@ -68,7 +85,8 @@ function bulkWorkflow(templates, sandboxUrl) {
 		ours(wf, c.token, 'Generate Token', { ...c.token.parameters, identifierValue: '={{ $json.body.mobile }}', deviceId: '=bulk-{{ $json.body.n }}' }),
 		ours(wf, c.otp, 'Generate OTP', { ...c.otp.parameters }),
 		node(wf, 'Read OTP from Sandbox Inbox', 'n8n-nodes-base.httpRequest', 4.2, {
-			url: `=${sandboxUrl}/_sandbox/inbox/latest?provider=capillary&to={{ $('Webhook').item.json.body.mobile }}`, options: {},
+			url: `=${sandboxUrl}/_sandbox/inbox/latest?provider=capillary&to={{ $('Webhook').item.json.body.mobile }}`,
+			options: {},
 		}),
 		ours(wf, c.validate, 'Validate OTP', { ...c.validate.parameters, reference: "={{ $('Generate OTP').item.json.reference }}", otp: '={{ $json.otp }}' }),
 		node(wf, 'Verified', 'n8n-nodes-base.noOp', 1, {}),
@@ -86,17 +104,35 @@ function ownJourney(templates) {
 	const form = (name, parameters) => node(wf, name, 'n8n-nodes-base.form', 2.5, parameters, { webhookId: uuid(wf, name) });
 	const limit = { limitWaitTime: true, limitType: 'afterTimeInterval', resumeAmount: 10, resumeUnit: 'minutes' };
 	const nodes = [
-		node(wf, 'Details page', 'n8n-nodes-base.formTrigger', 2.5, {
-			formTitle: 'Sign in with a one-time code',
-			formFields: { values: [{ fieldLabel: 'Mobile number', fieldName: 'identifierValue', requiredField: true }] },
-			options: { path: OWN_FORM_PATH, appendAttribution: false },
-		}, { webhookId: uuid(wf, 'trigger') }),
+		node(
+			wf,
+			'Details page',
+			'n8n-nodes-base.formTrigger',
+			2.5,
+			{
+				formTitle: 'Sign in with a one-time code',
+				formFields: { values: [{ fieldLabel: 'Mobile number', fieldName: 'identifierValue', requiredField: true }] },
+				options: { path: OWN_FORM_PATH, appendAttribution: false },
+			},
+			{ webhookId: uuid(wf, 'trigger') },
+		),
 		ours(wf, c.token, 'Generate Token', { ...c.token.parameters, identifierValue: "={{ $('Details page').first().json.identifierValue }}" }),
 		ours(wf, c.otp, 'Generate OTP', { ...c.otp.parameters }),
-		form('Code page', { operation: 'page', formFields: { values: [{ fieldLabel: 'Code', fieldName: 'code', requiredField: true }] }, ...limit, options: { formTitle: 'Enter your code' } }),
+		form('Code page', {
+			operation: 'page',
+			formFields: { values: [{ fieldLabel: 'Code', fieldName: 'code', requiredField: true }] },
+			...limit,
+			options: { formTitle: 'Enter your code' },
+		}),
 		ours(wf, c.validate, 'Validate OTP', { ...c.validate.parameters, reference: "={{ $('Generate OTP').item.json.reference }}", otp: '={{ $json.code }}' }),
 		form('Done page', { operation: 'completion', completionTitle: 'Signed in', completionMessage: 'You are signed in.', ...limit, options: {} }),
-		form('Error page', { operation: 'completion', completionTitle: 'Sorry, that did not work', completionMessage: '={{ $json.message }}', ...limit, options: {} }),
+		form('Error page', {
+			operation: 'completion',
+			completionTitle: 'Sorry, that did not work',
+			completionMessage: '={{ $json.message }}',
+			...limit,
+			options: {},
+		}),
 	];
 	const connections = link('Details page', 'Generate Token', 'Generate OTP', 'Code page', 'Validate OTP', 'Done page');
 	for (const step of ['Generate Token', 'Generate OTP', 'Validate OTP']) connections[step].main[1] = [{ node: 'Error page', type: 'main', index: 0 }];
@@ -104,7 +140,13 @@ function ownJourney(templates) {
 	return {
 		workflow: workflow(wf, 'OTP Flow queue e2e: own Capillary form journey', nodes, connections),
 		testCase: {
-			id: 'own-capillary', provider: 'capillary', savesSuccess: true, path: OWN_FORM_PATH, firstValues: [sample], codeValues: (code) => [code], inboxTo: [sample],
+			id: 'own-capillary',
+			provider: 'capillary',
+			savesSuccess: true,
+			path: OWN_FORM_PATH,
+			firstValues: [sample],
+			codeValues: (code) => [code],
+			inboxTo: [sample],
 			steps: { before: ['Generate Token'], send: 'Generate OTP', verify: 'Validate OTP', after: undefined },
 			pages: { code: 'Enter your code', done: 'Signed in', doneNode: 'Done page' },
 		},

@@ -55,11 +55,56 @@ function aadhaarForms(a) {
  * `fields` are the node fields read from the message's `input`; `aadhaar` the field built from its parts.
  */
 const OPERATIONS = [
-	{ key: 'iserveu/getCustomer', slug: 'iserveu', op: 'getCustomer', success: 'completed', fields: ['mobileNumber', 'username'], input: (i) => ({ mobileNumber: `9${pad(i, 9)}`, username: 'sandbox_agent' }) },
-	{ key: 'iserveu/sendOtp', slug: 'iserveu', op: 'sendOtp', success: 'otp_sent', fields: ['customerMobileNumber', 'username'], aadhaar: 'ovdData', fixed: { otpType: '1', ovdType: 'Aadhaar Card' }, input: (i) => ({ customerMobileNumber: `8${pad(i, 9)}`, username: 'sandbox_agent' }) },
-	{ key: 'capillary/generateToken', slug: 'capillary', op: 'generateToken', success: 'completed', fields: ['identifierValue', 'deviceId'], input: (i) => ({ identifierValue: `917${pad(i, 9)}`, deviceId: `vol-device-${i}` }) },
-	{ key: 'summitai/generateOtp', slug: 'summitai', op: 'generateOtp', success: 'otp_sent', fields: ['DomainId', 'UserID', 'LoginUID', 'UserName'], input: (i) => ({ DomainId: '1', UserID: String(i + 1), LoginUID: String(i + 1), UserName: `vol${i}` }) },
-	{ key: 'bos/registerCustomer', slug: 'bos', op: 'registerCustomer', success: 'completed', fields: ['order_id', 'first_name', 'last_name', 'pancard', 'date_of_birth', 'email_id', 'mobile_number'], input: (i) => ({ order_id: `VOL-${pad(i, 6)}`, first_name: 'Asha', last_name: 'Verma', pancard: 'ABCDE1234F', date_of_birth: '1990-04-23', email_id: `asha${i}@example.com`, mobile_number: `7${pad(i, 9)}` }) },
+	{
+		key: 'iserveu/getCustomer',
+		slug: 'iserveu',
+		op: 'getCustomer',
+		success: 'completed',
+		fields: ['mobileNumber', 'username'],
+		input: (i) => ({ mobileNumber: `9${pad(i, 9)}`, username: 'sandbox_agent' }),
+	},
+	{
+		key: 'iserveu/sendOtp',
+		slug: 'iserveu',
+		op: 'sendOtp',
+		success: 'otp_sent',
+		fields: ['customerMobileNumber', 'username'],
+		aadhaar: 'ovdData',
+		fixed: { otpType: '1', ovdType: 'Aadhaar Card' },
+		input: (i) => ({ customerMobileNumber: `8${pad(i, 9)}`, username: 'sandbox_agent' }),
+	},
+	{
+		key: 'capillary/generateToken',
+		slug: 'capillary',
+		op: 'generateToken',
+		success: 'completed',
+		fields: ['identifierValue', 'deviceId'],
+		input: (i) => ({ identifierValue: `917${pad(i, 9)}`, deviceId: `vol-device-${i}` }),
+	},
+	{
+		key: 'summitai/generateOtp',
+		slug: 'summitai',
+		op: 'generateOtp',
+		success: 'otp_sent',
+		fields: ['DomainId', 'UserID', 'LoginUID', 'UserName'],
+		input: (i) => ({ DomainId: '1', UserID: String(i + 1), LoginUID: String(i + 1), UserName: `vol${i}` }),
+	},
+	{
+		key: 'bos/registerCustomer',
+		slug: 'bos',
+		op: 'registerCustomer',
+		success: 'completed',
+		fields: ['order_id', 'first_name', 'last_name', 'pancard', 'date_of_birth', 'email_id', 'mobile_number'],
+		input: (i) => ({
+			order_id: `VOL-${pad(i, 6)}`,
+			first_name: 'Asha',
+			last_name: 'Verma',
+			pancard: 'ABCDE1234F',
+			date_of_birth: '1990-04-23',
+			email_id: `asha${i}@example.com`,
+			mobile_number: `7${pad(i, 9)}`,
+		}),
+	},
 ];
 
 /**
@@ -113,7 +158,15 @@ function faultPlan(captureUrl) {
 }
 
 /** The status each observed class must carry (the brief's table). */
-const OBSERVED_STATUS = { timeout: 'network_error', reset: 'network_error', status: 'provider_error', html: 'provider_error', malformed: 'provider_error', redirect: 'provider_error', rate_limit: 'rate_limited' };
+const OBSERVED_STATUS = {
+	timeout: 'network_error',
+	reset: 'network_error',
+	status: 'provider_error',
+	html: 'provider_error',
+	malformed: 'provider_error',
+	redirect: 'provider_error',
+	rate_limit: 'rate_limited',
+};
 
 /** Counts every request that reaches the sandbox's providers, and which fault (if any) it drew. */
 function instrument(sandbox) {
@@ -207,7 +260,17 @@ function analyse({ report, records, messages, plan, stats, maxMs }) {
 	}
 	const lost = messages.filter((m) => !seen.has(m.vid));
 	const duplicates = [...seen.values()].filter((rs) => rs.length > 1);
-	report.check(`exactly one output per input (${messages.length} in, ${records.length} out)`, lost.length + duplicates.length + unknown.length === 0 || `lost ${lost.length} (${lost.slice(0, 5).map((m) => m.vid).join(', ')}), duplicated ${duplicates.length} (${duplicates.slice(0, 5).map((rs) => rs[0].vid).join(', ')}), unknown ids ${unknown.length}`);
+	report.check(
+		`exactly one output per input (${messages.length} in, ${records.length} out)`,
+		lost.length + duplicates.length + unknown.length === 0 ||
+			`lost ${lost.length} (${lost
+				.slice(0, 5)
+				.map((m) => m.vid)
+				.join(', ')}), duplicated ${duplicates.length} (${duplicates
+				.slice(0, 5)
+				.map((rs) => rs[0].vid)
+				.join(', ')}), unknown ids ${unknown.length}`,
+	);
 
 	const firsts = [...seen.values()].map((rs) => rs[0]);
 	const wrong = [];
@@ -230,7 +293,10 @@ function analyse({ report, records, messages, plan, stats, maxMs }) {
 		if (cls === 'rate_limit' && res.retryAfterSeconds !== 7) problems.push(`retryAfterSeconds ${res.retryAfterSeconds}`);
 		if (problems.length) wrong.push(`${r.vid} ${m.op}: ${problems.join('; ')}`);
 	}
-	report.check('every output is the right operation, on the output its status says, with the status its fault calls for', wrong.length === 0 || `${wrong.length} wrong, e.g.\n        ${wrong.slice(0, 8).join('\n        ')}`);
+	report.check(
+		'every output is the right operation, on the output its status says, with the status its fault calls for',
+		wrong.length === 0 || `${wrong.length} wrong, e.g.\n        ${wrong.slice(0, 8).join('\n        ')}`,
+	);
 
 	const statusCounts = countBy(firsts.map((r) => (r.result || {}).status));
 	const observedCounts = countBy(observed);
@@ -243,7 +309,10 @@ function analyse({ report, records, messages, plan, stats, maxMs }) {
 	}
 	const faultedTotal = stats.faultedAt.length;
 	const refusedExpected = messages.filter((m) => m.refused).length;
-	report.check(`one request per message that was not refused (${stats.requests} requests, ${messages.length - refusedExpected} expected)`, stats.requests === messages.length - refusedExpected);
+	report.check(
+		`one request per message that was not refused (${stats.requests} requests, ${messages.length - refusedExpected} expected)`,
+		stats.requests === messages.length - refusedExpected,
+	);
 	const expectNone = stats.requests - (faultedTotal - (fired.none || 0));
 	const kindRows = [];
 	const mismatched = [];
@@ -253,7 +322,8 @@ function analyse({ report, records, messages, plan, stats, maxMs }) {
 		kindRows.push({ cls: cls === 'timeout' ? 'timeout+drip' : cls, want, got });
 		if (want !== got) mismatched.push(`${cls}: ${got} results for ${want} faults`);
 	}
-	if ((observedCounts.none || 0) !== expectNone) mismatched.push(`normal answers: ${observedCounts.none || 0} for ${expectNone} requests without a failing fault`);
+	if ((observedCounts.none || 0) !== expectNone)
+		mismatched.push(`normal answers: ${observedCounts.none || 0} for ${expectNone} requests without a failing fault`);
 	if ((observedCounts.refused || 0) !== refusedExpected) mismatched.push(`refused: ${observedCounts.refused || 0} for ${refusedExpected}`);
 	report.check('the results per fault kind add up to the faults the sandbox injected', mismatched.length === 0 || mismatched.join('; '));
 	const everyKind = plan.filter((e) => !firedByName[e.name]).map((e) => e.name);
@@ -269,7 +339,10 @@ function analyse({ report, records, messages, plan, stats, maxMs }) {
 	// Bounds: four standard deviations of a 20% draw over that many requests (at least 3 and 8 points).
 	const tolAll = Math.max(0.03, 4 * Math.sqrt(0.16 / Math.max(1, stats.requests)));
 	const tolQuarter = Math.max(0.08, 4 * Math.sqrt(0.16 / Math.max(1, stats.requests / 4)));
-	report.check(`faults: ${(share * 100).toFixed(1)}% of the requests, by quarter of the run ${quarters.map((q) => `${(q * 100).toFixed(1)}%`).join(' / ')} (20% ± ${(tolAll * 100).toFixed(1)}, each quarter ± ${(tolQuarter * 100).toFixed(1)})`, (Math.abs(share - 0.2) <= tolAll && quarters.every((q) => Math.abs(q - 0.2) <= tolQuarter)) || 'not about 20% throughout');
+	report.check(
+		`faults: ${(share * 100).toFixed(1)}% of the requests, by quarter of the run ${quarters.map((q) => `${(q * 100).toFixed(1)}%`).join(' / ')} (20% ± ${(tolAll * 100).toFixed(1)}, each quarter ± ${(tolQuarter * 100).toFixed(1)})`,
+		(Math.abs(share - 0.2) <= tolAll && quarters.every((q) => Math.abs(q - 0.2) <= tolQuarter)) || 'not about 20% throughout',
+	);
 
 	let slowest;
 	if (maxMs !== undefined) {
@@ -277,9 +350,32 @@ function analyse({ report, records, messages, plan, stats, maxMs }) {
 		slowest = timed[0];
 		const over = timed.filter((r) => r.ms > maxMs);
 		const p99 = timed[Math.floor(timed.length / 100)];
-		report.check(`every message answered within the node's timeout (+ slack): max ${slowest ? slowest.ms : '?'} ms, p99 ${p99 ? p99.ms : '?'} ms, bound ${maxMs} ms`, over.length === 0 || `${over.length} slower, e.g. ${over.slice(0, 5).map((r) => `${r.vid} ${r.ms} ms ${observe(r.result)}`).join(', ')}`);
+		report.check(
+			`every message answered within the node's timeout (+ slack): max ${slowest ? slowest.ms : '?'} ms, p99 ${p99 ? p99.ms : '?'} ms, bound ${maxMs} ms`,
+			over.length === 0 ||
+				`${over.length} slower, e.g. ${over
+					.slice(0, 5)
+					.map((r) => `${r.vid} ${r.ms} ms ${observe(r.result)}`)
+					.join(', ')}`,
+		);
 	}
-	return { out: records.length, statusCounts, observedCounts, fired, firedByName, kindRows, share, quarters, refusedExpected, faultedTotal, requests: stats.requests, lost: lost.length, duplicates: duplicates.length, unknown: unknown.length, wrong: wrong.length };
+	return {
+		out: records.length,
+		statusCounts,
+		observedCounts,
+		fired,
+		firedByName,
+		kindRows,
+		share,
+		quarters,
+		refusedExpected,
+		faultedTotal,
+		requests: stats.requests,
+		lost: lost.length,
+		duplicates: duplicates.length,
+		unknown: unknown.length,
+		wrong: wrong.length,
+	};
 }
 
 /**
@@ -314,14 +410,18 @@ async function startCapture(lifetimeMs) {
 
 /** What must never appear: the sandbox accounts' secrets and every Aadhaar number used, in all three forms. */
 function needles(secrets, aadhaars) {
-	return [...secrets.map((value) => ({ what: 'secret', value })), ...aadhaars.flatMap((a) => aadhaarForms(a).map(([form, value]) => ({ what: `Aadhaar (${form})`, value })))];
+	return [
+		...secrets.map((value) => ({ what: 'secret', value })),
+		...aadhaars.flatMap((a) => aadhaarForms(a).map(([form, value]) => ({ what: `Aadhaar (${form})`, value }))),
+	];
 }
 
 /** Hits of any needle in a string or Buffer: [{ where, what, masked }]. */
 function scan(where, content, list) {
 	const hits = [];
 	for (const n of list) {
-		if (content.includes(Buffer.isBuffer(content) ? Buffer.from(n.value) : n.value)) hits.push({ where, what: n.what, masked: `${n.value.slice(0, 3)}…(${n.value.length} chars)` });
+		if (content.includes(Buffer.isBuffer(content) ? Buffer.from(n.value) : n.value))
+			hits.push({ where, what: n.what, masked: `${n.value.slice(0, 3)}…(${n.value.length} chars)` });
 	}
 	return hits;
 }
@@ -376,7 +476,14 @@ class RssSampler {
 			const s = [...xs].sort((a, b) => a - b);
 			return s.length ? s[Math.floor(s.length / 2)] : NaN;
 		};
-		return { samples: rest.length, start: rest[0], first: median(rest.slice(0, q)), last: median(rest.slice(-q)), peak: Math.max(...rest), end: rest[rest.length - 1] };
+		return {
+			samples: rest.length,
+			start: rest[0],
+			first: median(rest.slice(0, q)),
+			last: median(rest.slice(-q)),
+			peak: Math.max(...rest),
+			end: rest[rest.length - 1],
+		};
 	}
 }
 
@@ -414,7 +521,28 @@ function mb(x) {
 }
 
 module.exports = {
-	ROOT, OK_STATUSES, CAPTURE_HOST, NODE_TIMEOUT_S, FAULT_MAX_HOLD_MS, OPERATIONS,
-	dist, aadhaarNumbers, aadhaarForms, buildMessages, faultPlan, instrument, addFaults, observe, analyse, countBy, fmtCounts,
-	startCapture, needles, scan, filesUnder, RssSampler, withFixtures, mb,
+	ROOT,
+	OK_STATUSES,
+	CAPTURE_HOST,
+	NODE_TIMEOUT_S,
+	FAULT_MAX_HOLD_MS,
+	OPERATIONS,
+	dist,
+	aadhaarNumbers,
+	aadhaarForms,
+	buildMessages,
+	faultPlan,
+	instrument,
+	addFaults,
+	observe,
+	analyse,
+	countBy,
+	fmtCounts,
+	startCapture,
+	needles,
+	scan,
+	filesUnder,
+	RssSampler,
+	withFixtures,
+	mb,
 };

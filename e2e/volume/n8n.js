@@ -25,7 +25,9 @@ function names(o) {
 
 /** One workflow: Start → Code (the operation's items) → our node, per operation; node parameters from the shipped templates. */
 function buildWorkflow(templates, messages) {
-	const nodes = [{ parameters: {}, id: 'a0000000-0000-4000-8000-000000000000', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] }];
+	const nodes = [
+		{ parameters: {}, id: 'a0000000-0000-4000-8000-000000000000', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] },
+	];
 	const connections = { Start: { main: [[]] } };
 	V.OPERATIONS.forEach((o, k) => {
 		const file = `${o.slug}-${V.dist('node-red/names').kebab(o.op)}.json`;
@@ -40,13 +42,38 @@ function buildWorkflow(templates, messages) {
 		for (const f of o.fields) parameters[f] = `={{ $json.input.${f} }}`;
 		if (o.aadhaar) parameters[o.aadhaar] = '={{ $json.input.a.join($json.input.sep) }}';
 		nodes.push(
-			{ parameters: { jsCode: `return ${JSON.stringify(items)}.map((json) => ({ json }));` }, id: `b000000${k}-0000-4000-8000-000000000000`, name: n.code, type: 'n8n-nodes-base.code', typeVersion: 2, position: [240, k * 200] },
-			{ parameters, id: `c000000${k}-0000-4000-8000-000000000000`, name: n.node, type: ours.type, typeVersion: ours.typeVersion, position: [480, k * 200], credentials: ours.credentials },
+			{
+				parameters: { jsCode: `return ${JSON.stringify(items)}.map((json) => ({ json }));` },
+				id: `b000000${k}-0000-4000-8000-000000000000`,
+				name: n.code,
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [240, k * 200],
+			},
+			{
+				parameters,
+				id: `c000000${k}-0000-4000-8000-000000000000`,
+				name: n.node,
+				type: ours.type,
+				typeVersion: ours.typeVersion,
+				position: [480, k * 200],
+				credentials: ours.credentials,
+			},
 		);
 		connections.Start.main[0].push({ node: n.code, type: 'main', index: 0 });
 		connections[n.code] = { main: [[{ node: n.node, type: 'main', index: 0 }]] };
 	});
-	return { id: WORKFLOW_ID, name: 'OTP Flow volume (e2e)', nodes, connections, active: false, settings: { executionOrder: 'v1' }, pinData: {}, meta: {}, tags: [] };
+	return {
+		id: WORKFLOW_ID,
+		name: 'OTP Flow volume (e2e)',
+		nodes,
+		connections,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+		meta: {},
+		tags: [],
+	};
 }
 
 function pairedIndex(pi) {
@@ -85,7 +112,8 @@ function recordsFrom(run) {
 				for (const f of o.fields) {
 					if (ref[f] === undefined) continue;
 					carried++;
-					if (String(ref[f]) !== String(source.json.input[f])) problems.push(`${source.json.vid}: reference.${f} ${ref[f]} is another item's (${source.json.input[f]})`);
+					if (String(ref[f]) !== String(source.json.input[f]))
+						problems.push(`${source.json.vid}: reference.${f} ${ref[f]} is another item's (${source.json.input[f]})`);
 				}
 				records.push({ vid: source.json.vid, out, result: item.json });
 			}
@@ -127,97 +155,132 @@ async function runN8nVolume({ count, ctx }) {
 	let t = Date.now();
 	const inst = ensureN8n({ log: (l) => process.stdout.write(`  ${l}\n`) });
 	report.time(`n8n ${inst.reused ? 'from the cache' : 'installed'}`, Date.now() - t);
-	figures.durations.total = await V.withFixtures({ report, label: figures.label, prefix: 'otpflow-volume-n8n-' }, async ({ stats, sandbox, capture, dir: work, onClose }) => {
-		const userFolder = path.join(work, 'user');
-		const logs = [];
-		let rss;
-		onClose(() => rss && rss.stop());
-		t = Date.now();
-		lib.installIntoUserFolder(ctx.tarball, userFolder);
-		report.time('npm install <tarball> into $N8N_USER_FOLDER/.n8n/nodes', Date.now() - t);
-		const env = lib.n8nEnv(inst, { userFolder, brokerPort: await lib.freePort(), port: await lib.freePort() });
-		const cli = async (args, options) => {
-			const r = await lib.runN8n(inst, env, args, options);
-			logs.push({ args: args.join(' '), stdout: r.stdout, stderr: r.stderr });
-			fs.writeFileSync(path.join(work, `n8n-${logs.length}-${args[0].replace(/\W/g, '_')}.log`), `${r.stdout}\n--- stderr ---\n${r.stderr}`);
-			if (r.status !== 0) throw new Error(`n8n ${args.join(' ')} exited ${r.status} ${r.signal || ''}:\n${r.stderr.slice(-3000)}\n${r.stdout.slice(-2000)}`);
-			return r;
-		};
-		// The credentials file holds the secrets in plain text for the import; it lives outside the user folder and goes at once.
-		const templates = lib.loadTemplates();
-		const credFile = path.join(work, 'credentials.json');
-		fs.writeFileSync(credFile, JSON.stringify(lib.rewriteUrls(templates.credentials, sandbox.url)));
-		t = Date.now();
-		await cli(['import:credentials', `--input=${credFile}`]);
-		fs.rmSync(credFile);
-		const messages = V.buildMessages(count, 'n8n', ctx.aadhaars);
-		const wfFile = path.join(work, 'workflow.json');
-		fs.writeFileSync(wfFile, JSON.stringify(buildWorkflow(templates, messages)));
-		await cli(['import:workflow', `--input=${wfFile}`]);
-		report.time('import:credentials + import:workflow', Date.now() - t);
+	figures.durations.total = await V.withFixtures(
+		{ report, label: figures.label, prefix: 'otpflow-volume-n8n-' },
+		async ({ stats, sandbox, capture, dir: work, onClose }) => {
+			const userFolder = path.join(work, 'user');
+			const logs = [];
+			let rss;
+			onClose(() => rss && rss.stop());
+			t = Date.now();
+			lib.installIntoUserFolder(ctx.tarball, userFolder);
+			report.time('npm install <tarball> into $N8N_USER_FOLDER/.n8n/nodes', Date.now() - t);
+			const env = lib.n8nEnv(inst, { userFolder, brokerPort: await lib.freePort(), port: await lib.freePort() });
+			const cli = async (args, options) => {
+				const r = await lib.runN8n(inst, env, args, options);
+				logs.push({ args: args.join(' '), stdout: r.stdout, stderr: r.stderr });
+				fs.writeFileSync(path.join(work, `n8n-${logs.length}-${args[0].replace(/\W/g, '_')}.log`), `${r.stdout}\n--- stderr ---\n${r.stderr}`);
+				if (r.status !== 0) throw new Error(`n8n ${args.join(' ')} exited ${r.status} ${r.signal || ''}:\n${r.stderr.slice(-3000)}\n${r.stdout.slice(-2000)}`);
+				return r;
+			};
+			// The credentials file holds the secrets in plain text for the import; it lives outside the user folder and goes at once.
+			const templates = lib.loadTemplates();
+			const credFile = path.join(work, 'credentials.json');
+			fs.writeFileSync(credFile, JSON.stringify(lib.rewriteUrls(templates.credentials, sandbox.url)));
+			t = Date.now();
+			await cli(['import:credentials', `--input=${credFile}`]);
+			fs.rmSync(credFile);
+			const messages = V.buildMessages(count, 'n8n', ctx.aadhaars);
+			const wfFile = path.join(work, 'workflow.json');
+			fs.writeFileSync(wfFile, JSON.stringify(buildWorkflow(templates, messages)));
+			await cli(['import:workflow', `--input=${wfFile}`]);
+			report.time('import:credentials + import:workflow', Date.now() - t);
 
-		const plan = V.addFaults(sandbox, V.faultPlan(capture.url));
-		stats.reset();
-		t = Date.now();
-		const r = await cli(['execute', `--id=${WORKFLOW_ID}`, '--rawOutput'], {
-			timeoutMs: 9 * 60 * 1000,
-			onSpawn: (child) => {
-				ctx.track(child.pid, true);
-				rss = new V.RssSampler(child.pid);
-			},
-		});
-		rss.stop();
-		figures.durations.run = Date.now() - t;
-		report.time(`n8n execute: ${count} items, 10 in flight per node (${(count / (figures.durations.run / 1000)).toFixed(0)} items/s including n8n's start)`, figures.durations.run);
-		const dotN8n = path.join(userFolder, '.n8n');
-		let run;
-		try {
-			run = lib.parseRawOutput(r.stdout);
-		} catch (e) {
-			// n8n exits right after writing its output; on a busy machine a pipe can lose the tail of several MB of
-			// JSON. The same run data is in n8n's database: read it from there instead.
-			const saved = readExecutions(inst, path.join(dotN8n, 'database.sqlite'), path.join(work, 'executions-fallback.json')).find((x) => x.json);
-			if (!saved) throw e;
-			process.stdout.write(`  (n8n's printed output was cut short: ${r.stdout.length} bytes; run data read from its database)\n`);
-			run = { data: JSON.parse(saved.json) };
-		}
-		report.check('the execution finished without a workflow error', !run.data.resultData.error || JSON.stringify(run.data.resultData.error).slice(0, 800));
-		const ourTime = V.OPERATIONS.map((o) => ((run.data.resultData.runData[names(o).node] || [])[0] || {}).executionTime || 0).reduce((a, b) => a + b, 0);
-		figures.durations.nodes = ourTime;
-		const { records, problems, carried } = recordsFrom(run);
-		report.check(`every output item traces back to its input item (pairedItem; ${carried} carried identifiers agree)`, problems.length === 0 || problems.slice(0, 8).join('; '));
-		Object.assign(figures, V.analyse({ report, records, messages, plan, stats }));
-		figures.capture = capture.requests.length;
-		const leakedToCapture = capture.requests.filter((q) => ctx.secrets.some((s) => JSON.stringify(q).includes(s))).length;
-		report.check(`the capture host ${V.CAPTURE_HOST} received nothing (redirects refused: ${figures.observedCounts.redirect || 0})`, capture.requests.length === 0 || `${capture.requests.length} requests followed a redirect there, ${leakedToCapture} of them carrying an account secret; e.g. ${capture.requests.slice(0, 3).map((q) => `${q.method} ${q.url}`).join(', ')}`);
+			const plan = V.addFaults(sandbox, V.faultPlan(capture.url));
+			stats.reset();
+			t = Date.now();
+			const r = await cli(['execute', `--id=${WORKFLOW_ID}`, '--rawOutput'], {
+				timeoutMs: 9 * 60 * 1000,
+				onSpawn: (child) => {
+					ctx.track(child.pid, true);
+					rss = new V.RssSampler(child.pid);
+				},
+			});
+			rss.stop();
+			figures.durations.run = Date.now() - t;
+			report.time(
+				`n8n execute: ${count} items, 10 in flight per node (${(count / (figures.durations.run / 1000)).toFixed(0)} items/s including n8n's start)`,
+				figures.durations.run,
+			);
+			const dotN8n = path.join(userFolder, '.n8n');
+			let run;
+			try {
+				run = lib.parseRawOutput(r.stdout);
+			} catch (e) {
+				// n8n exits right after writing its output; on a busy machine a pipe can lose the tail of several MB of
+				// JSON. The same run data is in n8n's database: read it from there instead.
+				const saved = readExecutions(inst, path.join(dotN8n, 'database.sqlite'), path.join(work, 'executions-fallback.json')).find((x) => x.json);
+				if (!saved) throw e;
+				process.stdout.write(`  (n8n's printed output was cut short: ${r.stdout.length} bytes; run data read from its database)\n`);
+				run = { data: JSON.parse(saved.json) };
+			}
+			report.check('the execution finished without a workflow error', !run.data.resultData.error || JSON.stringify(run.data.resultData.error).slice(0, 800));
+			const ourTime = V.OPERATIONS.map((o) => ((run.data.resultData.runData[names(o).node] || [])[0] || {}).executionTime || 0).reduce((a, b) => a + b, 0);
+			figures.durations.nodes = ourTime;
+			const { records, problems, carried } = recordsFrom(run);
+			report.check(
+				`every output item traces back to its input item (pairedItem; ${carried} carried identifiers agree)`,
+				problems.length === 0 || problems.slice(0, 8).join('; '),
+			);
+			Object.assign(figures, V.analyse({ report, records, messages, plan, stats }));
+			figures.capture = capture.requests.length;
+			const leakedToCapture = capture.requests.filter((q) => ctx.secrets.some((s) => JSON.stringify(q).includes(s))).length;
+			report.check(
+				`the capture host ${V.CAPTURE_HOST} received nothing (redirects refused: ${figures.observedCounts.redirect || 0})`,
+				capture.requests.length === 0 ||
+					`${capture.requests.length} requests followed a redirect there, ${leakedToCapture} of them carrying an account secret; e.g. ${capture.requests
+						.slice(0, 3)
+						.map((q) => `${q.method} ${q.url}`)
+						.join(', ')}`,
+			);
 
-		// Memory of the n8n process while the items went through (it keeps every item's run data until the end).
-		const times = stats.times;
-		if (rss && times.length) {
-			const f = rss.figures(times[0], times[times.length - 1]);
-			figures.rss = f;
-			report.check(`n8n RSS: ${f.samples} samples, start ${V.mb(f.start)}, first quarter after warm-up ${V.mb(f.first)}, last quarter ${V.mb(f.last)}, peak ${V.mb(f.peak)}`, f.last <= f.first * 1.5 + 100 || `grew from ${V.mb(f.first)} to ${V.mb(f.last)}`);
-		}
+			// Memory of the n8n process while the items went through (it keeps every item's run data until the end).
+			const times = stats.times;
+			if (rss && times.length) {
+				const f = rss.figures(times[0], times[times.length - 1]);
+				figures.rss = f;
+				report.check(
+					`n8n RSS: ${f.samples} samples, start ${V.mb(f.start)}, first quarter after warm-up ${V.mb(f.first)}, last quarter ${V.mb(f.last)}, peak ${V.mb(f.peak)}`,
+					f.last <= f.first * 1.5 + 100 || `grew from ${V.mb(f.first)} to ${V.mb(f.last)}`,
+				);
+			}
 
-		// The database: every execution saved, its data holding every result; bytes and data scanned.
-		const executions = readExecutions(inst, path.join(dotN8n, 'database.sqlite'), path.join(work, 'executions.json'));
-		const saved = executions.find((e) => e.outputs && V.OPERATIONS.every((o) => e.outputs[names(o).node]));
-		const savedItems = saved ? V.OPERATIONS.reduce((n, o) => n + saved.outputs[names(o).node][0].reduce((a, b) => a + b, 0), 0) : 0;
-		report.check(`n8n's database holds the execution (${executions.length} saved; status ${saved && saved.status}, ${saved ? (saved.bytes / 1024 / 1024).toFixed(1) : 0} MB of data) with all ${count} results`, (saved && saved.status === 'success' && savedItems === count) || `items in the saved data: ${savedItems}`);
-		const list = V.needles(ctx.secrets, ctx.aadhaars);
-		const files = V.filesUnder(dotN8n, ['nodes']);
-		const hits = [
-			...V.scan('output items', JSON.stringify(records.map((x) => x.result)), list),
-			...logs.flatMap((l) => [...V.scan(`n8n ${l.args} stdout`, l.stdout, list), ...V.scan(`n8n ${l.args} stderr`, l.stderr, list)]),
-			...files.flatMap((f) => V.scan(path.relative(userFolder, f), fs.readFileSync(f), list)),
-			...executions.flatMap((e) => [...V.scan(`execution ${e.id} data`, e.data || '', list), ...V.scan(`execution ${e.id} data (parsed)`, e.json || '', list)]),
-		];
-		figures.leaked = hits.length;
-		report.check(`no secret or Aadhaar number in the output items, n8n's output and logs, or ${files.length} files of its user folder (${files.map((f) => path.basename(f)).filter((f) => /sqlite|log/.test(f)).join(', ')})`, hits.length === 0 || hits.slice(0, 10).map((h) => `${h.what} ${h.masked} in ${h.where}`).join('; '));
-		const crashLines = logs.flatMap((l) => `${l.stdout}\n${l.stderr}`.split('\n')).filter((line) => CRASH_PATTERNS.some((re) => re.test(line)));
-		figures.crashed = crashLines.length + (run.data.resultData.error ? 1 : 0);
-		report.check('no uncaught exception or unhandled rejection in n8n\'s output', crashLines.length === 0 || crashLines.slice(0, 3).join(' | '));
-	});
+			// The database: every execution saved, its data holding every result; bytes and data scanned.
+			const executions = readExecutions(inst, path.join(dotN8n, 'database.sqlite'), path.join(work, 'executions.json'));
+			const saved = executions.find((e) => e.outputs && V.OPERATIONS.every((o) => e.outputs[names(o).node]));
+			const savedItems = saved ? V.OPERATIONS.reduce((n, o) => n + saved.outputs[names(o).node][0].reduce((a, b) => a + b, 0), 0) : 0;
+			report.check(
+				`n8n's database holds the execution (${executions.length} saved; status ${saved && saved.status}, ${saved ? (saved.bytes / 1024 / 1024).toFixed(1) : 0} MB of data) with all ${count} results`,
+				(saved && saved.status === 'success' && savedItems === count) || `items in the saved data: ${savedItems}`,
+			);
+			const list = V.needles(ctx.secrets, ctx.aadhaars);
+			const files = V.filesUnder(dotN8n, ['nodes']);
+			const hits = [
+				...V.scan('output items', JSON.stringify(records.map((x) => x.result)), list),
+				...logs.flatMap((l) => [...V.scan(`n8n ${l.args} stdout`, l.stdout, list), ...V.scan(`n8n ${l.args} stderr`, l.stderr, list)]),
+				...files.flatMap((f) => V.scan(path.relative(userFolder, f), fs.readFileSync(f), list)),
+				...executions.flatMap((e) => [
+					...V.scan(`execution ${e.id} data`, e.data || '', list),
+					...V.scan(`execution ${e.id} data (parsed)`, e.json || '', list),
+				]),
+			];
+			figures.leaked = hits.length;
+			report.check(
+				`no secret or Aadhaar number in the output items, n8n's output and logs, or ${files.length} files of its user folder (${files
+					.map((f) => path.basename(f))
+					.filter((f) => /sqlite|log/.test(f))
+					.join(', ')})`,
+				hits.length === 0 ||
+					hits
+						.slice(0, 10)
+						.map((h) => `${h.what} ${h.masked} in ${h.where}`)
+						.join('; '),
+			);
+			const crashLines = logs.flatMap((l) => `${l.stdout}\n${l.stderr}`.split('\n')).filter((line) => CRASH_PATTERNS.some((re) => re.test(line)));
+			figures.crashed = crashLines.length + (run.data.resultData.error ? 1 : 0);
+			report.check("no uncaught exception or unhandled rejection in n8n's output", crashLines.length === 0 || crashLines.slice(0, 3).join(' | '));
+		},
+	);
 	return figures;
 }
 

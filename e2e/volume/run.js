@@ -35,17 +35,35 @@ function printSummary(all, wallMs) {
 	w('\nSummary (volume)');
 	for (const { figures: f, report } of all) {
 		w(`  ${report.failed.length ? '✘' : '✔'} ${f.label}: ${report.checks.length - report.failed.length}/${report.checks.length} checks passed`);
-		w(`      cases tried ${f.tried}; out ${f.out ?? "?"}, lost ${f.lost ?? '?'}, duplicated ${f.duplicates ?? '?'}, unknown ${f.unknown ?? '?'}`);
+		w(`      cases tried ${f.tried}; out ${f.out ?? '?'}, lost ${f.lost ?? '?'}, duplicated ${f.duplicates ?? '?'}, unknown ${f.unknown ?? '?'}`);
 		if (f.statusCounts) w(`      statuses: ${V.fmtCounts(f.statusCounts)}`);
 		if (f.firedByName) {
-			w(`      faults injected (${f.faultedTotal} of ${f.requests} requests, ${(f.share * 100).toFixed(1)}%; by quarter ${f.quarters.map((q) => `${(q * 100).toFixed(1)}%`).join(' / ')}):`);
-			w(`        ${Object.entries(f.firedByName).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-			w(`      results per fault kind (results / faults): ${f.kindRows.map((r) => `${r.cls} ${r.got}/${r.want}${r.got === r.want ? '' : ' ✘'}`).join(', ')}; normal ${f.observedCounts.none || 0}`);
+			w(
+				`      faults injected (${f.faultedTotal} of ${f.requests} requests, ${(f.share * 100).toFixed(1)}%; by quarter ${f.quarters.map((q) => `${(q * 100).toFixed(1)}%`).join(' / ')}):`,
+			);
+			w(
+				`        ${Object.entries(f.firedByName)
+					.map(([k, v]) => `${k} ${v}`)
+					.join(', ')}`,
+			);
+			w(
+				`      results per fault kind (results / faults): ${f.kindRows.map((r) => `${r.cls} ${r.got}/${r.want}${r.got === r.want ? '' : ' ✘'}`).join(', ')}; normal ${f.observedCounts.none || 0}`,
+			);
 		}
-		w(`      refused (invalid Aadhaar form, nothing sent) ${f.observedCounts ? f.observedCounts.refused || 0 : '?'} of ${f.refusedExpected ?? '?'}; sent to the sandbox ${f.requests ?? '?'}; redirects refused ${f.observedCounts ? f.observedCounts.redirect || 0 : '?'}, requests at the capture host ${f.capture ?? '?'}; crashed ${f.crashed ?? '?'}; leaked ${f.leaked ?? '?'}`);
-		if (f.heap) w(`      heap after a full GC: ${V.mb(f.heap.quarter && f.heap.quarter.heapUsed)} at a quarter of the run, ${V.mb(f.heap.end.heapUsed)} at the end`);
-		if (f.rss) w(`      RSS after warm-up: start ${V.mb(f.rss.start)}, median of the first quarter ${V.mb(f.rss.first)}, last quarter ${V.mb(f.rss.last)}, peak ${V.mb(f.rss.peak)}, end ${V.mb(f.rss.end)} (${f.rss.samples} samples)`);
-		w(`      durations: ${Object.entries(f.durations).map(([k, v]) => `${k} ${secs(v)}`).join(', ')}`);
+		w(
+			`      refused (invalid Aadhaar form, nothing sent) ${f.observedCounts ? f.observedCounts.refused || 0 : '?'} of ${f.refusedExpected ?? '?'}; sent to the sandbox ${f.requests ?? '?'}; redirects refused ${f.observedCounts ? f.observedCounts.redirect || 0 : '?'}, requests at the capture host ${f.capture ?? '?'}; crashed ${f.crashed ?? '?'}; leaked ${f.leaked ?? '?'}`,
+		);
+		if (f.heap)
+			w(`      heap after a full GC: ${V.mb(f.heap.quarter && f.heap.quarter.heapUsed)} at a quarter of the run, ${V.mb(f.heap.end.heapUsed)} at the end`);
+		if (f.rss)
+			w(
+				`      RSS after warm-up: start ${V.mb(f.rss.start)}, median of the first quarter ${V.mb(f.rss.first)}, last quarter ${V.mb(f.rss.last)}, peak ${V.mb(f.rss.peak)}, end ${V.mb(f.rss.end)} (${f.rss.samples} samples)`,
+			);
+		w(
+			`      durations: ${Object.entries(f.durations)
+				.map(([k, v]) => `${k} ${secs(v)}`)
+				.join(', ')}`,
+		);
 		for (const c of report.failed) w(`      ✘ ${c.name}: ${String(c.detail).split('\n')[0].slice(0, 400)}`);
 	}
 	w(`  wall time ${secs(wallMs)}`);

@@ -66,17 +66,15 @@ export interface ClientCredentialField {
 export function configData(provider: ProviderSpec) {
 	return {
 		label: `${provider.label} account`,
-		fields: provider.credential.fields.map(
-			(f): ClientCredentialField => ({
-				name: f.name,
-				label: f.label,
-				type: f.type,
-				// A password never gets a default: it would be written into the flow file.
-				value: f.type === 'password' ? '' : (f.default ?? ''),
-				required: f.required === true,
-				url: /url$/i.test(f.name),
-				...(f.showWhen ? { showWhen: f.showWhen } : {}),
-			}),
-		),
+		fields: provider.credential.fields.map((f): ClientCredentialField => ({
+			name: f.name,
+			label: f.label,
+			type: f.type,
+			// A password never gets a default: it would be written into the flow file.
+			value: f.type === 'password' ? '' : (f.default ?? ''),
+			required: f.required === true,
+			url: /url$/i.test(f.name),
+			...(f.showWhen ? { showWhen: f.showWhen } : {}),
+		})),
 	};
 }

@@ -25,9 +25,7 @@ export function operationDefinition(provider: ProviderSpec, op: OperationSpec): 
 	const defaults: Array<readonly [string, string]> = [
 		['name', '{ value: "" }'],
 		['config', `{ value: "", type: ${js(d.configType)}, required: true }`],
-		...(d.reference
-			? [['reference', `{ value: ${js(d.reference.value)} }`] as const, ['referenceType', `{ value: ${js(d.reference.type)} }`] as const]
-			: []),
+		...(d.reference ? [['reference', `{ value: ${js(d.reference.value)} }`] as const, ['referenceType', `{ value: ${js(d.reference.type)} }`] as const] : []),
 		...d.fields.flatMap((f, i) => [
 			[f.name, `{ value: ${js(f.value)}, validate: fieldValidator(${data}.fields[${i}]) }`] as const,
 			[`${f.name}Type`, `{ value: ${js(f.type)} }`] as const,

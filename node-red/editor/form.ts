@@ -7,20 +7,13 @@ import { html } from './escape';
 function row(id: string, label: string, control: string, icon?: string, title?: string): string {
 	const i = icon ? `<i class="fa fa-${icon}"></i> ` : '';
 	const t = title ? ` title="${html(title)}"` : '';
-	return [
-		'<div class="form-row">',
-		`\t<label for="${id}"${t}>${i}${html(label)}</label>`,
-		`\t${control}`,
-		'</div>',
-	].join('\n');
+	return ['<div class="form-row">', `\t<label for="${id}"${t}>${i}${html(label)}</label>`, `\t${control}`, '</div>'].join('\n');
 }
 
 function fieldRow(field: FieldSpec): string {
 	const id = `node-input-${field.name}`;
 	const placeholder = field.placeholder ? ` placeholder="${html(field.placeholder)}"` : '';
-	const control =
-		`<input type="text" id="${id}" style="width:70%"${placeholder}>` +
-		`<input type="hidden" id="node-input-${typeProperty(field.name)}">`;
+	const control = `<input type="text" id="${id}" style="width:70%"${placeholder}>` + `<input type="hidden" id="node-input-${typeProperty(field.name)}">`;
 	return row(id, field.label, control, undefined, field.description);
 }
 
@@ -46,7 +39,13 @@ export function operationForm(provider: ProviderSpec, op: OperationSpec): string
 		...main,
 		'<div class="form-row"><h4 style="margin:12px 0 0">Advanced</h4></div>',
 		...advanced,
-		row('node-input-timeout', 'Timeout (s)', '<input type="number" id="node-input-timeout" min="0" step="any" style="width:100px">', 'clock-o', 'Seconds to wait for the provider before reporting network_error'),
+		row(
+			'node-input-timeout',
+			'Timeout (s)',
+			'<input type="number" id="node-input-timeout" min="0" step="any" style="width:100px">',
+			'clock-o',
+			'Seconds to wait for the provider before reporting network_error',
+		),
 		'<div class="form-row">',
 		'\t<label>&nbsp;</label>',
 		'\t<input type="checkbox" id="node-input-includeRaw" style="display:inline-block;width:auto;vertical-align:top">',

@@ -82,7 +82,9 @@ export function operationHelp(provider: ProviderSpec, op: OperationSpec): string
 		chained.length > 0
 			? `<p>Wire this node after the previous step, or hand it that step's <code>reference</code> another way: <i>Reference</i> reads <code>msg.payload.reference</code> by default (the previous node's result), and ${chained.map((f) => `<i>${html(f.label)}</i>`).join(', ')} left empty are taken from it. When a web page or another flow sits in between, carry the reference with the message (a hidden form field, say) and point <i>Reference</i> at it, e.g. <code>msg.payload.ref</code>: nothing needs to live in flow context, so the flow survives a restart and runs on several Node-RED instances.</p>`
 			: '<p>This node starts a flow: its fields are typed in or read from the incoming message.</p>',
-		nextOp ? `<p>After a success, continue with <b>${html(defaultLabel(provider, nextOp))}</b> (<code>msg.payload.next</code> is <code>${html(nextOp.id)}</code>).</p>` : '',
+		nextOp
+			? `<p>After a success, continue with <b>${html(defaultLabel(provider, nextOp))}</b> (<code>msg.payload.next</code> is <code>${html(nextOp.id)}</code>).</p>`
+			: '',
 		'<h4>Errors</h4>',
 		'<p>Bad input from the message (a malformed number, a missing field) goes to Failure as <code>invalid_request</code>, naming the field; nothing is sent. Configuration mistakes (no account selected, an account missing its secret, an expression that cannot be read) are raised as errors that a Catch node receives.</p>',
 		'<p>Secrets and Aadhaar numbers never appear in outputs, errors or logs.</p>',
@@ -96,20 +98,34 @@ export function operationHelp(provider: ProviderSpec, op: OperationSpec): string
 
 export function configHelp(provider: ProviderSpec): string {
 	const fields = provider.credential.fields.map((f) =>
-		dt(f.label, f.type === 'password' ? 'secret' : 'string', `${sentence(f.description)}${f.default ? ` Default: <code>${html(f.default)}</code>.` : ''}`, !f.required),
+		dt(
+			f.label,
+			f.type === 'password' ? 'secret' : 'string',
+			`${sentence(f.description)}${f.default ? ` Default: <code>${html(f.default)}</code>.` : ''}`,
+			!f.required,
+		),
 	);
 	return [
 		`<script type="text/html" data-help-name="${html(configType(provider))}">`,
 		`<p>A ${html(provider.label)} account, shared by its OTP Flow nodes. Secrets are kept in Node-RED's encrypted credentials, never in the flow.</p>`,
 		'<h3>The result every OTP Flow node returns</h3>',
 		'<p>In <code>msg.payload</code>; Success carries <code>ok</code> true, Failure <code>ok</code> false.</p>',
-		dl(RESULT_FIELDS.map(([n, t, d]) => dt(n, t, html(d), !['ok', 'status', 'provider', 'operation', 'message', 'reference', 'retryable', 'providerStatus'].includes(n)))),
+		dl(
+			RESULT_FIELDS.map(([n, t, d]) =>
+				dt(n, t, html(d), !['ok', 'status', 'provider', 'operation', 'message', 'reference', 'retryable', 'providerStatus'].includes(n)),
+			),
+		),
 		'<p>Statuses (<code>msg.payload.status</code>):</p>',
 		statusList(),
 		'<h3>Details</h3>',
 		dl([
 			...fields,
-			dt('Max concurrent', 'number', `Requests to ${html(provider.label)} in flight at once, for all nodes using this account (default ${DEFAULT_MAX_CONCURRENT}). More messages wait in arrival order; the node shows how many wait. None is dropped: a redeploy ends waiting messages with an error a Catch node receives.`, true),
+			dt(
+				'Max concurrent',
+				'number',
+				`Requests to ${html(provider.label)} in flight at once, for all nodes using this account (default ${DEFAULT_MAX_CONCURRENT}). More messages wait in arrival order; the node shows how many wait. None is dropped: a redeploy ends waiting messages with an error a Catch node receives.`,
+				true,
+			),
 			dt('Per second', 'number', 'Requests started per second at most, for providers that rate-limit (0: no limit).', true),
 		]),
 		'<h3>References</h3>',

@@ -8,7 +8,16 @@ import { configHelp, operationHelp } from './help';
 
 function definitions(provider: ProviderSpec): string {
 	const calls = registrations(provider).map((call) => `\t${call}`);
-	return ['<script type="text/javascript">', '(function () {', '\t"use strict";', CLIENT_HELPERS, `\t${editorData(provider)}`, ...calls, '})();', '</script>'].join('\n');
+	return [
+		'<script type="text/javascript">',
+		'(function () {',
+		'\t"use strict";',
+		CLIENT_HELPERS,
+		`\t${editorData(provider)}`,
+		...calls,
+		'})();',
+		'</script>',
+	].join('\n');
 }
 
 const generated = (provider: ProviderSpec) =>

@@ -25,7 +25,8 @@ export function maskAadhaar(value: string): string {
 }
 
 /** Text of a plain value; '' for objects (which may not even turn into text) and nothing. */
-const plainText = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' ? String(v) : '');
+const plainText = (v: unknown): string =>
+	typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' ? String(v) : '';
 
 const normalKey = (key: string) => key.toLowerCase().replace(/[\s_-]/g, '');
 

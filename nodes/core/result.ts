@@ -43,13 +43,7 @@ export const STATUS_MEANING: Record<Status, string> = {
 export const OK_STATUSES: ReadonlySet<Status> = new Set<Status>(['otp_sent', 'verified', 'completed']);
 
 /** Whether the same call can succeed later or with another code, when the provider does not say. */
-const RETRYABLE_BY_DEFAULT: ReadonlySet<Status> = new Set<Status>([
-	'invalid_otp',
-	'rate_limited',
-	'provider_error',
-	'network_error',
-	'pending',
-]);
+const RETRYABLE_BY_DEFAULT: ReadonlySet<Status> = new Set<Status>(['invalid_otp', 'rate_limited', 'provider_error', 'network_error', 'pending']);
 
 export type ReferenceValue = string | number | boolean;
 export type Reference = Record<string, ReferenceValue>;

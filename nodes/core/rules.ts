@@ -12,8 +12,7 @@ export interface Rule {
 
 export const pattern = (re: RegExp, message: string): Rule => ({ message, test: (v) => re.test(v) });
 
-export const indianMobile = (): Rule =>
-	pattern(/^[6-9]\d{9}$/, 'must be a 10-digit Indian mobile number starting with 6, 7, 8 or 9');
+export const indianMobile = (): Rule => pattern(/^[6-9]\d{9}$/, 'must be a 10-digit Indian mobile number starting with 6, 7, 8 or 9');
 
 export const length = (min: number, max: number): Rule => ({
 	message: `must be ${min} to ${max} characters long`,

@@ -133,10 +133,7 @@ export async function runOperation(
 	const { params, errors } = prepareParams([...op.fields, ...(provider.options ?? [])], rawParams);
 	valid = params;
 	if (errors.length > 0) {
-		return finish(
-			{ status: 'invalid_request', message: `Nothing was sent. ${errors.map((e) => e.message).join('; ')}.`, retryable: false },
-			{ errors },
-		);
+		return finish({ status: 'invalid_request', message: `Nothing was sent. ${errors.map((e) => e.message).join('; ')}.`, retryable: false }, { errors });
 	}
 
 	const input: OperationInput = { params, account, now };

@@ -11,7 +11,6 @@ import { legacyRequestOptions, type FullResponse } from './legacy-request';
 import type { ICredentialTestFunction, ICredentialTestFunctions, ICredentialsDecrypted, INodeCredentialTestResult } from 'n8n-workflow';
 import { joinUrl, splitCredential, valueAt, type CredentialSpec, type ProviderSpec } from '../core';
 
-
 export function credentialTestFunction(provider: ProviderSpec): ICredentialTestFunction {
 	const spec: CredentialSpec = provider.credential;
 	return async function (this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {

@@ -114,10 +114,11 @@ export async function executeProvider(this: IExecuteFunctions, provider: Provide
 	const pacing = pacingOf(this.getNodeParameter('options', 0, {}) as IDataObject);
 	const results: Array<{ output: number; item: INodeExecutionData }> = new Array(items.length);
 	// A stopped execution ends a wait at once (Get Credit History's "Wait for the Final Result").
-	const wait = (ms: number) => sleepWithAbort(ms, this.getExecutionCancelSignal?.()).then(
-		() => true,
-		() => false,
-	);
+	const wait = (ms: number) =>
+		sleepWithAbort(ms, this.getExecutionCancelSignal?.()).then(
+			() => true,
+			() => false,
+		);
 
 	await forEachBounded(items.length, pacing, async (i) => {
 		let result: OtpResult;

@@ -43,8 +43,7 @@ export class N8nTransport implements Transport {
 
 	async send(request: HttpRequest, timeoutMs: number, signal?: AbortSignal): Promise<HttpResponse | TransportError> {
 		try {
-			const response =
-				request.method === 'GET' && request.body ? await this.getWithBody(request, timeoutMs) : await this.modern(request, timeoutMs, signal);
+			const response = request.method === 'GET' && request.body ? await this.getWithBody(request, timeoutMs) : await this.modern(request, timeoutMs, signal);
 			const body = response.body;
 			const text = typeof body === 'string' ? body : body === undefined || body === null ? '' : JSON.stringify(body);
 			return { status: response.statusCode, headers: flattenHeaders(response.headers), text };

@@ -78,12 +78,7 @@ export function issueOtp(ctx: ProviderContext, validitySeconds: number, attempts
 	return { otp: ctx.newOtp(), issuedAt: now, expiresAt: now + validitySeconds * 1000, attemptsLeft: attempts, locked: false };
 }
 
-export type OtpCheck =
-	| { result: 'ok' }
-	| { result: 'locked' }
-	| { result: 'expired' }
-	| { result: 'wrong'; attemptsLeft: number }
-	| { result: 'exhausted' };
+export type OtpCheck = { result: 'ok' } | { result: 'locked' } | { result: 'expired' } | { result: 'wrong'; attemptsLeft: number } | { result: 'exhausted' };
 
 /**
  * Checks a submitted code, counting the attempt. Order matters and mirrors the providers:

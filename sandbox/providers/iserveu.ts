@@ -78,10 +78,7 @@ export function createIserveu(ctx: ProviderContext): ProviderEmulator {
 		if (!route) return undefined;
 		if (req.method !== 'POST') return methodNotAllowed(['POST']);
 		if (req.headers['client_id'] !== ACCOUNT.clientId || req.headers['client_secret'] !== ACCOUNT.clientSecret) {
-			return json(
-				{ status: 'FAILED', statusCode: '401', statusDesc: 'Unauthorized: invalid client_id or client_secret' },
-				401,
-			);
+			return json({ status: 'FAILED', statusCode: '401', statusDesc: 'Unauthorized: invalid client_id or client_secret' }, 401);
 		}
 		return json(route(req.body));
 	}

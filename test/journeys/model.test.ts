@@ -39,7 +39,11 @@ async function upToCode(journey: Journey): Promise<OtpResult> {
 	for (const { step, role, op } of stepsOf(journey)) {
 		if (role === 'verify' || role === 'after') break;
 		last = await runOperation(journey.provider, op, sampleParams(journey, role, step, op, ''), credentialsOf(journey), transportOf(journey), { reference });
-		expect({ step: op.id, status: last.status, message: last.message }).toEqual({ step: op.id, status: role === 'send' ? 'otp_sent' : expect.stringMatching(/completed|verified/), message: last.message });
+		expect({ step: op.id, status: last.status, message: last.message }).toEqual({
+			step: op.id,
+			status: role === 'send' ? 'otp_sent' : expect.stringMatching(/completed|verified/),
+			message: last.message,
+		});
 		reference = last.reference;
 	}
 	return last!;
@@ -47,7 +51,9 @@ async function upToCode(journey: Journey): Promise<OtpResult> {
 
 async function verify(journey: Journey, sent: OtpResult, code: string): Promise<OtpResult> {
 	const [{ step, op }] = stepsOf(journey).filter((s) => s.role === 'verify');
-	return runOperation(journey.provider, op, sampleParams(journey, 'verify', step, op, code), credentialsOf(journey), transportOf(journey), { reference: sent.reference });
+	return runOperation(journey.provider, op, sampleParams(journey, 'verify', step, op, code), credentialsOf(journey), transportOf(journey), {
+		reference: sent.reference,
+	});
 }
 
 describe.each(JOURNEYS.map((j) => [j.id, j] as const))('journey %s', (_id, journey) => {
@@ -61,7 +67,9 @@ describe.each(JOURNEYS.map((j) => [j.id, j] as const))('journey %s', (_id, journ
 			const filled = steps.some(({ step, role, op }) => Object.values(sourcesOf(journey, role, step, op)).some((s) => s.kind === 'ask' && s.ask === ask));
 			expect({ ask: ask.name, filled }).toEqual({ ask: ask.name, filled: true });
 		}
-		expect(sourcesOf(journey, 'verify', journey.verify, verifyOp)).toHaveProperty([verifyOp.fields.find((f) => f.fromMessage === 'otp')!.name], { kind: 'code' });
+		expect(sourcesOf(journey, 'verify', journey.verify, verifyOp)).toHaveProperty([verifyOp.fields.find((f) => f.fromMessage === 'otp')!.name], {
+			kind: 'code',
+		});
 	});
 
 	it('right code: ends on the done page (after polling a pending answer)', async () => {
@@ -73,7 +81,9 @@ describe.each(JOURNEYS.map((j) => [j.id, j] as const))('journey %s', (_id, journ
 		if (journey.after) {
 			const op = stepsOf(journey).find((s) => s.role === 'after')!.op;
 			for (let i = 0; i <= (journey.after.poll?.times ?? 0); i++) {
-				result = await runOperation(journey.provider, op, sampleParams(journey, 'after', journey.after, op, ''), credentialsOf(journey), transportOf(journey), { reference: result.reference });
+				result = await runOperation(journey.provider, op, sampleParams(journey, 'after', journey.after, op, ''), credentialsOf(journey), transportOf(journey), {
+					reference: result.reference,
+				});
 				if (OUTCOMES[result.status] !== 'poll') break;
 			}
 			expect(result.status).toBe('completed');

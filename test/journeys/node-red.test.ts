@@ -5,18 +5,27 @@
  * drives them in real Node-RED.
  */
 import { CUSTOMER_WORDS, JOURNEYS, OUTCOMES, maskContact, type Journey } from '../../journeys';
-import { ENCODE_REFERENCE, OUTCOME_OF, READ_FORM, UNTIL, WORDS, configNodeId, journeyFlow, maskExpression, nodeRedJourneyFiles, type FlowNode } from '../../journeys/node-red';
+import {
+	ENCODE_REFERENCE,
+	OUTCOME_OF,
+	READ_FORM,
+	UNTIL,
+	WORDS,
+	configNodeId,
+	journeyFlow,
+	maskExpression,
+	nodeRedJourneyFiles,
+	type FlowNode,
+} from '../../journeys/node-red';
 import { stepsOf } from '../../journeys/params';
 import { takesReference, type Status } from '../../nodes/core';
 import { configType, operationType } from '../../node-red/names';
 import { allowedTypes, nodeFields, typeProperty } from '../../node-red/properties';
 import { generator, type Json } from '../examples/support';
 
- 
 const { util: RED_UTIL } = require('@node-red/util');
 // The renderer of Node-RED's template node.
 const Mustache: { render(template: string, view: unknown): string } = require('mustache');
- 
 
 const SANDBOX = generator.DEFAULT_SANDBOX_URL;
 const CORE = new Set(['tab', 'comment', 'http in', 'http response', 'template', 'switch', 'change', 'json', 'delay', 'catch']);
@@ -24,7 +33,9 @@ const CORE = new Set(['tab', 'comment', 'http in', 'http response', 'template', 
 /** A JSONata expression evaluated as a change or switch node evaluates it. */
 function jsonata(expression: string, msg: Record<string, unknown>): Promise<unknown> {
 	const prepared = RED_UTIL.prepareJSONataExpression(expression, { id: 'journey-test', _flow: { getSetting: () => undefined } });
-	return new Promise((resolve, reject) => RED_UTIL.evaluateJSONataExpression(prepared, msg, (err: Error | null, value: unknown) => (err ? reject(err) : resolve(value))));
+	return new Promise((resolve, reject) =>
+		RED_UTIL.evaluateJSONataExpression(prepared, msg, (err: Error | null, value: unknown) => (err ? reject(err) : resolve(value))),
+	);
 }
 
 const templates = (flow: FlowNode[]) => flow.filter((n) => n.type === 'template').map((n) => String(n.template));
@@ -48,7 +59,8 @@ describe.each(JOURNEYS.map((j) => [j.id, j] as const))('journey %s in Node-RED',
 
 	it('keeps nothing in flow or global context', () => {
 		for (const n of flow) {
-			for (const [k, v] of Object.entries(n)) if (/Type$|^(pt|tot|propertyType|fieldType)$/.test(k)) expect(`${n.name} ${k}=${String(v)}`).not.toMatch(/=(flow|global)$/);
+			for (const [k, v] of Object.entries(n))
+				if (/Type$|^(pt|tot|propertyType|fieldType)$/.test(k)) expect(`${n.name} ${k}=${String(v)}`).not.toMatch(/=(flow|global)$/);
 			for (const r of (n.rules as Json[]) ?? []) expect([r.pt, r.tot, r.vt]).not.toContain('flow');
 			if (n.type !== 'comment' && n.type !== 'tab') expect(JSON.stringify(n)).not.toMatch(/\bflow\.|\bglobal\.|\$flowContext|\$globalContext/);
 		}
@@ -56,7 +68,12 @@ describe.each(JOURNEYS.map((j) => [j.id, j] as const))('journey %s in Node-RED',
 
 	it('answers GET and POST at /otp/<id>, and every message ends in exactly one http response', () => {
 		const entries = flow.filter((n) => n.type === 'http in' || n.type === 'catch');
-		expect(flow.filter((n) => n.type === 'http in').map((n) => `${String(n.method)} ${String(n.url)}`).sort()).toEqual([`get /otp/${journey.id}`, `post /otp/${journey.id}`]);
+		expect(
+			flow
+				.filter((n) => n.type === 'http in')
+				.map((n) => `${String(n.method)} ${String(n.url)}`)
+				.sort(),
+		).toEqual([`get /otp/${journey.id}`, `post /otp/${journey.id}`]);
 		const responses = flow.filter((n) => n.type === 'http response');
 		expect(responses).toHaveLength(1);
 		// Each node sends a message on one output (switches: the first match only), and each output leads to exactly one
@@ -85,7 +102,8 @@ describe.each(JOURNEYS.map((j) => [j.id, j] as const))('journey %s in Node-RED',
 		const exempt = new Set([errorData.id, ...errorData.wires!.flat(), 'http response']);
 		const scope = new Set(catcher.scope as string[]);
 		for (const n of flow) {
-			if (['tab', 'comment', 'catch', 'http response', configType(journey.provider)].includes(n.type) || exempt.has(n.id) || n.name === 'failed outright') continue;
+			if (['tab', 'comment', 'catch', 'http response', configType(journey.provider)].includes(n.type) || exempt.has(n.id) || n.name === 'failed outright')
+				continue;
 			expect(scope.has(n.id) ? n.name : `not caught: ${n.name}`).toBe(n.name);
 		}
 	});
@@ -107,7 +125,7 @@ describe.each(JOURNEYS.map((j) => [j.id, j] as const))('journey %s in Node-RED',
 		expect([node[code.name], node[typeProperty(code.name)]]).toEqual(['form.otp', 'msg']);
 	});
 
-	it('shares the account node of the provider\'s other examples (same id and settings, no secret)', () => {
+	it("shares the account node of the provider's other examples (same id and settings, no secret)", () => {
 		const example = generator.nodeRedExamples(SANDBOX).find((e) => e.provider.id === journey.provider.id)!.flow;
 		const ours = flow.find((n) => n.type === configType(journey.provider));
 		expect(ours).toEqual(example.find((n) => n.type === configType(journey.provider)));
@@ -128,7 +146,7 @@ describe.each(JOURNEYS.map((j) => [j.id, j] as const))('journey %s in Node-RED',
 		}
 	});
 
-	it('has plain, labelled pages: every input has a label, every form posts to the page\'s own address', () => {
+	it("has plain, labelled pages: every input has a label, every form posts to the page's own address", () => {
 		for (const html of templates(flow)) {
 			expect(html).toMatch(/^<!doctype html>\n<html lang="en">/);
 			for (const m of html.matchAll(/<input id="([^"]+)"/g)) expect(html).toContain(`<label for="${m[1]}">`);
@@ -184,9 +202,17 @@ describe('the journey pages', () => {
 		expect(Mustache.render(page(bos, 'done page'), { payload: { reference: { cibilScore: '<script>' } } })).toContain('&lt;script&gt;');
 	});
 
-	it('carry the reference, the expiry and the first page\'s answers in the code page', () => {
+	it("carry the reference, the expiry and the first page's answers in the code page", () => {
 		const html = Mustache.render(page(bos, 'code page'), {
-			page: { reference: 'eyJhIjoxfQ==', expiresAt: '2026-01-01T10:00:00.000Z', until: '15:30 IST', sentTo: '94138****', words: CUSTOMER_WORDS.invalid_otp, problem: true, attemptsRemaining: 2 },
+			page: {
+				reference: 'eyJhIjoxfQ==',
+				expiresAt: '2026-01-01T10:00:00.000Z',
+				until: '15:30 IST',
+				sentTo: '94138****',
+				words: CUSTOMER_WORDS.invalid_otp,
+				problem: true,
+				attemptsRemaining: 2,
+			},
 			form: { first_name: 'Asha', mobile_number: '9413812345' },
 		});
 		expect(html).toContain('<input type="hidden" name="step" value="verify">');
@@ -198,7 +224,10 @@ describe('the journey pages', () => {
 
 	it('ask for the Aadhaar number again when a new code is needed, empty', () => {
 		const iserveu = JOURNEYS.find((j) => j.id === 'iserveu-registration')!;
-		const html = Mustache.render(page(iserveu, 'new-code page'), { page: { reference: 'x', words: CUSTOMER_WORDS.expired }, form: { ovdData: '234567890124', customerMobileNumber: '9876543210' } });
+		const html = Mustache.render(page(iserveu, 'new-code page'), {
+			page: { reference: 'x', words: CUSTOMER_WORDS.expired },
+			form: { ovdData: '234567890124', customerMobileNumber: '9876543210' },
+		});
 		expect(html).toMatch(/<input id="ovdData" name="ovdData" [^>]*required>/);
 		expect(html).not.toContain('234567890124');
 		expect(html).toContain('<input type="hidden" name="customerMobileNumber" value="9876543210">');

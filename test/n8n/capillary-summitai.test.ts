@@ -25,13 +25,24 @@ describe('Capillary node in the n8n engine', () => {
 		]);
 		expect(r.error).toBeUndefined();
 		const [token] = out(r, 'Generate Token', 0);
-		expect(token).toMatchObject({ ok: true, status: 'completed', provider: 'capillary', next: 'generateOtp', reference: { ...identity, sessionId: expect.any(String) } });
+		expect(token).toMatchObject({
+			ok: true,
+			status: 'completed',
+			provider: 'capillary',
+			next: 'generateOtp',
+			reference: { ...identity, sessionId: expect.any(String) },
+		});
 		const sessionId = (token.reference as Record<string, string>).sessionId;
 		expect(out(r, 'Generate OTP', 0)).toEqual([
 			expect.objectContaining({ ok: true, status: 'otp_sent', next: 'validateOtp', expiresAt: expect.any(String), reference: { ...identity, sessionId } }),
 		]);
 		expect(out(r, 'Validate OTP', 0)).toEqual([
-			expect.objectContaining({ ok: true, status: 'verified', operation: 'validateOtp', reference: expect.objectContaining({ sessionId, userId: expect.any(String) }) }),
+			expect.objectContaining({
+				ok: true,
+				status: 'verified',
+				operation: 'validateOtp',
+				reference: expect.objectContaining({ sessionId, userId: expect.any(String) }),
+			}),
 		]);
 		for (const step of ['Generate Token', 'Generate OTP', 'Validate OTP']) {
 			expect(out(r, step, 1)).toEqual([]);
@@ -48,7 +59,9 @@ describe('Capillary node in the n8n engine', () => {
 		credentials.capillaryAuthEngineApi = { ...credentials.capillaryAuthEngineApi, brand: 'NoSuchBrand' };
 		const bad = await run([otp('Generate Token', 'capillary', 'generateToken', identity)], undefined, credentials);
 		// Capillary has no secret: an unknown brand is its "invalid details" code 1519.
-		expect(out(bad, 'Generate Token', 1)).toEqual([expect.objectContaining({ ok: false, status: 'invalid_request', providerStatus: expect.objectContaining({ code: '1519' }) })]);
+		expect(out(bad, 'Generate Token', 1)).toEqual([
+			expect.objectContaining({ ok: false, status: 'invalid_request', providerStatus: expect.objectContaining({ code: '1519' }) }),
+		]);
 	});
 });
 
@@ -74,9 +87,19 @@ describe('SummitAI node in the n8n engine', () => {
 		);
 		expect(r.error).toBeUndefined();
 		const [sent] = out(r, 'Generate OTP', 0);
-		expect(sent).toMatchObject({ ok: true, status: 'otp_sent', provider: 'summitai', next: 'validateOtp', reference: { loginUid: '967', transactionId: expect.any(String) } });
+		expect(sent).toMatchObject({
+			ok: true,
+			status: 'otp_sent',
+			provider: 'summitai',
+			next: 'validateOtp',
+			reference: { loginUid: '967', transactionId: expect.any(String) },
+		});
 		expect(out(r, 'Validate OTP', 0)).toEqual([
-			expect.objectContaining({ ok: true, status: 'verified', reference: { transactionId: (sent.reference as Record<string, string>).transactionId, loginUid: '967' } }),
+			expect.objectContaining({
+				ok: true,
+				status: 'verified',
+				reference: { transactionId: (sent.reference as Record<string, string>).transactionId, loginUid: '967' },
+			}),
 		]);
 		for (const step of ['Generate OTP', 'Validate OTP']) {
 			expect(out(r, step, 1)).toEqual([]);

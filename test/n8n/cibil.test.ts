@@ -39,7 +39,14 @@ describe.each(BRANDS)('$name CIBIL node in the n8n engine', ({ node, provider, c
 		const r = await run(wholeChain(node, provider, 'ORD-1'));
 		expect(r.error).toBeUndefined();
 		const [registered] = out(r, 'Register', 0);
-		expect(registered).toMatchObject({ ok: true, status: 'completed', provider, operation: 'registerCustomer', next: 'generateOtp', reference: { orderId: 'ORD-1', cibilStatus: 'Pending' } });
+		expect(registered).toMatchObject({
+			ok: true,
+			status: 'completed',
+			provider,
+			operation: 'registerCustomer',
+			next: 'generateOtp',
+			reference: { orderId: 'ORD-1', cibilStatus: 'Pending' },
+		});
 		const cibilId = (registered.reference as Record<string, string>).cibilId;
 		expect(cibilId).toMatch(/^\d{7,10}$/);
 		expect(out(r, 'Generate OTP', 0)).toEqual([
@@ -59,7 +66,12 @@ describe.each(BRANDS)('$name CIBIL node in the n8n engine', ({ node, provider, c
 			}),
 		]);
 		expect(out(r, 'Submit OTP', 0)).toEqual([
-			expect.objectContaining({ ok: true, status: 'verified', next: 'getCreditHistory', reference: expect.objectContaining({ cibilId, orderId: 'ORD-1', cibilStatus: 'Success' }) }),
+			expect.objectContaining({
+				ok: true,
+				status: 'verified',
+				next: 'getCreditHistory',
+				reference: expect.objectContaining({ cibilId, orderId: 'ORD-1', cibilStatus: 'Success' }),
+			}),
 		]);
 		expect(out(r, 'Credit History', 0)).toEqual([
 			expect.objectContaining({
@@ -99,10 +111,18 @@ describe.each(BRANDS)('$name CIBIL node in the n8n engine', ({ node, provider, c
 		]);
 		expect(out(r, 'Credit History', 0)).toEqual([]);
 		expect(out(r, 'Credit History', 1)).toEqual([
-			expect.objectContaining({ status: 'pending', next: 'getCreditHistory', reference: expect.objectContaining({ cibilStatus: 'InProgress', orderId: 'ORD-2' }) }),
+			expect.objectContaining({
+				status: 'pending',
+				next: 'getCreditHistory',
+				reference: expect.objectContaining({ cibilStatus: 'InProgress', orderId: 'ORD-2' }),
+			}),
 		]);
 		expect(out(r, 'Credit History Again', 0)).toEqual([
-			expect.objectContaining({ ok: true, status: 'completed', reference: expect.objectContaining({ orderId: 'ORD-2', cibilStatus: 'Success', cibilScore: expect.any(Number) }) }),
+			expect.objectContaining({
+				ok: true,
+				status: 'completed',
+				reference: expect.objectContaining({ orderId: 'ORD-2', cibilStatus: 'Success', cibilScore: expect.any(Number) }),
+			}),
 		]);
 		expect(paired(r, 'Credit History Again', 0)).toEqual([{ item: 0 }]);
 	});
@@ -114,12 +134,17 @@ describe.each(BRANDS)('$name CIBIL node in the n8n engine', ({ node, provider, c
 			...steps.slice(0, 4),
 			{ ...otp('Credit History', node, 'getCreditHistory', { options: { waitForResult: true, waitIntervalSeconds: 1 } }), from: 1 },
 		]);
-		expect(out(r, 'Credit History', 0)).toEqual([expect.objectContaining({ status: 'completed', reference: expect.objectContaining({ cibilScore: expect.any(Number) }) })]);
+		expect(out(r, 'Credit History', 0)).toEqual([
+			expect.objectContaining({ status: 'completed', reference: expect.objectContaining({ cibilScore: expect.any(Number) }) }),
+		]);
 		expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
 	});
 
 	it('n8n applies the credential in the GET body: the sandbox, which refuses a call without access_token, RegistrationID and CompanyCode, answers', async () => {
-		const r = await run([otp('Register', node, 'registerCustomer', customer('ORD-3')), otp('Generate OTP', node, 'generateOtp', { options: { includeRaw: true } })]);
+		const r = await run([
+			otp('Register', node, 'registerCustomer', customer('ORD-3')),
+			otp('Generate OTP', node, 'generateOtp', { options: { includeRaw: true } }),
+		]);
 		// GenerateOTP requires the token in the body; success proves the body arrived with a GET.
 		expect(out(r, 'Generate OTP', 0)[0]).toMatchObject({ ok: true, providerStatus: { httpStatus: 200 } });
 		expect(JSON.stringify(out(r, 'Generate OTP', 0)[0].raw)).not.toContain('access_token');

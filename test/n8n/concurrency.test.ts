@@ -47,7 +47,8 @@ function slowProvider(delayMs: (mobile: string) => number) {
 }
 
 const mobiles = (n: number) => Array.from({ length: n }, (_, i) => ({ mobile: `98765${String(43000 + i).padStart(5, '0')}` }));
-const lookup = (options: Record<string, number> = {}) => otp('Get Customer', 'iServeU', 'getCustomer', { mobileNumber: '={{ $json.mobile }}', username: USERNAME, options });
+const lookup = (options: Record<string, number> = {}) =>
+	otp('Get Customer', 'iServeU', 'getCustomer', { mobileNumber: '={{ $json.mobile }}', username: USERNAME, options });
 
 describe('many items in one execution', () => {
 	// Later items answer first: the answers come back in reverse order.

@@ -47,7 +47,12 @@ describe('credential tests as n8n runs them', () => {
 	});
 
 	it('summitAiApi: username and password (FORM) pass the test, a wrong password fails it', async () => {
-		const form = { baseUrl: sandbox.baseUrls.summitai, authType: 'FORM', userName: SANDBOX_ACCOUNTS.summitai.userName, password: SANDBOX_ACCOUNTS.summitai.password };
+		const form = {
+			baseUrl: sandbox.baseUrls.summitai,
+			authType: 'FORM',
+			userName: SANDBOX_ACCOUNTS.summitai.userName,
+			password: SANDBOX_ACCOUNTS.summitai.password,
+		};
 		expect(await testCredential(CREDENTIAL_TYPES.summitAiApi, form)).toEqual({ status: 'OK', message: 'Connection successful!' });
 		expect(await testCredential(CREDENTIAL_TYPES.summitAiApi, { ...form, password: 'wrong' })).toEqual({
 			status: 'Error',
@@ -81,7 +86,11 @@ describe('credential tests as n8n runs them', () => {
 			if (CREDENTIAL_TYPES[type].test) await testCredential(CREDENTIAL_TYPES[type], sandboxCredentials(sandbox)[type]);
 		}
 		for (const provider of [bos, aopay]) {
-			await testCredentialWithFunction(credentialTestFunction(provider), CREDENTIAL_TYPES[`${provider.id}CibilApi`], sandboxCredentials(sandbox)[`${provider.id}CibilApi`]);
+			await testCredentialWithFunction(
+				credentialTestFunction(provider),
+				CREDENTIAL_TYPES[`${provider.id}CibilApi`],
+				sandboxCredentials(sandbox)[`${provider.id}CibilApi`],
+			);
 		}
 		expect(sandbox.inbox.size).toBe(0);
 	});
@@ -101,7 +110,10 @@ describe('CIBIL credential tests (GET with a JSON body)', () => {
 		const declared = node.description.credentials?.find((c) => c.name === type);
 		expect(declared?.testedBy).toBe('cibilCredentialTest');
 		const fn = node.methods.credentialTest.cibilCredentialTest;
-		expect(await testCredentialWithFunction(fn, CREDENTIAL_TYPES[type], sandboxCredentials(sandbox)[type])).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(await testCredentialWithFunction(fn, CREDENTIAL_TYPES[type], sandboxCredentials(sandbox)[type])).toEqual({
+			status: 'OK',
+			message: 'Connection successful!',
+		});
 	});
 
 	it.each(BRANDS)('$type: as a node credentialTest method (legacy request sends the GET body) the sandbox credential passes', async ({ type, provider }) => {
@@ -122,6 +134,9 @@ describe('CIBIL credential tests (GET with a JSON body)', () => {
 
 	it('as a node credentialTest method an unreachable host fails with the network error code', async () => {
 		const data = { ...sandboxCredentials(sandbox).bosCibilApi, baseUrl: 'http://127.0.0.1:9/api/BOS/CibilScore/' };
-		expect(await testCredentialWithFunction(credentialTestFunction(bos), CREDENTIAL_TYPES.bosCibilApi, data)).toEqual({ status: 'Error', message: 'ECONNREFUSED' });
+		expect(await testCredentialWithFunction(credentialTestFunction(bos), CREDENTIAL_TYPES.bosCibilApi, data)).toEqual({
+			status: 'Error',
+			message: 'ECONNREFUSED',
+		});
 	});
 });

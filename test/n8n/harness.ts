@@ -264,11 +264,7 @@ const URLS = {
 	mcpTestBaseUrl: 'http://localhost:5678/mcp-test',
 };
 
-function additionalDataFor(
-	credentialsHelper: ICredentialsHelper,
-	executionId: string,
-	hooks?: ExecutionLifecycleHooks,
-): IWorkflowExecuteAdditionalData {
+function additionalDataFor(credentialsHelper: ICredentialsHelper, executionId: string, hooks?: ExecutionLifecycleHooks): IWorkflowExecuteAdditionalData {
 	return {
 		...URLS,
 		hooks,
@@ -439,10 +435,7 @@ function getPath(value: unknown, path: string): unknown {
  * routes the test request, run by n8n-core's RoutingNode (baseURL expression resolved against the credential,
  * `authenticate` applied by httpRequestWithAuthentication), then the rules checked in order.
  */
-export async function testCredential(
-	credentialType: ICredentialType,
-	data: ICredentialDataDecryptedObject,
-): Promise<INodeCredentialTestResult> {
+export async function testCredential(credentialType: ICredentialType, data: ICredentialDataDecryptedObject): Promise<INodeCredentialTestResult> {
 	const testRequest = credentialType.test;
 	if (!testRequest) return { status: 'Error', message: 'No testing function found for this credential.' };
 	const credentialsDecrypted: ICredentialsDecrypted = { id: 'cred-test', name: 'test', type: credentialType.name, data: structuredClone(data) };

@@ -65,15 +65,34 @@ describe('iServeU registration and transaction chains in one workflow', () => {
 			[{ mobile: MOBILE, aadhaar: AADHAAR }],
 		);
 		expect(r.error).toBeUndefined();
-		expect(r.executionOrder).toEqual(['Start', 'Send Registration OTP', 'Customer Reads SMS', 'Register Customer', 'Send Transaction OTP', 'Customer Reads SMS 2', 'Verify Beneficiary']);
+		expect(r.executionOrder).toEqual([
+			'Start',
+			'Send Registration OTP',
+			'Customer Reads SMS',
+			'Register Customer',
+			'Send Transaction OTP',
+			'Customer Reads SMS 2',
+			'Verify Beneficiary',
+		]);
 		expect(out(r, 'Send Registration OTP', 0)).toEqual([
-			expect.objectContaining({ ok: true, status: 'otp_sent', next: 'registerCustomer', retryAfterSeconds: 30, attemptsRemaining: 5, reference: expect.objectContaining({ otpType: '1', customerMobileNumber: MOBILE }) }),
+			expect.objectContaining({
+				ok: true,
+				status: 'otp_sent',
+				next: 'registerCustomer',
+				retryAfterSeconds: 30,
+				attemptsRemaining: 5,
+				reference: expect.objectContaining({ otpType: '1', customerMobileNumber: MOBILE }),
+			}),
 		]);
 		expect(out(r, 'Register Customer', 0)).toEqual([
 			expect.objectContaining({ ok: true, status: 'verified', operation: 'registerCustomer', reference: { customerMobileNumber: MOBILE, username: USERNAME } }),
 		]);
 		expect(out(r, 'Send Transaction OTP', 0)).toEqual([
-			expect.objectContaining({ status: 'otp_sent', next: 'verifyBeneficiary', reference: expect.objectContaining({ otpType: '2', externalRefNumber: 'TXN1432452' }) }),
+			expect.objectContaining({
+				status: 'otp_sent',
+				next: 'verifyBeneficiary',
+				reference: expect.objectContaining({ otpType: '2', externalRefNumber: 'TXN1432452' }),
+			}),
 		]);
 		expect(out(r, 'Verify Beneficiary', 0)).toEqual([
 			expect.objectContaining({
@@ -93,17 +112,27 @@ describe('iServeU registration and transaction chains in one workflow', () => {
 	});
 
 	it('a wrong code goes to Failure as invalid_otp with the attempts left, and the workflow finishes', async () => {
-		const r = await run(
-			[
-				otp('Send OTP', 'iServeU', 'sendOtp', { otpType: '2', customerMobileNumber: MOBILE, username: USERNAME, externalRefNumber: 'TXN5550001', requestedAmount: '10' }),
-				readInbox('iserveu', MOBILE),
-				otp('Verify Beneficiary', 'iServeU', 'verifyBeneficiary', { otp: "={{ $json.code === '111111' ? '222222' : '111111' }}" }),
-			],
-		);
+		const r = await run([
+			otp('Send OTP', 'iServeU', 'sendOtp', {
+				otpType: '2',
+				customerMobileNumber: MOBILE,
+				username: USERNAME,
+				externalRefNumber: 'TXN5550001',
+				requestedAmount: '10',
+			}),
+			readInbox('iserveu', MOBILE),
+			otp('Verify Beneficiary', 'iServeU', 'verifyBeneficiary', { otp: "={{ $json.code === '111111' ? '222222' : '111111' }}" }),
+		]);
 		expect(r.status).toBe('success');
 		expect(out(r, 'Verify Beneficiary', 0)).toEqual([]);
 		expect(out(r, 'Verify Beneficiary', 1)).toEqual([
-			expect.objectContaining({ ok: false, status: 'invalid_otp', attemptsRemaining: 4, retryable: true, providerStatus: expect.objectContaining({ httpStatus: 200, code: '1' }) }),
+			expect.objectContaining({
+				ok: false,
+				status: 'invalid_otp',
+				attemptsRemaining: 4,
+				retryable: true,
+				providerStatus: expect.objectContaining({ httpStatus: 200, code: '1' }),
+			}),
 		]);
 		expect(paired(r, 'Verify Beneficiary', 1)).toEqual([{ item: 0 }]);
 	});
@@ -118,7 +147,11 @@ describe('iServeU credential authentication through n8n', () => {
 	it('a wrong client secret puts the item on Failure as auth_failed without revealing the secret', async () => {
 		const credentials = sandboxCredentials(suite.sandbox);
 		credentials.iServeUDmtApi = { ...credentials.iServeUDmtApi, clientSecret: WRONG_SECRET };
-		const r = await run([otp('Get Customer', 'iServeU', 'getCustomer', { mobileNumber: MOBILE, username: USERNAME, options: { includeRaw: true } })], undefined, credentials);
+		const r = await run(
+			[otp('Get Customer', 'iServeU', 'getCustomer', { mobileNumber: MOBILE, username: USERNAME, options: { includeRaw: true } })],
+			undefined,
+			credentials,
+		);
 		expect(r.status).toBe('success');
 		expect(out(r, 'Get Customer', 1)).toEqual([
 			expect.objectContaining({ ok: false, status: 'auth_failed', retryable: false, providerStatus: expect.objectContaining({ httpStatus: 401 }) }),

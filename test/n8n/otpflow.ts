@@ -19,7 +19,7 @@ export const PACKAGE = pkg.name;
  */
 function load<T>(distPath: string): T {
 	const source = path.join(__dirname, '..', '..', distPath.replace(/^dist\//, '').replace(/\.js$/, ''));
-	 
+
 	const exported = Object.values(require(source) as Record<string, new () => T>)[0];
 	return new exported();
 }

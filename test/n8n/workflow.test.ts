@@ -117,7 +117,11 @@ describe('workflow-author mistakes', () => {
 	it('an expression that fails for one item stops the node, naming the item', async () => {
 		const r = await run([brokenExpression], [{ mobile: MOBILE }, {}]);
 		expect(r.status).toBe('error');
-		expect(r.errors['Get Customer']).toMatchObject({ name: 'NodeOperationError', message: "Referenced node doesn't exist", context: expect.objectContaining({ itemIndex: 1 }) });
+		expect(r.errors['Get Customer']).toMatchObject({
+			name: 'NodeOperationError',
+			message: "Referenced node doesn't exist",
+			context: expect.objectContaining({ itemIndex: 1 }),
+		});
 	});
 
 	it('with continueOnFail an expression that fails for one item sends that item to Failure and the others on', async () => {
@@ -146,15 +150,35 @@ describe('provider faults', () => {
 	// Another loopback host where a redirect points: whatever reaches it would be a leak.
 	const elsewhere = captureServer('127.0.0.2');
 	const FAULTS: Array<{ fault: Omit<FaultSpec, 'provider'>; status: string; extra?: IDataObject }> = [
-		{ fault: { kind: 'timeout' }, status: 'network_error', extra: { message: expect.stringContaining('within 1 s'), retryable: true, providerStatus: { text: 'timeout' } } },
+		{
+			fault: { kind: 'timeout' },
+			status: 'network_error',
+			extra: { message: expect.stringContaining('within 1 s'), retryable: true, providerStatus: { text: 'timeout' } },
+		},
 		{ fault: { kind: 'reset' }, status: 'network_error', extra: { message: expect.stringContaining('reset before it answered'), retryable: true } },
 		// A 200 whose body arrives a byte every 300 ms: the timeout is a deadline for the whole answer.
-		{ fault: { kind: 'drip', intervalMs: 300 }, status: 'network_error', extra: { message: expect.stringContaining('No complete answer from the provider within 1 s'), retryable: true } },
-		{ fault: { kind: 'status', status: 503 }, status: 'provider_error', extra: { providerStatus: expect.objectContaining({ httpStatus: 503 }), retryable: true } },
+		{
+			fault: { kind: 'drip', intervalMs: 300 },
+			status: 'network_error',
+			extra: { message: expect.stringContaining('No complete answer from the provider within 1 s'), retryable: true },
+		},
+		{
+			fault: { kind: 'status', status: 503 },
+			status: 'provider_error',
+			extra: { providerStatus: expect.objectContaining({ httpStatus: 503 }), retryable: true },
+		},
 		{ fault: { kind: 'html' }, status: 'provider_error', extra: { retryable: true } },
 		{ fault: { kind: 'malformed' }, status: 'provider_error', extra: { retryable: true } },
-		{ fault: { kind: 'rate_limit', retryAfter: 7 }, status: 'rate_limited', extra: { retryAfterSeconds: 7, retryable: true, providerStatus: expect.objectContaining({ httpStatus: 429 }) } },
-		{ fault: { kind: 'status', status: 401 }, status: 'auth_failed', extra: { retryable: false, providerStatus: expect.objectContaining({ httpStatus: 401 }) } },
+		{
+			fault: { kind: 'rate_limit', retryAfter: 7 },
+			status: 'rate_limited',
+			extra: { retryAfterSeconds: 7, retryable: true, providerStatus: expect.objectContaining({ httpStatus: 429 }) },
+		},
+		{
+			fault: { kind: 'status', status: 401 },
+			status: 'auth_failed',
+			extra: { retryable: false, providerStatus: expect.objectContaining({ httpStatus: 401 }) },
+		},
 	];
 	// The secrets travel in headers (iServeU), in a GET body (BOS) and in a POST body (SummitAI): none may follow a redirect.
 	const REDIRECTS = [302, 307, 308].map((status) => ({
@@ -164,7 +188,12 @@ describe('provider faults', () => {
 
 	const providers: Array<{ label: string; provider: string; step: Step; items: IDataObject[] }> = [
 		{ label: 'iServeU (POST, httpRequest)', provider: 'iserveu', step: getCustomer({ options: { timeoutSeconds: 1 } }), items: [{ mobile: MOBILE }] },
-		{ label: 'BOS (GET with body, legacy request)', provider: 'bos', step: otp('Get Customer', 'bos', 'generateOtp', { cibil_id: '102277100', options: { timeoutSeconds: 1 } }), items: [{}] },
+		{
+			label: 'BOS (GET with body, legacy request)',
+			provider: 'bos',
+			step: otp('Get Customer', 'bos', 'generateOtp', { cibil_id: '102277100', options: { timeoutSeconds: 1 } }),
+			items: [{}],
+		},
 		{
 			label: 'SummitAI (API key in the body)',
 			provider: 'summitai',
@@ -189,7 +218,12 @@ describe('provider faults', () => {
 			suite.sandbox.faults.add({ provider, ...fault() });
 			const r = await run([step], items);
 			expect(out(r, 'Get Customer', 1)).toEqual([
-				expect.objectContaining({ ok: false, status: 'provider_error', retryable: false, message: expect.stringContaining(`redirected the request to ${elsewhere.host}`) }),
+				expect.objectContaining({
+					ok: false,
+					status: 'provider_error',
+					retryable: false,
+					message: expect.stringContaining(`redirected the request to ${elsewhere.host}`),
+				}),
 			]);
 			expect(elsewhere.requests).toEqual([]);
 		});
@@ -214,7 +248,7 @@ describe('provider faults', () => {
 			credentials[type] = { ...credentials[type], baseUrl: tls.url };
 			const r = await run([step], [{ mobile: MOBILE }], credentials);
 			expect(out(r, 'Get Customer', 1)).toEqual([
-				expect.objectContaining({ status: 'network_error', retryable: false, message: expect.stringContaining("certificate is not trusted") }),
+				expect.objectContaining({ status: 'network_error', retryable: false, message: expect.stringContaining('certificate is not trusted') }),
 			]);
 		} finally {
 			await tls.close();
@@ -225,7 +259,9 @@ describe('provider faults', () => {
 		const credentials = sandboxCredentials(suite.sandbox);
 		credentials.iServeUDmtApi = { ...credentials.iServeUDmtApi, baseUrl: 'http://127.0.0.1:9' };
 		const r = await run([getCustomer()], [{ mobile: MOBILE }], credentials);
-		expect(out(r, 'Get Customer', 1)).toEqual([expect.objectContaining({ status: 'network_error', message: expect.stringContaining('refused the connection') })]);
+		expect(out(r, 'Get Customer', 1)).toEqual([
+			expect.objectContaining({ status: 'network_error', message: expect.stringContaining('refused the connection') }),
+		]);
 	});
 });
 
@@ -249,7 +285,10 @@ class FakeAgent implements INodeType {
 		],
 	} as unknown as INodeType['description'];
 
-	async execute(this: IExecuteFunctions, response?: { actionResponses?: Array<{ data: { data?: { ai_tool?: INodeExecutionData[][] }; error?: { message: string } } }> }) {
+	async execute(
+		this: IExecuteFunctions,
+		response?: { actionResponses?: Array<{ data: { data?: { ai_tool?: INodeExecutionData[][] }; error?: { message: string } } }> },
+	) {
 		if (!response?.actionResponses?.length) {
 			return {
 				actions: [
@@ -296,7 +335,10 @@ describe('as an AI agent tool', () => {
 	it('the agent sees a success', async () => {
 		const r = await asTool({ mobile: MOBILE }, { mobileNumber: '={{ $json.mobile }}', username: USERNAME });
 		expect(r.error).toBeUndefined();
-		expect(out(r, 'Agent', 0)[0]).toEqual({ observation: [expect.objectContaining({ ok: true, status: 'completed', reference: expect.objectContaining({ customerMobileNumber: MOBILE }) })], error: null });
+		expect(out(r, 'Agent', 0)[0]).toEqual({
+			observation: [expect.objectContaining({ ok: true, status: 'completed', reference: expect.objectContaining({ customerMobileNumber: MOBILE }) })],
+			error: null,
+		});
 	});
 
 	it('the agent sees a failure too: running as "<name>Tool" the node puts failures on output 0', async () => {

@@ -131,7 +131,9 @@ describe('Capillary input validation', () => {
 		});
 		const msg = only(await node.run({ topic: 'bad' }), 'failure');
 		expect(msg.payload).toMatchObject({ ok: false, status: 'invalid_request', retryable: false, providerStatus: {} });
-		expect(msg.payload.errors).toEqual([{ field: 'identifierValue', message: expect.stringContaining('Identifier Value (identifierValue) must match its identifier type') }]);
+		expect(msg.payload.errors).toEqual([
+			{ field: 'identifierValue', message: expect.stringContaining('Identifier Value (identifierValue) must match its identifier type') },
+		]);
 		expect(msg.payload.message).toMatch(/^Nothing was sent\./);
 		expect(msg.topic).toBe('bad');
 		expect(untouched()).toBe(true);
@@ -202,7 +204,12 @@ describe('unexpected exceptions', () => {
 		const broken = providerModule({
 			...capillary,
 			slug: 'broken',
-			credential: { ...capillary.credential, authenticate: () => { throw new Error('authenticate blew up'); } },
+			credential: {
+				...capillary.credential,
+				authenticate: () => {
+					throw new Error('authenticate blew up');
+				},
+			},
 		});
 		const node = await loadNode(broken, {
 			type: 'broken-generate-token',

@@ -25,10 +25,7 @@ describe.each(BRANDS)('$name CIBIL Score nodes', (brand) => {
 	// Every test: the access token is in no output, error, status or log line.
 	const loadChecked = leakCheckedLoader(brand.module, secrets);
 
-	function account(
-		credentials: Record<string, unknown> = { accessToken: brand.accessToken },
-		props: Record<string, unknown> = {},
-	): NodeSetup['account'] {
+	function account(credentials: Record<string, unknown> = { accessToken: brand.accessToken }, props: Record<string, unknown> = {}): NodeSetup['account'] {
 		return {
 			type: `otpflow-${brand.id}-config`,
 			props: {
@@ -151,10 +148,7 @@ describe.each(BRANDS)('$name CIBIL Score nodes', (brand) => {
 		it('submits the right OTP with keys given explicitly: verified, next getCreditHistory', async () => {
 			const { sent, code } = await generated();
 			const ref = sent.payload.reference;
-			const submit = await load(
-				'submit-otp',
-				fixed({ cibil_id: ref.cibilId, otp: code, question_key: ref.questionKey, answer_key: ref.answerKey }),
-			);
+			const submit = await load('submit-otp', fixed({ cibil_id: ref.cibilId, otp: code, question_key: ref.questionKey, answer_key: ref.answerKey }));
 			const msg = only(await submit.run({ payload: { reference: {} } }), 'success');
 			expect(msg.payload).toMatchObject({
 				ok: true,
@@ -247,7 +241,12 @@ describe.each(BRANDS)('$name CIBIL Score nodes', (brand) => {
 		it('one Get Credit History waits through the pending answer and completes', async () => {
 			const { sent, code } = await generated({ first_name: 'Pending' });
 			const accepted = only(await (await load('submit-otp', fixed({ otp: code }))).run(sent), 'failure');
-			const history = await load('get-credit-history', { waitForResult: true, waitForResultType: 'bool', waitIntervalSeconds: '1', waitIntervalSecondsType: 'num' });
+			const history = await load('get-credit-history', {
+				waitForResult: true,
+				waitForResultType: 'bool',
+				waitIntervalSeconds: '1',
+				waitIntervalSecondsType: 'num',
+			});
 			const started = Date.now();
 			const report = only(await history.run(accepted), 'success');
 			expect(report.payload).toMatchObject({ status: 'completed', reference: { cibilScore: expect.any(Number) } });
@@ -327,13 +326,20 @@ describe.each(BRANDS)('$name CIBIL Score nodes', (brand) => {
 
 			// Past the limit: the provider refuses, and the node says so.
 			const fourth = only(await generate.run({ ...registered }), 'failure');
-			expect(fourth.payload).toMatchObject({ status: 'max_attempts', message: expect.stringContaining('Resend limit reached'), providerStatus: { code: '207' } });
+			expect(fourth.payload).toMatchObject({
+				status: 'max_attempts',
+				message: expect.stringContaining('Resend limit reached'),
+				providerStatus: { code: '207' },
+			});
 
 			// Only the newest question counts: an earlier question's keys are refused, even with its own code.
 			expect(secondCode).not.toBe(undefined);
 			const stale = await load('submit-otp', fixed({ otp: firstCode ?? '' }));
 			const refused = only(await stale.run(first), 'failure');
-			expect(refused.payload).toMatchObject({ status: 'invalid_request', message: `${brand.name}: Invalid question_key or answer_key (each code and its keys work once: if this one was already submitted, generate a new OTP)` });
+			expect(refused.payload).toMatchObject({
+				status: 'invalid_request',
+				message: `${brand.name}: Invalid question_key or answer_key (each code and its keys work once: if this one was already submitted, generate a new OTP)`,
+			});
 			const latestCode = sandbox.inbox.latest(brand.id, MOBILE)?.otp ?? '';
 			const fresh = await load('submit-otp', fixed({ otp: latestCode }));
 			expect(only(await fresh.run(third), 'success').payload.status).toBe('verified');
@@ -399,7 +405,12 @@ describe.each(BRANDS)('$name CIBIL Score nodes', (brand) => {
 
 		it.each([
 			['an unknown cibil_id on Generate OTP', 'generate-otp', () => fixed({ cibil_id: '12345' }), 'Invalid cibil_id'],
-			['a client_order_id the customer was not registered with', 'get-credit-history', (cibilId: string) => fixed({ cibil_id: cibilId, client_order_id: 'ORD-OTHER' }), 'Invalid client_order_id'],
+			[
+				'a client_order_id the customer was not registered with',
+				'get-credit-history',
+				(cibilId: string) => fixed({ cibil_id: cibilId, client_order_id: 'ORD-OTHER' }),
+				'Invalid client_order_id',
+			],
 		])('maps the {code:"207", status:"False"} answer to %s to invalid_request with the description', async (_what, op, props, description) => {
 			const registered = await register();
 			const node = await load(op, props(registered.payload.reference.cibilId));
@@ -427,14 +438,62 @@ describe.each(BRANDS)('$name CIBIL Score nodes', (brand) => {
 			['cibil_id zero', 'generate-otp', { cibil_id: '0' }, 'cibil_id', /^CIBIL ID \(cibil_id\) must be a positive whole number$/],
 			['cibil_id with letters', 'generate-otp', { cibil_id: '12a45' }, 'cibil_id', /must be a positive whole number/],
 			['cibil_id negative', 'get-credit-history', { cibil_id: '-5', client_order_id: 'ORD-1' }, 'cibil_id', /must be a positive whole number/],
-			['a PAN in the wrong form', 'register-customer', { ...customer, order_id: 'ORD-1', pancard: 'ABCD1234F' }, 'pancard', /^PAN \(pancard\) must be a PAN like ABCDE1234F/],
-			['a date of birth in the future', 'register-customer', { ...customer, order_id: 'ORD-1', date_of_birth: '2999-01-01' }, 'date_of_birth', /^Date of Birth \(date_of_birth\) must be a real past date as YYYY-MM-DD or DD\/MM\/YYYY$/],
-			['a date of birth that is not a real date', 'register-customer', { ...customer, order_id: 'ORD-1', date_of_birth: '1990-02-30' }, 'date_of_birth', /must be a real past date/],
-			['a date of birth in another format', 'register-customer', { ...customer, order_id: 'ORD-1', date_of_birth: '1990/04/23' }, 'date_of_birth', /must be a real past date/],
-			['an email without a domain', 'register-customer', { ...customer, order_id: 'ORD-1', email_id: 'asha@' }, 'email_id', /^Email \(email_id\) must be an email address/],
-			['a 5-digit mobile number', 'register-customer', { ...customer, order_id: 'ORD-1', mobile_number: '94138' }, 'mobile_number', /^Mobile Number \(mobile_number\) must be a 10-digit Indian mobile number/],
-			['an OTP with letters', 'submit-otp', { cibil_id: '1234567', otp: '12ab56', question_key: '1111111111', answer_key: '2222222222' }, 'otp', /^OTP \(otp\) must be 4 to 8 digits$/],
-			['an empty client_order_id and no reference', 'get-credit-history', { cibil_id: '1234567' }, 'reference', /^Nothing to continue from: run Submit OTP first/],
+			[
+				'a PAN in the wrong form',
+				'register-customer',
+				{ ...customer, order_id: 'ORD-1', pancard: 'ABCD1234F' },
+				'pancard',
+				/^PAN \(pancard\) must be a PAN like ABCDE1234F/,
+			],
+			[
+				'a date of birth in the future',
+				'register-customer',
+				{ ...customer, order_id: 'ORD-1', date_of_birth: '2999-01-01' },
+				'date_of_birth',
+				/^Date of Birth \(date_of_birth\) must be a real past date as YYYY-MM-DD or DD\/MM\/YYYY$/,
+			],
+			[
+				'a date of birth that is not a real date',
+				'register-customer',
+				{ ...customer, order_id: 'ORD-1', date_of_birth: '1990-02-30' },
+				'date_of_birth',
+				/must be a real past date/,
+			],
+			[
+				'a date of birth in another format',
+				'register-customer',
+				{ ...customer, order_id: 'ORD-1', date_of_birth: '1990/04/23' },
+				'date_of_birth',
+				/must be a real past date/,
+			],
+			[
+				'an email without a domain',
+				'register-customer',
+				{ ...customer, order_id: 'ORD-1', email_id: 'asha@' },
+				'email_id',
+				/^Email \(email_id\) must be an email address/,
+			],
+			[
+				'a 5-digit mobile number',
+				'register-customer',
+				{ ...customer, order_id: 'ORD-1', mobile_number: '94138' },
+				'mobile_number',
+				/^Mobile Number \(mobile_number\) must be a 10-digit Indian mobile number/,
+			],
+			[
+				'an OTP with letters',
+				'submit-otp',
+				{ cibil_id: '1234567', otp: '12ab56', question_key: '1111111111', answer_key: '2222222222' },
+				'otp',
+				/^OTP \(otp\) must be 4 to 8 digits$/,
+			],
+			[
+				'an empty client_order_id and no reference',
+				'get-credit-history',
+				{ cibil_id: '1234567' },
+				'reference',
+				/^Nothing to continue from: run Submit OTP first/,
+			],
 		];
 
 		it.each(cases)('rejects %s', async (_what, op, values, field, message) => {
@@ -478,7 +537,12 @@ describe.each(BRANDS)('$name CIBIL Score nodes', (brand) => {
 				expect(bodies[0]).toMatchObject({ order_id: 'ORD-WIRE', ...customer, date_of_birth: '23/04/1990' });
 				// cibil_id travels as documented: a JSON number, but a string for SubmitOTP.
 				expect(bodies[1]).toMatchObject({ cibil_id: cibilId });
-				expect(bodies[2]).toMatchObject({ cibil_id: String(cibilId), otp: expect.stringMatching(/^\d{6}$/), question_key: expect.any(String), answer_key: expect.any(String) });
+				expect(bodies[2]).toMatchObject({
+					cibil_id: String(cibilId),
+					otp: expect.stringMatching(/^\d{6}$/),
+					question_key: expect.any(String),
+					answer_key: expect.any(String),
+				});
 				expect(bodies[3]).toMatchObject({ cibil_id: cibilId, client_order_id: 'ORD-WIRE' });
 			} finally {
 				await proxy.close();
@@ -496,9 +560,10 @@ describe.each(BRANDS)('$name CIBIL Score nodes', (brand) => {
 				{ _msgid: 'again', orderId: 'ORD-B', topic: 'd' },
 			]);
 			expect(out.caught).toHaveLength(0);
-			const byId = Object.fromEntries(
-				[...out.success.map((m) => [m._msgid, ['success', m.payload.status, m.topic]]), ...out.failure.map((m) => [m._msgid, ['failure', m.payload.status, m.topic]])],
-			);
+			const byId = Object.fromEntries([
+				...out.success.map((m) => [m._msgid, ['success', m.payload.status, m.topic]]),
+				...out.failure.map((m) => [m._msgid, ['failure', m.payload.status, m.topic]]),
+			]);
 			expect(out.success.length + out.failure.length).toBe(4);
 			expect(byId.good).toEqual(['success', 'completed', 'a']);
 			expect(byId.bad).toEqual(['failure', 'invalid_request', 'b']);

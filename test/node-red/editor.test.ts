@@ -9,7 +9,6 @@ import iserveuNodes from '../../node-red/iserveu';
 import { buildEditor } from '../../node-red/editor/build';
 import { providerHelp, providerHtml } from '../../node-red/editor/html';
 
- 
 type Def = Record<string, any>;
 type Module = ((RED: unknown) => void) & { provider: ProviderSpec };
 
@@ -169,7 +168,9 @@ describe('editor validators and dialogs', () => {
 		expect(web.shown.deviceId).toBe(false);
 
 		const dynamic = fakeJquery({ flavour: { type: 'msg', value: 'payload.reference.flavour' } });
-		editorTypes(providerHtml(capillaryNodes.provider as ProviderSpec), dynamic.$).get('capillary-generate-otp')!.oneditprepare();
+		editorTypes(providerHtml(capillaryNodes.provider as ProviderSpec), dynamic.$)
+			.get('capillary-generate-otp')!
+			.oneditprepare();
 		expect(dynamic.shown.deviceId).toBe(true);
 	});
 });
@@ -181,7 +182,12 @@ describe('editor HTML escaping', () => {
 		...base,
 		label: `Evil ${evil}`,
 		description: evil,
-		operations: base.operations.map((op) => ({ ...op, name: `Op ${evil}`, description: evil, fields: op.fields.map((f) => ({ ...f, label: evil, description: evil, placeholder: evil })) })),
+		operations: base.operations.map((op) => ({
+			...op,
+			name: `Op ${evil}`,
+			description: evil,
+			fields: op.fields.map((f) => ({ ...f, label: evil, description: evil, placeholder: evil })),
+		})),
 	};
 	const html = providerHtml(provider);
 

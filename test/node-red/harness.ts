@@ -12,7 +12,6 @@ helper.init(require.resolve('node-red'));
 
 export { helper };
 
- 
 export type Msg = Record<string, any>;
 
 export interface Outcome {
@@ -60,7 +59,6 @@ async function settle(outcome: Outcome, count: number, timeoutMs: number): Promi
 	await new Promise((r) => setTimeout(r, 30));
 }
 
- 
 export async function loadNode(module: any, setup: NodeSetup): Promise<Loaded> {
 	// Nodes outside a tab count as config nodes in Node-RED 4, so everything but the account sits on one.
 	const onTab: Array<Record<string, unknown>> = [
@@ -195,7 +193,12 @@ export function faultTable(retryAfter: number): Array<[string, Parameters<Sandbo
 		[
 			'a redirect to another host',
 			{ kind: 'redirect', status: 307, location: 'http://127.0.0.2:9/' },
-			{ status: 'provider_error', retryable: false, message: expect.stringContaining('redirected the request to 127.0.0.2:9'), providerStatus: { httpStatus: 307 } },
+			{
+				status: 'provider_error',
+				retryable: false,
+				message: expect.stringContaining('redirected the request to 127.0.0.2:9'),
+				providerStatus: { httpStatus: 307 },
+			},
 		],
 		['HTTP 503', { kind: 'status', status: 503 }, { status: 'provider_error', retryable: true, providerStatus: { httpStatus: 503 } }],
 		['an HTML error page', { kind: 'html' }, { status: 'provider_error', retryable: true, providerStatus: { httpStatus: 502 } }],

@@ -85,7 +85,10 @@ describe('iServeU registration and transaction chains', () => {
 	});
 
 	it('sends a transaction OTP and verifies the beneficiary with the chained reference', async () => {
-		const send = await load('iserveu-send-otp', fixed({ otpType: '2', customerMobileNumber: MOBILE, username: USERNAME, externalRefNumber: 'TXN1432452', requestedAmount: '1001' }));
+		const send = await load(
+			'iserveu-send-otp',
+			fixed({ otpType: '2', customerMobileNumber: MOBILE, username: USERNAME, externalRefNumber: 'TXN1432452', requestedAmount: '1001' }),
+		);
 		const sent = only(await send.run({}), 'success');
 		expect(sent.payload).toMatchObject({ status: 'otp_sent', next: 'verifyBeneficiary', reference: { externalRefNumber: 'TXN1432452' } });
 		const code = sandbox.inbox.latest('iserveu', MOBILE)?.otp;
@@ -152,13 +155,24 @@ describe('iServeU expression errors', () => {
 
 describe('iServeU credentials', () => {
 	it('reports a wrong client secret as auth_failed without revealing it', async () => {
-		const node = await load('iserveu-get-customer', { ...fixed({ mobileNumber: MOBILE, username: USERNAME }), includeRaw: true }, account({ clientSecret: WRONG_SECRET }));
+		const node = await load(
+			'iserveu-get-customer',
+			{ ...fixed({ mobileNumber: MOBILE, username: USERNAME }), includeRaw: true },
+			account({ clientSecret: WRONG_SECRET }),
+		);
 		const msg = only(await node.run({}), 'failure');
 		expect(msg.payload).toMatchObject({ ok: false, status: 'auth_failed', providerStatus: { httpStatus: 401 } });
 	});
 
 	it('masks the client secret wherever the provider echoes it back', async () => {
-		const props = fixed({ otpType: '2', customerMobileNumber: MOBILE, username: USERNAME, externalRefNumber: 'TXN555555', requestedAmount: '10', paramB: SECRET });
+		const props = fixed({
+			otpType: '2',
+			customerMobileNumber: MOBILE,
+			username: USERNAME,
+			externalRefNumber: 'TXN555555',
+			requestedAmount: '10',
+			paramB: SECRET,
+		});
 		const node = await load('iserveu-send-otp', { ...props, includeRaw: true });
 		const msg = only(await node.run({}), 'success');
 		expect(msg.payload.raw.paramB).toBe('****');

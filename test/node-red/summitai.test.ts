@@ -141,7 +141,7 @@ describe('SummitAI OTP failures', () => {
 });
 
 describe('SummitAI HTTP 200 answers with Errors', () => {
-	it('reports a TransactionID the instance does not know as invalid_request in the provider\'s words', async () => {
+	it("reports a TransactionID the instance does not know as invalid_request in the provider's words", async () => {
 		const validate = await load('summitai-validate-otp', fixed({ OTP_Text: '123456', TransactionID: '00000000-0000-0000-0000-000000000000', LoginUID: '967' }));
 		const msg = only(await validate.run({ topic: 'unknown' }), 'failure');
 		expect(msg.payload).toMatchObject({
@@ -153,7 +153,7 @@ describe('SummitAI HTTP 200 answers with Errors', () => {
 		expect(msg.topic).toBe('unknown');
 	});
 
-	it('reports a LoginUID other than the one the OTP was generated for in the provider\'s words', async () => {
+	it("reports a LoginUID other than the one the OTP was generated for in the provider's words", async () => {
 		const { sent, code } = await generated();
 		const validate = await load('summitai-validate-otp', { ...validateProps, ...fixed({ LoginUID: '968' }) });
 		const msg = only(await validate.run({ ...sent, code }), 'failure');
@@ -233,10 +233,28 @@ describe('SummitAI input validation: invalid_request naming the field, nothing s
 	});
 
 	const validateCases: Array<[string, Record<string, unknown>, Msg, string, string]> = [
-		['a missing TransactionID', validateProps, { code: '123456', payload: { reference: { loginUid: '967' } } }, 'TransactionID', 'Transaction ID (TransactionID) is required'],
+		[
+			'a missing TransactionID',
+			validateProps,
+			{ code: '123456', payload: { reference: { loginUid: '967' } } },
+			'TransactionID',
+			'Transaction ID (TransactionID) is required',
+		],
 		['a missing OTP', validateProps, { payload: { reference: { transactionId: 'abc-123', loginUid: '967' } } }, 'OTP_Text', 'OTP (OTP_Text) is required'],
-		['an OTP with symbols', validateProps, { code: '12 34!', payload: { reference: { transactionId: 'abc-123', loginUid: '967' } } }, 'OTP_Text', 'OTP (OTP_Text) must be 4 to 10 letters or digits'],
-		['a chained LoginUID that is not a number', validateProps, { code: '123456', payload: { reference: { transactionId: 'abc-123', loginUid: 'me' } } }, 'LoginUID', 'Login UID (LoginUID) must be a positive whole number'],
+		[
+			'an OTP with symbols',
+			validateProps,
+			{ code: '12 34!', payload: { reference: { transactionId: 'abc-123', loginUid: '967' } } },
+			'OTP_Text',
+			'OTP (OTP_Text) must be 4 to 10 letters or digits',
+		],
+		[
+			'a chained LoginUID that is not a number',
+			validateProps,
+			{ code: '123456', payload: { reference: { transactionId: 'abc-123', loginUid: 'me' } } },
+			'LoginUID',
+			'Login UID (LoginUID) must be a positive whole number',
+		],
 	];
 
 	it.each(validateCases)('Validate OTP rejects %s', async (_what, props, input, field, message) => {
@@ -276,7 +294,10 @@ describe('SummitAI messages and faults', () => {
 			{ _msgid: 'm3', uid: '968', topic: 'three' },
 		]);
 		expect(out.caught).toHaveLength(0);
-		const fate = [...out.success.map((m) => [m._msgid, 'success', m.payload.status, m.topic]), ...out.failure.map((m) => [m._msgid, 'failure', m.payload.status, m.topic])];
+		const fate = [
+			...out.success.map((m) => [m._msgid, 'success', m.payload.status, m.topic]),
+			...out.failure.map((m) => [m._msgid, 'failure', m.payload.status, m.topic]),
+		];
 		expect(fate.sort()).toEqual([
 			['m1', 'success', 'otp_sent', 'one'],
 			['m2', 'failure', 'invalid_request', 'two'],

@@ -208,15 +208,27 @@ export const ANSWERS: readonly Answer[] = [
 			...extra,
 		}),
 	),
-	answer('result refused', ({ text, extra }) => json(200, { status: 'False', message: text, error_code: 'SPC-401', result: { attempts_remaining: '2' }, ...extra })),
+	answer('result refused', ({ text, extra }) =>
+		json(200, { status: 'False', message: text, error_code: 'SPC-401', result: { attempts_remaining: '2' }, ...extra }),
+	),
 	answer('code/description refusal', ({ text, extra }) => json(200, { code: '207', description: text, status: 'False', ...extra })),
 	answer('responsecode 401', ({ text, extra }) => json(401, { responsecode: 401, status: false, message: text, ...extra })),
 	answer('OutputObject success', ({ text, extra }) =>
-		json(200, { Errors: '', Message: text, OutputObject: { OTP_Communication: [{ TransactionID: 'T-1001', Message: text }], OTP_Validation: [{ Message: text }] }, ...extra }),
+		json(200, {
+			Errors: '',
+			Message: text,
+			OutputObject: { OTP_Communication: [{ TransactionID: 'T-1001', Message: text }], OTP_Validation: [{ Message: text }] },
+			...extra,
+		}),
 	),
 	answer('Errors refusal', ({ text, extra }) => json(200, { Errors: text, Message: '', OutputObject: {}, ...extra })),
 	answer('status.success true', ({ text, extra }) =>
-		json(200, { status: { success: true, code: 200, message: text }, user: { sessionId: 'S-100200300', userId: 4242 }, auth: { token: 'user-token-xyz' }, ...extra }),
+		json(200, {
+			status: { success: true, code: 200, message: text },
+			user: { sessionId: 'S-100200300', userId: 4242 },
+			auth: { token: 'user-token-xyz' },
+			...extra,
+		}),
 	),
 	answer('status.success false', ({ text, extra }) => json(200, { status: { success: false, code: 1506, message: text }, ...extra })),
 	answer('HTTP 429', ({ text, extra }) => json(429, { message: text, ...extra }, { 'retry-after': '30' })),
@@ -352,7 +364,16 @@ const insertAt = (s: string, at: number, x: string) => `${s.slice(0, at)}${x}${s
 const forbiddenChar = fc.constantFrom(...FORBIDDEN_CHARS);
 
 /** Objects a JSON message can carry that break naive String(): `{"toString":0}` has no usable toString. */
-const AWKWARD_OBJECTS: readonly unknown[] = [{ toString: 0 }, { valueOf: 1, toString: 'x' }, Object.create(null), [], ['5'], [[]], new Date(Number.NaN), { length: 3 }];
+const AWKWARD_OBJECTS: readonly unknown[] = [
+	{ toString: 0 },
+	{ valueOf: 1, toString: 'x' },
+	Object.create(null),
+	[],
+	['5'],
+	[[]],
+	new Date(Number.NaN),
+	{ length: 3 },
+];
 
 /** Run first by every any-value property, so these never depend on the random draw. */
 export const AWKWARD_VALUES: readonly Labelled[] = [
@@ -390,5 +411,9 @@ export function anyValue(field: FieldSpec, valid: string): fc.Arbitrary<Labelled
 		...(field.options?.length ? [fc.constantFrom(...field.options.map((o) => o.value))] : []),
 	);
 	const long = fc.constantFrom(...LONG_STRINGS).map((l) => labelled(l.value, l.label));
-	return fc.oneof({ arbitrary: near.map((v) => labelled(v)), weight: 4 }, { arbitrary: any.map((v) => labelled(v)), weight: 4 }, { arbitrary: long, weight: 1 });
+	return fc.oneof(
+		{ arbitrary: near.map((v) => labelled(v)), weight: 4 },
+		{ arbitrary: any.map((v) => labelled(v)), weight: 4 },
+		{ arbitrary: long, weight: 1 },
+	);
 }

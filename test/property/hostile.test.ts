@@ -37,15 +37,24 @@ describe.each(OPERATIONS.map((c) => [c.label, c] as const))('%s', (label, c) => 
 		// Random placements too: a forbidden character between arbitrary text, or anywhere inside the valid value.
 		const random = fc.oneof(
 			fc.tuple(alnum, forbiddenChar, alnum).map(([a, x, b]) => `${a}${x}${b}`),
-			fc.tuple(fc.integer({ min: 1, max: Math.max(1, valid.length - 1) }), forbiddenChar).map(([i, x]) => (valid.length < 2 ? embed(valid, x) : insertAt(valid, i, x))),
+			fc
+				.tuple(fc.integer({ min: 1, max: Math.max(1, valid.length - 1) }), forbiddenChar)
+				.map(([i, x]) => (valid.length < 2 ? embed(valid, x) : insertAt(valid, i, x))),
 		);
 		await fc.assert(
-			fc.asyncProperty(fc.oneof(fc.constantFrom(...hostile), random.map((v) => labelled(v))), answerArb, async ({ value }, answer) => {
-				const r = await run(c, { ...base, [field.name]: value }, transportFor(answer));
-				expectOneResult(c, r.result);
-				const problem = notRefusedLocally(r, new Set([field.name]), field.name);
-				check(!problem, () => `${field.name} was not refused locally: ${problem}`);
-			}),
+			fc.asyncProperty(
+				fc.oneof(
+					fc.constantFrom(...hostile),
+					random.map((v) => labelled(v)),
+				),
+				answerArb,
+				async ({ value }, answer) => {
+					const r = await run(c, { ...base, [field.name]: value }, transportFor(answer));
+					expectOneResult(c, r.result);
+					const problem = notRefusedLocally(r, new Set([field.name]), field.name);
+					check(!problem, () => `${field.name} was not refused locally: ${problem}`);
+				},
+			),
 			// Every hostile value runs first, as an example (examples count within numRuns), then the random ones.
 			{ numRuns: hostile.length + HOSTILE_RANDOM_RUNS, examples: hostile.map((h, i) => [h, ANSWERS[i % ANSWERS.length]]) },
 		);
@@ -53,24 +62,27 @@ describe.each(OPERATIONS.map((c) => [c.label, c] as const))('%s', (label, c) => 
 
 	const emails = fieldRows(c, isEmailField);
 	if (emails.length === 0) return;
-	it.each(emails)(`${label}: e-mail field %s refuses quotes, missing parts, spaces, double dots, dotless domains and over 254 characters`, async (_name, field) => {
-		const base = paramsForEmail(c, field);
-		check(base !== undefined, () => `no combination of options makes ${field.name} take an e-mail address`);
-		const bad = INVALID_EMAILS.map((e) => labelled(e.value, `${e.label}: ${show(e.value)}`));
-		// A valid address broken one way: a quote anywhere, a space or a double dot inside, padded past 254.
-		const broken = fc.tuple(fc.emailAddress(), fc.nat(), fc.constantFrom('"', ' ', '..', 'pad')).map(([address, i, how]) => {
-			if (how === 'pad') return labelled(`${'x'.repeat(Math.max(1, 255 - address.length))}${address}`);
-			const at = how === '"' ? i % (address.length + 1) : 1 + (i % (address.length - 1));
-			return labelled(insertAt(address, at, how));
-		});
-		await fc.assert(
-			fc.asyncProperty(fc.oneof(fc.constantFrom(...bad), broken), answerArb, async ({ value }, answer) => {
-				const r = await run(c, { ...base, [field.name]: value }, transportFor(answer));
-				expectOneResult(c, r.result);
-				const problem = notRefusedLocally(r, new Set([field.name]), field.name);
-				check(!problem, () => `${field.name} was not refused locally: ${problem}`);
-			}),
-			{ numRuns: bad.length + EMAIL_RANDOM_RUNS, examples: bad.map((b, i) => [b, ANSWERS[i % ANSWERS.length]]) },
-		);
-	});
+	it.each(emails)(
+		`${label}: e-mail field %s refuses quotes, missing parts, spaces, double dots, dotless domains and over 254 characters`,
+		async (_name, field) => {
+			const base = paramsForEmail(c, field);
+			check(base !== undefined, () => `no combination of options makes ${field.name} take an e-mail address`);
+			const bad = INVALID_EMAILS.map((e) => labelled(e.value, `${e.label}: ${show(e.value)}`));
+			// A valid address broken one way: a quote anywhere, a space or a double dot inside, padded past 254.
+			const broken = fc.tuple(fc.emailAddress(), fc.nat(), fc.constantFrom('"', ' ', '..', 'pad')).map(([address, i, how]) => {
+				if (how === 'pad') return labelled(`${'x'.repeat(Math.max(1, 255 - address.length))}${address}`);
+				const at = how === '"' ? i % (address.length + 1) : 1 + (i % (address.length - 1));
+				return labelled(insertAt(address, at, how));
+			});
+			await fc.assert(
+				fc.asyncProperty(fc.oneof(fc.constantFrom(...bad), broken), answerArb, async ({ value }, answer) => {
+					const r = await run(c, { ...base, [field.name]: value }, transportFor(answer));
+					expectOneResult(c, r.result);
+					const problem = notRefusedLocally(r, new Set([field.name]), field.name);
+					check(!problem, () => `${field.name} was not refused locally: ${problem}`);
+				}),
+				{ numRuns: bad.length + EMAIL_RANDOM_RUNS, examples: bad.map((b, i) => [b, ANSWERS[i % ANSWERS.length]]) },
+			);
+		},
+	);
 });

@@ -62,12 +62,42 @@ const AADHAAR_ECHOES: ReadonlyArray<[string, (f: Forms, request: HttpRequest) =>
 	['under uidNumber', (f) => ({ text: 'OK', extra: { uidNumber: f.spaced } })],
 	['under ovdData', (f) => ({ text: 'OK', extra: { ovdData: f.hyphenated } })],
 	['as a JSON number under an innocent key', (f) => ({ text: 'OK', extra: { data: { value: Number(f.contiguous) } } })],
-	['nested anywhere, in every form', (f) => ({ text: 'OK', extra: { data: { customer: { kyc: [{ note: `doc ${f.spaced}` }, f.hyphenated, { id: f.contiguous }] } } } })],
+	[
+		'nested anywhere, in every form',
+		(f) => ({ text: 'OK', extra: { data: { customer: { kyc: [{ note: `doc ${f.spaced}` }, f.hyphenated, { id: f.contiguous }] } } } }),
+	],
 	['by repeating the request it got', (f, request) => ({ text: 'OK', extra: { request: request.body, customer: { documentNumber: f.contiguous } } })],
 ];
 
-const TOKEN_KEYS = ['refreshToken', 'sessionToken', 'access_token', 'clientSecret', 'api_key', 'APIKey', 'Authorization', 'x-api-key', 'passwd', 'id_token', 'client_secret'];
-const TOKEN_WORDS = ['token', 'Token', 'TOKEN', 'secret', 'Secret', 'password', 'Password', 'passwd', 'api_key', 'apiKey', 'ApiKey', 'API-KEY', 'authorization', 'Authorization'];
+const TOKEN_KEYS = [
+	'refreshToken',
+	'sessionToken',
+	'access_token',
+	'clientSecret',
+	'api_key',
+	'APIKey',
+	'Authorization',
+	'x-api-key',
+	'passwd',
+	'id_token',
+	'client_secret',
+];
+const TOKEN_WORDS = [
+	'token',
+	'Token',
+	'TOKEN',
+	'secret',
+	'Secret',
+	'password',
+	'Password',
+	'passwd',
+	'api_key',
+	'apiKey',
+	'ApiKey',
+	'API-KEY',
+	'authorization',
+	'Authorization',
+];
 
 // Any key naming a token, secret, password, API key or authorization, however it is cased or joined.
 const tokenKey = fc
@@ -102,7 +132,11 @@ describe.each(OPERATIONS.map((c) => [c.label, c] as const))('%s', (label, c) => 
 			await fc.assert(
 				fc.asyncProperty(aadhaarArb, answerArb, async (aadhaar, answer) => {
 					const forms = aadhaarForms(aadhaar);
-					const { result } = await run(c, withAadhaar(c, aadhaar), transportFor(answer, (request) => echo(forms, request)));
+					const { result } = await run(
+						c,
+						withAadhaar(c, aadhaar),
+						transportFor(answer, (request) => echo(forms, request)),
+					);
 					expectOneResult(c, result);
 					expectAbsent(result, forms.contiguous, 'the Aadhaar number');
 					expectAbsent(result, forms.spaced, 'the spaced Aadhaar number');
@@ -131,7 +165,11 @@ describe.each(OPERATIONS.map((c) => [c.label, c] as const))('%s', (label, c) => 
 
 	const secrets = passwordFields(c.provider);
 	if (secrets.length > 0) {
-		const secretArb = fc.string({ unit: fc.constantFrom(...'abcdefghkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789-_.'.split('')), minLength: 8, maxLength: 40 });
+		const secretArb = fc.string({
+			unit: fc.constantFrom(...'abcdefghkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789-_.'.split('')),
+			minLength: 8,
+			maxLength: 40,
+		});
 		const ECHOES: ReadonlyArray<[string, (values: string[]) => Echo]> = [
 			['in its message', (values) => ({ text: `Rejected credentials ${values.join(' and ')}`, extra: {} })],
 			['under an innocent key', (values) => ({ text: 'OK', extra: { detail: values.join(','), echoed: values } })],
@@ -145,7 +183,12 @@ describe.each(OPERATIONS.map((c) => [c.label, c] as const))('%s', (label, c) => 
 				await fc.assert(
 					fc.asyncProperty(fc.array(secretArb, { minLength: secrets.length, maxLength: secrets.length }), answerArb, async (values, answer) => {
 						const credentials = credentialsFor(c.provider, Object.fromEntries(secrets.map((name, i) => [name, values[i]])));
-						const { result } = await run(c, validParams(c), transportFor(answer, () => echo(values)), credentials);
+						const { result } = await run(
+							c,
+							validParams(c),
+							transportFor(answer, () => echo(values)),
+							credentials,
+						);
 						expectOneResult(c, result);
 						values.forEach((v, i) => expectAbsent(result, v, `the credential's ${secrets[i]}`));
 					}),
@@ -160,11 +203,21 @@ describe.each(OPERATIONS.map((c) => [c.label, c] as const))('%s', (label, c) => 
 			[0, 1, 2].map((where): [string, unknown, number, Answer] => [key, `tk-example-${i}-secret`, where, ANSWERS[(i + where) % ANSWERS.length]]),
 		);
 		await fc.assert(
-			fc.asyncProperty(fc.oneof(fc.constantFrom(...TOKEN_KEYS), tokenKey), secretValue, fc.integer({ min: 0, max: 2 }), answerArb, async (key, value, where, answer) => {
-				const { result } = await run(c, validParams(c), transportFor(answer, () => ({ text: 'OK', extra: placed(key, value)[where] })));
-				expectOneResult(c, result);
-				expectAbsent(result, String(value), `the value of "${key}"`);
-			}),
+			fc.asyncProperty(
+				fc.oneof(fc.constantFrom(...TOKEN_KEYS), tokenKey),
+				secretValue,
+				fc.integer({ min: 0, max: 2 }),
+				answerArb,
+				async (key, value, where, answer) => {
+					const { result } = await run(
+						c,
+						validParams(c),
+						transportFor(answer, () => ({ text: 'OK', extra: placed(key, value)[where] })),
+					);
+					expectOneResult(c, result);
+					expectAbsent(result, String(value), `the value of "${key}"`);
+				},
+			),
 			{ numRuns: examples.length + TOKEN_RUNS, examples },
 		);
 	});

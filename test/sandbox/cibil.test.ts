@@ -230,9 +230,16 @@ describe('BOS and AOPay are separate accounts', () => {
 		const r = await call(`${sb.baseUrls.bos}registeration`, {
 			method: 'GET',
 			body: {
-				order_id: 'X-1', first_name: 'A', last_name: 'B', pancard: 'ABCDE1234F', date_of_birth: '1990-01-01',
-				email_id: 'a@b.co', mobile_number: MOBILE,
-				access_token: bos.accessToken, RegistrationID: bos.registrationId, CompanyCode: bos.companyCode,
+				order_id: 'X-1',
+				first_name: 'A',
+				last_name: 'B',
+				pancard: 'ABCDE1234F',
+				date_of_birth: '1990-01-01',
+				email_id: 'a@b.co',
+				mobile_number: MOBILE,
+				access_token: bos.accessToken,
+				RegistrationID: bos.registrationId,
+				CompanyCode: bos.companyCode,
 			},
 		});
 		const ao = SANDBOX_ACCOUNTS.aopay;

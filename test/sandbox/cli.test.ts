@@ -34,7 +34,10 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }));
 
-function start(args: string[], env: Record<string, string> = {}): { child: ChildProcess; output: () => string; ready: Promise<string>; exit: Promise<number | null> } {
+function start(
+	args: string[],
+	env: Record<string, string> = {},
+): { child: ChildProcess; output: () => string; ready: Promise<string>; exit: Promise<number | null> } {
 	const child = spawn(process.execPath, [path.join(outDir, 'cli.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
 	let out = '';
 	const ready = new Promise<string>((resolve, reject) => {

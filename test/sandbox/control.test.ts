@@ -114,8 +114,24 @@ describe('inbox', () => {
 		const r = await call(`${sb.url}/_sandbox/inbox`, { method: 'GET' });
 		expect(r.status).toBe(200);
 		expect(r.json.messages).toEqual([
-			{ id: expect.any(String), provider: 'summitai', channel: 'email', to: 'abcd', otp: expect.stringMatching(/^\d{6}$/), text: expect.any(String), at: '2025-01-15T09:30:01.000Z' },
-			{ id: expect.any(String), provider: 'capillary', channel: 'sms', to: '919999999991', otp: expect.stringMatching(/^\d{6}$/), text: expect.any(String), at: '2025-01-15T09:30:00.000Z' },
+			{
+				id: expect.any(String),
+				provider: 'summitai',
+				channel: 'email',
+				to: 'abcd',
+				otp: expect.stringMatching(/^\d{6}$/),
+				text: expect.any(String),
+				at: '2025-01-15T09:30:01.000Z',
+			},
+			{
+				id: expect.any(String),
+				provider: 'capillary',
+				channel: 'sms',
+				to: '919999999991',
+				otp: expect.stringMatching(/^\d{6}$/),
+				text: expect.any(String),
+				at: '2025-01-15T09:30:00.000Z',
+			},
 		]);
 		expect(r.json.messages[0].text).toContain(r.json.messages[0].otp);
 	});
@@ -145,7 +161,10 @@ describe('inbox', () => {
 	});
 
 	it('keeps at most 200 messages, dropping the oldest', () => {
-		const inbox = new Inbox(() => T0, () => 200);
+		const inbox = new Inbox(
+			() => T0,
+			() => 200,
+		);
 		for (let i = 0; i < 205; i++) inbox.deliver({ provider: 'bos', channel: 'sms', to: 'x', otp: String(i), text: '' });
 		expect(inbox.size).toBe(200);
 		expect(inbox.latest('bos', 'x')!.otp).toBe('204');

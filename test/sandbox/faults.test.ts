@@ -194,7 +194,16 @@ describe('fault injection', () => {
 		expect(statuses.filter((s) => s !== 500).every((s) => s === 200)).toBe(true);
 		const listed = (await call(`${sb.url}/_sandbox/faults`, { method: 'GET' })).json.faults;
 		expect(listed).toEqual([expect.objectContaining({ probability: 0.5, seed: 3, remaining: 100 - faulted })]);
-		for (const bad of [{ probability: -0.1 }, { probability: 1.5 }, { probability: '0.5' }, { probability: null }, { seed: 1 }, { probability: 0.5, seed: -1 }, { probability: 0.5, seed: 1.5 }, { probability: 0.5, seed: 2 ** 32 }]) {
+		for (const bad of [
+			{ probability: -0.1 },
+			{ probability: 1.5 },
+			{ probability: '0.5' },
+			{ probability: null },
+			{ seed: 1 },
+			{ probability: 0.5, seed: -1 },
+			{ probability: 0.5, seed: 1.5 },
+			{ probability: 0.5, seed: 2 ** 32 },
+		]) {
 			const r = await call(`${sb.url}/_sandbox/faults`, { body: { kind: 'reset', ...bad } });
 			expect(r.status).toBe(400);
 			expect(r.json.error).toBe('invalid_fault');
@@ -227,7 +236,16 @@ describe('fault injection', () => {
 		expect((await call(`${sb.url}/_sandbox/faults`, { method: 'GET' })).json.faults).toHaveLength(1);
 		expect((await call(`${sb.url}/_sandbox/faults`, { method: 'DELETE' })).json).toEqual({ faults: [] });
 		expect(sb.faults.list()).toEqual([]);
-		for (const bad of [{ kind: 'explode' }, { kind: 'status', status: 200 }, { kind: 'latency', provider: 'twilio' }, { kind: 'reset', times: 0 }, { kind: 'redirect' }, { kind: 'redirect', location: '/relative' }, { kind: 'redirect', location: 'http://x/', status: 500 }, { kind: 'drip', intervalMs: 0 }]) {
+		for (const bad of [
+			{ kind: 'explode' },
+			{ kind: 'status', status: 200 },
+			{ kind: 'latency', provider: 'twilio' },
+			{ kind: 'reset', times: 0 },
+			{ kind: 'redirect' },
+			{ kind: 'redirect', location: '/relative' },
+			{ kind: 'redirect', location: 'http://x/', status: 500 },
+			{ kind: 'drip', intervalMs: 0 },
+		]) {
 			const r = await call(`${sb.url}/_sandbox/faults`, { body: bad });
 			expect(r.status).toBe(400);
 			expect(r.json.error).toBe('invalid_fault');

@@ -5,7 +5,7 @@ export interface Reply {
 	status: number;
 	headers: IncomingHttpHeaders;
 	text: string;
-	 
+
 	json: any;
 }
 
@@ -20,8 +20,7 @@ export interface CallOptions {
 }
 
 export function call(url: string, opts: CallOptions = {}): Promise<Reply> {
-	const payload =
-		opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+	const payload = opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
 	return new Promise((resolve, reject) => {
 		const req = http.request(
 			url,
@@ -29,9 +28,7 @@ export function call(url: string, opts: CallOptions = {}): Promise<Reply> {
 				method: opts.method ?? 'POST',
 				agent: opts.agent ?? false,
 				headers: {
-					...(payload !== undefined
-						? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) }
-						: {}),
+					...(payload !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) } : {}),
 					...opts.headers,
 				},
 			},

@@ -228,15 +228,14 @@ describe('iServeU verify-bene (type-2 OTP)', () => {
 		});
 	});
 
-	it.each([
-		[{ externalRefNumber: 'TXN0002' }],
-		[{ customerMobileNumber: '9876543210' }],
-		[{ username: 'someone_else' }],
-	])('treats a mismatch of %j as "OTP not generated"', async (extra) => {
-		await sendType2('TXN0001');
-		const r = await verify(latestOtp(), 'TXN0001', extra);
-		expect(r.json).toMatchObject({ statusCode: '1', statusDesc: 'OTP not generated. Send OTP first' });
-	});
+	it.each([[{ externalRefNumber: 'TXN0002' }], [{ customerMobileNumber: '9876543210' }], [{ username: 'someone_else' }]])(
+		'treats a mismatch of %j as "OTP not generated"',
+		async (extra) => {
+			await sendType2('TXN0001');
+			const r = await verify(latestOtp(), 'TXN0001', extra);
+			expect(r.json).toMatchObject({ statusCode: '1', statusDesc: 'OTP not generated. Send OTP first' });
+		},
+	);
 
 	it('reports wrong codes, then expiry', async () => {
 		await sendType2('TXN0001');

@@ -48,9 +48,7 @@ describe('SummitAI ADM_GenerateOTP', () => {
 			TokenID: expect.stringMatching(/^[0-9A-F]{64,}$/),
 			OrgID: 0,
 			OutputObject: {
-				OTP_Communication: [
-					{ Message: '', AuthenticationType: 'password', TransactionID: expect.stringMatching(/^[0-9a-f-]{36}$/) },
-				],
+				OTP_Communication: [{ Message: '', AuthenticationType: 'password', TransactionID: expect.stringMatching(/^[0-9a-f-]{36}$/) }],
 			},
 			OutputID: 0,
 			Input: null,
@@ -79,12 +77,9 @@ describe('SummitAI ADM_GenerateOTP', () => {
 		expect((await service('ADM_DoSomething', USER)).json).toEqual(failure('Invalid Service Name'));
 	});
 
-	it.each([[{ UserID: 'abc' }], [{ LoginUID: 0 }], [{ DomainId: 'x' }], [{ UserName: '' }]])(
-		'answers "Invalid user information" for %j',
-		async (override) => {
-			expect((await service('ADM_GenerateOTP', { ...USER, ...override })).json).toEqual(failure('Invalid user information'));
-		},
-	);
+	it.each([[{ UserID: 'abc' }], [{ LoginUID: 0 }], [{ DomainId: 'x' }], [{ UserName: '' }]])('answers "Invalid user information" for %j', async (override) => {
+		expect((await service('ADM_GenerateOTP', { ...USER, ...override })).json).toEqual(failure('Invalid user information'));
+	});
 });
 
 describe('SummitAI ADM_ValidateOTP', () => {

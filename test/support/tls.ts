@@ -10,7 +10,9 @@ export async function untrustedHttps(): Promise<{ url: string; close(): Promise<
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'otpflow-tls-'));
 	const [key, cert] = [path.join(dir, 'key.pem'), path.join(dir, 'cert.pem')];
 	try {
-		execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+		execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'], {
+			stdio: 'ignore',
+		});
 		const server = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, (_req, res) => res.end('{}'));
 		await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 		return {

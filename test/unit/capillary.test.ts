@@ -32,14 +32,23 @@ describe('Capillary input rules (nothing is sent when one fails)', () => {
 
 	test('session ID and OTP are required where the call needs them', async () => {
 		const generate = await run('generateOtp', { ...mobile });
-		expect(generate.result.errors).toEqual([{ field: 'reference', message: "Nothing to continue from: run Generate Token first, and hand its result's reference to this step's Reference (reference)" }]);
+		expect(generate.result.errors).toEqual([
+			{
+				field: 'reference',
+				message: "Nothing to continue from: run Generate Token first, and hand its result's reference to this step's Reference (reference)",
+			},
+		]);
 		const validate = await run('validateOtp', { ...mobile, sessionId: 'P-1234' });
 		expect(validate.result.errors?.map((e) => e.field)).toEqual(['otp']);
 		expect(generate.transport.sent.length + validate.transport.sent.length).toBe(0);
 	});
 
 	test('the web flavour needs no device ID', async () => {
-		const { result, transport } = await run('generateToken', { flavour: 'web', identifierType: 'EMAIL', identifierValue: 'a@example.com' }, ok({ user: { sessionId: 'P-1234' } }));
+		const { result, transport } = await run(
+			'generateToken',
+			{ flavour: 'web', identifierType: 'EMAIL', identifierValue: 'a@example.com' },
+			ok({ user: { sessionId: 'P-1234' } }),
+		);
 		expect(result.status).toBe('completed');
 		expect(transport.sent[0].url).toBe('https://eu.api.capillarytech.com/auth/v1/web/token/generate');
 		expect(transport.sent[0].body).toEqual({ identifierType: 'EMAIL', identifierValue: 'a@example.com' });
@@ -69,9 +78,20 @@ describe('Capillary requests and results', () => {
 	});
 
 	test("validate OTP → verified; the customer's token and device key are handed on in reference, and only there", async () => {
-		const answer = ok({ auth: { token: 'user-jwt-abc', key: 'device-key-xyz' }, user: { userId: 42, note: 'token user-jwt-abc issued' }, status: { success: true, code: 200, message: 'token user-jwt-abc' } });
+		const answer = ok({
+			auth: { token: 'user-jwt-abc', key: 'device-key-xyz' },
+			user: { userId: 42, note: 'token user-jwt-abc issued' },
+			status: { success: true, code: 200, message: 'token user-jwt-abc' },
+		});
 		const transport = new FakeTransport(() => answer);
-		const result = await runOperation(capillary, findOperation(capillary, 'validateOtp'), { ...mobile, sessionId: 'P-7df5', otp: '123456' }, credentials, transport, { now, includeRaw: true });
+		const result = await runOperation(
+			capillary,
+			findOperation(capillary, 'validateOtp'),
+			{ ...mobile, sessionId: 'P-7df5', otp: '123456' },
+			credentials,
+			transport,
+			{ now, includeRaw: true },
+		);
 		expect(result).toMatchObject({ ok: true, status: 'verified', reference: { userId: '42', token: 'user-jwt-abc', key: 'device-key-xyz' } });
 		const { reference, ...rest } = result;
 		const elsewhere = JSON.stringify(rest);
@@ -88,10 +108,25 @@ describe('Capillary requests and results', () => {
 
 describe('Capillary codes → normalised status', () => {
 	const expected: Record<number, string> = {
-		1502: 'provider_error', 1503: 'provider_error', 1504: 'provider_error', 1505: 'expired', 1506: 'invalid_otp',
-		1507: 'invalid_request', 1508: 'invalid_request', 1509: 'invalid_request', 1515: 'invalid_request', 1518: 'max_attempts',
-		1519: 'invalid_request', 1529: 'expired', 1534: 'rate_limited', 1537: 'invalid_request', 1540: 'invalid_request',
-		1541: 'invalid_request', 1546: 'invalid_request', 5004: 'invalid_request', 429: 'rate_limited',
+		1502: 'provider_error',
+		1503: 'provider_error',
+		1504: 'provider_error',
+		1505: 'expired',
+		1506: 'invalid_otp',
+		1507: 'invalid_request',
+		1508: 'invalid_request',
+		1509: 'invalid_request',
+		1515: 'invalid_request',
+		1518: 'max_attempts',
+		1519: 'invalid_request',
+		1529: 'expired',
+		1534: 'rate_limited',
+		1537: 'invalid_request',
+		1540: 'invalid_request',
+		1541: 'invalid_request',
+		1546: 'invalid_request',
+		5004: 'invalid_request',
+		429: 'rate_limited',
 	};
 
 	test('every documented code is mapped', () => {
@@ -99,7 +134,11 @@ describe('Capillary codes → normalised status', () => {
 	});
 
 	test.each(Object.entries(expected))('code %s → %s', async (code, status) => {
-		const { result } = await run('validateOtp', { ...mobile, sessionId: 'P-1234', otp: '111111' }, json(200, { status: { success: false, code: Number(code), message: 'words' } }));
+		const { result } = await run(
+			'validateOtp',
+			{ ...mobile, sessionId: 'P-1234', otp: '111111' },
+			json(200, { status: { success: false, code: Number(code), message: 'words' } }),
+		);
 		expect(result.status).toBe(status);
 		expect(result.providerStatus).toMatchObject({ code, text: 'words' });
 		expect(result.reference.sessionId).toBe('P-1234');
@@ -114,7 +153,11 @@ describe('Capillary codes → normalised status', () => {
 	});
 
 	test('an unknown code is a provider error carrying the code', async () => {
-		const { result } = await run('generateOtp', { ...mobile, sessionId: 'P-1234' }, json(200, { status: { success: false, code: 1999, message: 'new thing' } }));
+		const { result } = await run(
+			'generateOtp',
+			{ ...mobile, sessionId: 'P-1234' },
+			json(200, { status: { success: false, code: 1999, message: 'new thing' } }),
+		);
 		expect(result).toMatchObject({ status: 'provider_error', providerStatus: { code: '1999' } });
 		expect(result.message).toContain('1999');
 	});
@@ -133,7 +176,10 @@ describe('Capillary chaining through one reference', () => {
 
 	test('a field mapped on its own wins over the reference; the reference may arrive as JSON text', async () => {
 		const transport = new FakeTransport(() => ok());
-		await runOperation(capillary, findOperation(capillary, 'validateOtp'), { otp: '123456', sessionId: 'P-99' }, credentials, transport, { now, reference: JSON.stringify(token) });
+		await runOperation(capillary, findOperation(capillary, 'validateOtp'), { otp: '123456', sessionId: 'P-99' }, credentials, transport, {
+			now,
+			reference: JSON.stringify(token),
+		});
 		expect(transport.sent[0].body).toMatchObject({ sessionId: 'P-99', identifierValue: 'asha@example.com' });
 	});
 
@@ -142,14 +188,19 @@ describe('Capillary chaining through one reference', () => {
 			const transport = new FakeTransport(() => ok());
 			const result = await runOperation(capillary, findOperation(capillary, 'validateOtp'), { otp: '123456' }, credentials, transport, { now, reference });
 			expect(result).toMatchObject({ status: 'invalid_request', retryable: false });
-			expect(result.message).toBe("Nothing was sent. No code was sent for this reference yet: send one first with Generate OTP, and hand its result's reference to this step's Reference (reference).");
+			expect(result.message).toBe(
+				"Nothing was sent. No code was sent for this reference yet: send one first with Generate OTP, and hand its result's reference to this step's Reference (reference).",
+			);
 			expect(transport.sent).toHaveLength(0);
 		}
 	});
 
 	test('a reference that lacks a value still names the missing field', async () => {
 		const transport = new FakeTransport(() => ok());
-		const result = await runOperation(capillary, findOperation(capillary, 'validateOtp'), { otp: '123456' }, credentials, transport, { now, reference: { ...token, sessionId: undefined } });
+		const result = await runOperation(capillary, findOperation(capillary, 'validateOtp'), { otp: '123456' }, credentials, transport, {
+			now,
+			reference: { ...token, sessionId: undefined },
+		});
 		expect(result.errors?.map((e) => e.field)).toEqual(['sessionId']);
 	});
 });

@@ -13,8 +13,14 @@ const BRANDS: ReadonlyArray<[ProviderSpec, string, string]> = [
 ];
 
 const register = {
-	order_id: 'ORD-1001', first_name: 'Asha', middle_name: 'K', last_name: 'Rao', pancard: 'ABCDE1234F',
-	date_of_birth: '1990-04-23', email_id: 'asha@example.com', mobile_number: '9413812345',
+	order_id: 'ORD-1001',
+	first_name: 'Asha',
+	middle_name: 'K',
+	last_name: 'Rao',
+	pancard: 'ABCDE1234F',
+	date_of_birth: '1990-04-23',
+	email_id: 'asha@example.com',
+	mobile_number: '9413812345',
 };
 const generate = { cibil_id: '9362678', orderId: 'ORD-1001' };
 const submit = { cibil_id: '9362678', otp: '123456', question_key: '1423489238', answer_key: '4220112750', orderId: 'ORD-1001' };
@@ -42,12 +48,20 @@ const seedGenerate = {
 	merchant_trans_id: MERCHANT,
 };
 const seedSubmit = {
-	status: 'SUCCESS', message: 'success', error_code: 'SPC-200', merchant_trans_id: MERCHANT, access_token: null,
+	status: 'SUCCESS',
+	message: 'success',
+	error_code: 'SPC-200',
+	merchant_trans_id: MERCHANT,
+	access_token: null,
 	result: { cibil_id: '9362678', cibil_status: 'Success', is_returning_customer: 0, cibil_score_fetch_date: null },
 };
 const seed207 = { code: '207', description: 'Amount is Requaired', merchantTrxnRefId: null, token: null, status: 'False' };
 const otpFailure = (message: string, error_code: string, attempts: string) => ({
-	status: 'False', message, error_code, merchant_trans_id: MERCHANT, result: { cibil_id: '9362678', cibil_status: 'Pending', attempts_remaining: attempts },
+	status: 'False',
+	message,
+	error_code,
+	merchant_trans_id: MERCHANT,
+	result: { cibil_id: '9362678', cibil_status: 'Pending', attempts_remaining: attempts },
 });
 
 describe.each(BRANDS)('%s', (provider, baseUrl, registrationId) => {
@@ -63,10 +77,18 @@ describe.each(BRANDS)('%s', (provider, baseUrl, registrationId) => {
 	describe('description', () => {
 		test('operations in flow order, each chained step reading the previous reference', () => {
 			expect(provider.operations.map((o) => o.id)).toEqual(['registerCustomer', 'generateOtp', 'submitOtp', 'getCreditHistory']);
-			const from = (op: string) => Object.fromEntries(findOperation(provider, op).fields.filter((f) => f.fromPrevious).map((f) => [f.name, f.fromPrevious]));
+			const from = (op: string) =>
+				Object.fromEntries(
+					findOperation(provider, op)
+						.fields.filter((f) => f.fromPrevious)
+						.map((f) => [f.name, f.fromPrevious]),
+				);
 			expect(from('generateOtp')).toEqual({ cibil_id: 'reference.cibilId', orderId: 'reference.orderId' });
 			expect(from('submitOtp')).toEqual({
-				cibil_id: 'reference.cibilId', question_key: 'reference.questionKey', answer_key: 'reference.answerKey', orderId: 'reference.orderId',
+				cibil_id: 'reference.cibilId',
+				question_key: 'reference.questionKey',
+				answer_key: 'reference.answerKey',
+				orderId: 'reference.orderId',
 			});
 			expect(from('getCreditHistory')).toEqual({ cibil_id: 'reference.cibilId', client_order_id: 'reference.orderId' });
 		});
@@ -76,7 +98,11 @@ describe.each(BRANDS)('%s', (provider, baseUrl, registrationId) => {
 			expect(fields.baseUrl.default).toBe(baseUrl);
 			expect(fields.accessToken.type).toBe('password');
 			expect(fields.registrationId.placeholder).toBe(registrationId);
-			expect(Object.values(fields).filter((f) => f.type === 'password').map((f) => f.name)).toEqual(['accessToken']);
+			expect(
+				Object.values(fields)
+					.filter((f) => f.type === 'password')
+					.map((f) => f.name),
+			).toEqual(['accessToken']);
 		});
 	});
 
@@ -232,7 +258,13 @@ describe.each(BRANDS)('%s', (provider, baseUrl, registrationId) => {
 		});
 
 		test('register → completed with the new cibil_id, pointing to Generate OTP', async () => {
-			const body = { status: 'SUCCESS', message: 'Customer registered successfully', error_code: 'SPC-200', merchant_trans_id: MERCHANT, result: { cibil_id: '48213377', cibil_status: 'Pending', next_api_call: 'GenerateOTP' } };
+			const body = {
+				status: 'SUCCESS',
+				message: 'Customer registered successfully',
+				error_code: 'SPC-200',
+				merchant_trans_id: MERCHANT,
+				result: { cibil_id: '48213377', cibil_status: 'Pending', next_api_call: 'GenerateOTP' },
+			};
 			const { result } = await run('registerCustomer', register, json(200, body));
 			expect(result).toMatchObject({ ok: true, status: 'completed', next: 'generateOtp', message: 'Customer registered successfully' });
 			expect(result.reference).toMatchObject({ cibilId: '48213377', orderId: 'ORD-1001', merchantTransId: MERCHANT });
@@ -246,18 +278,32 @@ describe.each(BRANDS)('%s', (provider, baseUrl, registrationId) => {
 		test("the seed's SubmitOTP answer → verified, next Get Credit History", async () => {
 			const { result } = await run('submitOtp', submit, json(200, seedSubmit));
 			expect(result).toMatchObject({ ok: true, status: 'verified', next: 'getCreditHistory' });
-			expect(result.reference).toMatchObject({ cibilId: '9362678', orderId: 'ORD-1001', cibilStatus: 'Success', returningCustomer: false, merchantTransId: MERCHANT });
+			expect(result.reference).toMatchObject({
+				cibilId: '9362678',
+				orderId: 'ORD-1001',
+				cibilStatus: 'Success',
+				returningCustomer: false,
+				merchantTransId: MERCHANT,
+			});
 		});
 
 		test('SubmitOTP InProgress → pending, next from next_api_call', async () => {
-			const body = { ...seedSubmit, message: 'Report generation in progress', error_code: 'SPC-202', result: { ...seedSubmit.result, cibil_status: 'InProgress', next_api_call: 'GetCreditHistory' } };
+			const body = {
+				...seedSubmit,
+				message: 'Report generation in progress',
+				error_code: 'SPC-202',
+				result: { ...seedSubmit.result, cibil_status: 'InProgress', next_api_call: 'GetCreditHistory' },
+			};
 			const { result } = await run('submitOtp', submit, json(200, body));
 			expect(result).toMatchObject({ ok: false, status: 'pending', next: 'getCreditHistory', retryable: true, message: 'Report generation in progress' });
 			expect(result.reference).toMatchObject({ cibilId: '9362678', orderId: 'ORD-1001', cibilStatus: 'InProgress' });
 		});
 
 		test('SubmitOTP Pending with a new question → pending, next Submit OTP with the new keys', async () => {
-			const body = { ...seedGenerate, result: { ...seedGenerate.result, questions: { ...seedGenerate.result.questions, Key: '777', AnswerChoice: { AnswerChoiceId: '888' } } } };
+			const body = {
+				...seedGenerate,
+				result: { ...seedGenerate.result, questions: { ...seedGenerate.result.questions, Key: '777', AnswerChoice: { AnswerChoiceId: '888' } } },
+			};
 			const { result } = await run('submitOtp', submit, json(200, body));
 			expect(result).toMatchObject({ status: 'pending', next: 'submitOtp', reference: { questionKey: '777', answerKey: '888' } });
 		});
@@ -276,7 +322,13 @@ describe.each(BRANDS)('%s', (provider, baseUrl, registrationId) => {
 			expect(result.attemptsRemaining).toBe(attemptsRemaining);
 			expect(result.message).toContain(body.message);
 			// The keys stay in reference, so "ask again → Submit OTP" needs no wiring.
-			expect(result.reference).toMatchObject({ cibilId: '9362678', questionKey: '1423489238', answerKey: '4220112750', orderId: 'ORD-1001', merchantTransId: MERCHANT });
+			expect(result.reference).toMatchObject({
+				cibilId: '9362678',
+				questionKey: '1423489238',
+				answerKey: '4220112750',
+				orderId: 'ORD-1001',
+				merchantTransId: MERCHANT,
+			});
 		});
 
 		test("the seed's code/description body → invalid_request with the provider's words", async () => {
@@ -308,25 +360,47 @@ describe.each(BRANDS)('%s', (provider, baseUrl, registrationId) => {
 		});
 
 		test('get credit history InProgress → pending, call again', async () => {
-			const body = { status: 'SUCCESS', message: 'Report generation in progress', error_code: 'SPC-202', merchant_trans_id: MERCHANT, result: { cibil_id: '9362678', cibil_status: 'InProgress', next_api_call: 'GetCreditHistory' } };
+			const body = {
+				status: 'SUCCESS',
+				message: 'Report generation in progress',
+				error_code: 'SPC-202',
+				merchant_trans_id: MERCHANT,
+				result: { cibil_id: '9362678', cibil_status: 'InProgress', next_api_call: 'GetCreditHistory' },
+			};
 			const { result } = await run('getCreditHistory', history, json(200, body));
 			expect(result).toMatchObject({ ok: false, status: 'pending', next: 'getCreditHistory', reference: { cibilId: '9362678', orderId: 'ORD-1001' } });
 		});
 
 		test('get credit history Success → completed with the score and report date in reference', async () => {
 			const body = {
-				status: 'SUCCESS', message: 'success', error_code: 'SPC-200', merchant_trans_id: MERCHANT,
+				status: 'SUCCESS',
+				message: 'success',
+				error_code: 'SPC-200',
+				merchant_trans_id: MERCHANT,
 				result: { cibil_id: '9362678', cibil_status: 'Success', cibil_score: '742', report_date: '2026-11-22', accounts: [{ account_type: 'Credit Card' }] },
 			};
 			const { result } = await run('getCreditHistory', history, json(200, body));
 			expect(result).toMatchObject({ ok: true, status: 'completed', message: 'CIBIL score 742' });
 			expect(result.next).toBeUndefined();
-			expect(result.reference).toEqual({ cibilId: '9362678', orderId: 'ORD-1001', cibilStatus: 'Success', cibilScore: 742, reportDate: '2026-11-22', merchantTransId: MERCHANT });
+			expect(result.reference).toEqual({
+				cibilId: '9362678',
+				orderId: 'ORD-1001',
+				cibilStatus: 'Success',
+				cibilScore: 742,
+				reportDate: '2026-11-22',
+				merchantTransId: MERCHANT,
+			});
 			expect(result.raw).toMatchObject({ result: { accounts: [{ account_type: 'Credit Card' }] } });
 		});
 
 		test('SUCCESS SPC-200 with a score but no cibil_status → completed, not a retryable failure (no retry loop)', async () => {
-			const body = { status: 'SUCCESS', message: 'success', error_code: 'SPC-200', merchant_trans_id: MERCHANT, result: { cibil_id: '9362678', cibil_score: 765 } };
+			const body = {
+				status: 'SUCCESS',
+				message: 'success',
+				error_code: 'SPC-200',
+				merchant_trans_id: MERCHANT,
+				result: { cibil_id: '9362678', cibil_score: 765 },
+			};
 			const { result } = await run('getCreditHistory', history, json(200, body));
 			expect(result).toMatchObject({ ok: true, status: 'completed', retryable: false, message: 'CIBIL score 765' });
 			expect(result.reference).toMatchObject({ cibilId: '9362678', cibilScore: 765 });
@@ -368,12 +442,20 @@ describe.each(BRANDS)('%s', (provider, baseUrl, registrationId) => {
 			}
 			return params;
 		};
-		const registered = await run('registerCustomer', register, json(200, { status: 'SUCCESS', message: 'ok', error_code: 'SPC-200', result: { cibil_id: '9362678' } }));
+		const registered = await run(
+			'registerCustomer',
+			register,
+			json(200, { status: 'SUCCESS', message: 'ok', error_code: 'SPC-200', result: { cibil_id: '9362678' } }),
+		);
 		const generated = await run('generateOtp', chain('generateOtp', registered.result), json(200, seedGenerate));
 		expect(generated.transport.sent[0].body).toEqual({ cibil_id: 9362678 });
 		const submitted = await run('submitOtp', chain('submitOtp', generated.result, { otp: '123456' }), json(200, seedSubmit));
 		expect(submitted.transport.sent[0].body).toEqual({ cibil_id: '9362678', otp: '123456', question_key: '1423489238', answer_key: '4220112750' });
-		const fetched = await run('getCreditHistory', chain('getCreditHistory', submitted.result), json(200, { status: 'SUCCESS', error_code: 'SPC-200', result: { cibil_status: 'Success', cibil_score: '801' } }));
+		const fetched = await run(
+			'getCreditHistory',
+			chain('getCreditHistory', submitted.result),
+			json(200, { status: 'SUCCESS', error_code: 'SPC-200', result: { cibil_status: 'Success', cibil_score: '801' } }),
+		);
 		expect(fetched.transport.sent[0].body).toEqual({ client_order_id: 'ORD-1001', cibil_id: 9362678 });
 		expect(fetched.result.reference.cibilScore).toBe(801);
 	});
@@ -416,8 +498,18 @@ describe('reading the platform', () => {
 describe('Get Credit History: Wait for the Final Result', () => {
 	const credentials = { baseUrl: 'https://api.bos.center/api/BOS/CibilScore/', accessToken: 'tok-123456', registrationId: 'BOS-554', companyCode: 'CMP1045' };
 	const history = { cibil_id: '9362678', client_order_id: 'ORD-1001' };
-	const inProgress = json(200, { status: 'SUCCESS', message: 'Report generation in progress', error_code: 'SPC-202', result: { cibil_id: '9362678', cibil_status: 'InProgress' } });
-	const done = json(200, { status: 'SUCCESS', message: 'success', error_code: 'SPC-200', result: { cibil_id: '9362678', cibil_status: 'Success', cibil_score: '742' } });
+	const inProgress = json(200, {
+		status: 'SUCCESS',
+		message: 'Report generation in progress',
+		error_code: 'SPC-202',
+		result: { cibil_id: '9362678', cibil_status: 'InProgress' },
+	});
+	const done = json(200, {
+		status: 'SUCCESS',
+		message: 'success',
+		error_code: 'SPC-200',
+		result: { cibil_id: '9362678', cibil_status: 'Success', cibil_score: '742' },
+	});
 	const op = bos.operations.find((o) => o.id === 'getCreditHistory')!;
 
 	function provider(answers: ReturnType<typeof json>[]) {

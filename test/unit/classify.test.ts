@@ -54,7 +54,7 @@ describe('messages a person reads', () => {
 	test('a TLS failure says the certificate is not trusted, names the code, and is not retryable', () => {
 		const outcome = fromTransportError(new TransportError('tls', 'x', 'DEPTH_ZERO_SELF_SIGNED_CERT'));
 		expect(outcome).toMatchObject({ status: 'network_error', retryable: false, text: 'tls' });
-		expect(outcome.message).toContain("certificate is not trusted");
+		expect(outcome.message).toContain('certificate is not trusted');
 		expect(outcome.message).toContain('(DEPTH_ZERO_SELF_SIGNED_CERT)');
 		expect(outcome.message).not.toContain('(other)');
 	});

@@ -11,7 +11,11 @@ const AADHAAR = testAadhaar();
 const sendType1 = { otpType: '1', customerMobileNumber: '9876543210', username: 'isutestapi1', ovdType: 'Aadhaar Card', ovdData: AADHAAR };
 const sendType2 = { otpType: '2', customerMobileNumber: '9876543210', username: 'isutestapi1', externalRefNumber: 'TXN1432452', requestedAmount: '1001' };
 
-async function run(opId: string, params: Record<string, unknown>, answer = json(200, { status: 'SUCCESS', statusCode: '0', statusDesc: 'OTP Sent Successfully.' })) {
+async function run(
+	opId: string,
+	params: Record<string, unknown>,
+	answer = json(200, { status: 'SUCCESS', statusCode: '0', statusDesc: 'OTP Sent Successfully.' }),
+) {
 	const transport = new FakeTransport(() => answer);
 	const result = await runOperation(iserveu, findOperation(iserveu, opId), params, credentials, transport, { now });
 	return { result, transport };
@@ -51,7 +55,13 @@ describe('iServeU input rules (nothing is sent when one fails)', () => {
 
 	test('register customer requires a valid Aadhaar and a 6-digit PIN code', async () => {
 		const { result, transport } = await run('registerCustomer', {
-			mobileNumber: '9876543210', username: 'isutestapi1', otp: '123456', customerName: 'Asha Rao', address: '1 MG Road', pincode: '056001', ovdData: badChecksumAadhaar(),
+			mobileNumber: '9876543210',
+			username: 'isutestapi1',
+			otp: '123456',
+			customerName: 'Asha Rao',
+			address: '1 MG Road',
+			pincode: '056001',
+			ovdData: badChecksumAadhaar(),
 		});
 		expect(transport.sent).toHaveLength(0);
 		expect(result.errors?.map((e) => e.field).sort()).toEqual(['ovdData', 'pincode']);
@@ -64,7 +74,12 @@ describe('iServeU input rules (nothing is sent when one fails)', () => {
 	});
 
 	test('otp must be 4-8 digits', async () => {
-		const { result } = await run('verifyBeneficiary', { customerMobileNumber: '9876543210', username: 'isutestapi1', externalRefNumber: 'TXN1432452', otp: '12ab' });
+		const { result } = await run('verifyBeneficiary', {
+			customerMobileNumber: '9876543210',
+			username: 'isutestapi1',
+			externalRefNumber: 'TXN1432452',
+			otp: '12ab',
+		});
 		expect(result.errors).toEqual([{ field: 'otp', message: 'OTP (otp) must be 4 to 8 digits' }]);
 	});
 });
@@ -75,7 +90,13 @@ describe('iServeU requests', () => {
 		expect(transport.sent[0].method).toBe('POST');
 		expect(transport.sent[0].url).toBe('https://apidev.iserveu.online/common/dmt-lite/unified/otp/send');
 		expect(transport.sent[0].body).toEqual({
-			customerMobileNumber: '9876543210', username: 'isutestapi1', otpType: '1', ovdType: 'Aadhaar Card', ovdData: AADHAAR, latLong: '12.97,77.59', paramA: 'mine',
+			customerMobileNumber: '9876543210',
+			username: 'isutestapi1',
+			otpType: '1',
+			ovdType: 'Aadhaar Card',
+			ovdData: AADHAAR,
+			latLong: '12.97,77.59',
+			paramA: 'mine',
 		});
 		expect(JSON.stringify(transport.sent[0].headers)).not.toContain('very-secret-value');
 		expect(result).toMatchObject({
@@ -106,9 +127,20 @@ describe('iServeU requests', () => {
 	});
 
 	test('registration sends latlong in lower case as documented', async () => {
-		const { transport } = await run('registerCustomer', {
-			mobileNumber: '9876543210', username: 'isutestapi1', otp: '123456', customerName: 'Asha Rao', address: '1 MG Road', pincode: '560001', ovdData: AADHAAR, latLong: '12.97,77.59',
-		}, json(200, { status: 'SUCCESS', statusCode: '0', statusDesc: 'Customer registered successfully' }));
+		const { transport } = await run(
+			'registerCustomer',
+			{
+				mobileNumber: '9876543210',
+				username: 'isutestapi1',
+				otp: '123456',
+				customerName: 'Asha Rao',
+				address: '1 MG Road',
+				pincode: '560001',
+				ovdData: AADHAAR,
+				latLong: '12.97,77.59',
+			},
+			json(200, { status: 'SUCCESS', statusCode: '0', statusDesc: 'Customer registered successfully' }),
+		);
 		expect(transport.sent[0].url).toMatch(/customer\/process-customer-registration$/);
 		expect(transport.sent[0].body).toMatchObject({ latlong: '12.97,77.59', otp: '123456', ovdType: 'Aadhaar Card' });
 	});
@@ -139,13 +171,25 @@ describe('iServeU answers → normalised status', () => {
 		['2', 'verified'],
 		['3', 'ovd_not_verified'],
 	])('get customer statusCode %s → completed with customerState %s', async (code, state) => {
-		const { result } = await run('getCustomer', { mobileNumber: '9876543210', username: 'isutestapi1' }, json(200, { status: 'SUCCESS', statusCode: code, statusDesc: 'x' }));
+		const { result } = await run(
+			'getCustomer',
+			{ mobileNumber: '9876543210', username: 'isutestapi1' },
+			json(200, { status: 'SUCCESS', statusCode: code, statusDesc: 'x' }),
+		);
 		expect(result).toMatchObject({ status: 'completed', ok: true, reference: { customerState: state } });
 	});
 
 	test.each([
-		['"Customer created but not verified"', { statusCode: '1', statusDesc: 'Customer created but not verified' }, { status: 'completed', reference: { customerState: 'created_not_verified' } }],
-		['"Customer not found" (code 0)', { statusCode: 0, statusDesc: 'Customer not found' }, { status: 'completed', reference: { customerState: 'not_onboarded' } }],
+		[
+			'"Customer created but not verified"',
+			{ statusCode: '1', statusDesc: 'Customer created but not verified' },
+			{ status: 'completed', reference: { customerState: 'created_not_verified' } },
+		],
+		[
+			'"Customer not found" (code 0)',
+			{ statusCode: 0, statusDesc: 'Customer not found' },
+			{ status: 'completed', reference: { customerState: 'not_onboarded' } },
+		],
 		['"Failed to fetch customer details"', { statusCode: '1', statusDesc: 'Failed to fetch customer details' }, { status: 'provider_error', retryable: true }],
 		['no words', { statusCode: '1', statusDesc: '' }, { status: 'provider_error', retryable: true }],
 	])('get customer FAILED with %s: the state only when the words confirm it', async (_label, answer, expected) => {
@@ -154,9 +198,17 @@ describe('iServeU answers → normalised status', () => {
 	});
 
 	test('get customer statusCode 4 is a retryable provider error; -1 an invalid request', async () => {
-		const four = await run('getCustomer', { mobileNumber: '9876543210', username: 'isutestapi1' }, json(200, { status: 'FAILED', statusCode: '4', statusDesc: 'Internal issue' }));
+		const four = await run(
+			'getCustomer',
+			{ mobileNumber: '9876543210', username: 'isutestapi1' },
+			json(200, { status: 'FAILED', statusCode: '4', statusDesc: 'Internal issue' }),
+		);
 		expect(four.result).toMatchObject({ status: 'provider_error', retryable: true });
-		const bad = await run('getCustomer', { mobileNumber: '9876543210', username: 'isutestapi1' }, json(200, { status: 'FAILED', statusCode: '-1', statusDesc: 'Invalid username' }));
+		const bad = await run(
+			'getCustomer',
+			{ mobileNumber: '9876543210', username: 'isutestapi1' },
+			json(200, { status: 'FAILED', statusCode: '-1', statusDesc: 'Invalid username' }),
+		);
 		expect(bad.result.status).toBe('invalid_request');
 	});
 
@@ -164,12 +216,22 @@ describe('iServeU answers → normalised status', () => {
 		const other = testAadhaar('87654321098');
 		const spaced = `${other.slice(0, 4)} ${other.slice(4, 8)} ${other.slice(8)}`;
 		const body = {
-			status: 'SUCCESS', statusCode: '2', statusDesc: `Customer verified with Aadhaar ${spaced}`,
+			status: 'SUCCESS',
+			statusCode: '2',
+			statusDesc: `Customer verified with Aadhaar ${spaced}`,
 			data: { aadhaar_number: other, uidNumber: Number(other), note: `${other.slice(0, 4)}-${other.slice(4, 8)}-${other.slice(8)}` },
-			refreshToken: 'rt-value-1234', sessionToken: 'st-value-1234',
+			refreshToken: 'rt-value-1234',
+			sessionToken: 'st-value-1234',
 		};
 		const { result } = await run('getCustomer', { mobileNumber: '9876543210', username: 'isutestapi1', options: undefined }, json(200, body));
-		const withRaw = await runOperation(iserveu, findOperation(iserveu, 'getCustomer'), { mobileNumber: '9876543210', username: 'isutestapi1' }, credentials, new FakeTransport(() => json(200, body)), { now, includeRaw: true });
+		const withRaw = await runOperation(
+			iserveu,
+			findOperation(iserveu, 'getCustomer'),
+			{ mobileNumber: '9876543210', username: 'isutestapi1' },
+			credentials,
+			new FakeTransport(() => json(200, body)),
+			{ now, includeRaw: true },
+		);
 		for (const r of [result, withRaw]) {
 			const seen = JSON.stringify(r);
 			expect(seen).not.toMatch(new RegExp(`${other}|${spaced}|${other.slice(0, 4)}-|rt-value|st-value`));
@@ -180,7 +242,11 @@ describe('iServeU answers → normalised status', () => {
 	});
 
 	test('HTTP 401 → auth_failed with the secret nowhere in the result', async () => {
-		const { result } = await run('sendOtp', sendType1, json(401, { status: 'FAILED', statusCode: '401', statusDesc: 'Unauthorized: invalid client_id or client_secret very-secret-value' }));
+		const { result } = await run(
+			'sendOtp',
+			sendType1,
+			json(401, { status: 'FAILED', statusCode: '401', statusDesc: 'Unauthorized: invalid client_id or client_secret very-secret-value' }),
+		);
 		expect(result.status).toBe('auth_failed');
 		expect(JSON.stringify(result)).not.toContain('very-secret-value');
 	});

@@ -71,19 +71,28 @@ describe('redaction', () => {
 		expect(out.nested.n).toBe(maskAadhaar(other));
 	});
 
-	test.each(['refreshToken', 'sessionToken', 'id_token', 'clientSecret', 'x-api-key', 'APIKey', 'Authorization', 'passwd', 'user_password', 'header_secrets', 'pass_key'])(
-		'masks the value of a key named %s',
-		(key) => {
-			expect((redactor.value({ [key]: 'value-that-must-not-show' }) as Record<string, unknown>)[key]).toBe(MASK);
-		},
-	);
+	test.each([
+		'refreshToken',
+		'sessionToken',
+		'id_token',
+		'clientSecret',
+		'x-api-key',
+		'APIKey',
+		'Authorization',
+		'passwd',
+		'user_password',
+		'header_secrets',
+		'pass_key',
+	])('masks the value of a key named %s', (key) => {
+		expect((redactor.value({ [key]: 'value-that-must-not-show' }) as Record<string, unknown>)[key]).toBe(MASK);
+	});
 
 	test('keeps keys that only look alike, and booleans', () => {
 		const out = redactor.value({ questionKey: '1423489238', answerKey: '4220112750', tokenValid: true, keyboard: 'x' }) as any;
 		expect(out).toEqual({ questionKey: '1423489238', answerKey: '4220112750', tokenValid: true, keyboard: 'x' });
 	});
 
-	test("reference keeps a 12-digit id that passes Verhoeff (the next step needs it) but not a known Aadhaar or secret", () => {
+	test('reference keeps a 12-digit id that passes Verhoeff (the next step needs it) but not a known Aadhaar or secret', () => {
 		const id = `91${'9'.repeat(9)}`;
 		const mobileWithCountryCode = `${id}${verhoeffCheckDigit(id)}`;
 		const out = redactor.reference({ identifierValue: mobileWithCountryCode, echoed: aadhaar, note: 's3cret-value' }) as any;

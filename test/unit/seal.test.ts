@@ -35,7 +35,10 @@ describe('iServeU registration hands the Aadhaar number on sealed', () => {
 		expect(JSON.stringify(sent)).not.toContain(AADHAAR);
 
 		const transport = new FakeTransport(() => json(200, { status: 'SUCCESS', statusCode: '0', statusDesc: 'Customer registered' }));
-		const registered = await runOperation(iserveu, findOperation(iserveu, 'registerCustomer'), details, credentials, transport, { now, reference: sent.reference });
+		const registered = await runOperation(iserveu, findOperation(iserveu, 'registerCustomer'), details, credentials, transport, {
+			now,
+			reference: sent.reference,
+		});
 		expect(registered.status).toBe('verified');
 		expect(transport.sent[0].body).toMatchObject({ mobileNumber: '9876543210', username: 'isutestapi1', ovdData: AADHAAR, otp: '123456' });
 		expect(JSON.stringify(registered)).not.toContain(AADHAAR);
@@ -44,10 +47,17 @@ describe('iServeU registration hands the Aadhaar number on sealed', () => {
 	test('another account (another secret) cannot open it: the Aadhaar number is reported missing, nothing sent', async () => {
 		const sent = await runOperation(iserveu, findOperation(iserveu, 'sendOtp'), send, credentials, new FakeTransport(() => ok), { now });
 		const transport = new FakeTransport(() => ok);
-		const result = await runOperation(iserveu, findOperation(iserveu, 'registerCustomer'), details, { ...credentials, clientSecret: 'another-secret' }, transport, {
-			now,
-			reference: sent.reference,
-		});
+		const result = await runOperation(
+			iserveu,
+			findOperation(iserveu, 'registerCustomer'),
+			details,
+			{ ...credentials, clientSecret: 'another-secret' },
+			transport,
+			{
+				now,
+				reference: sent.reference,
+			},
+		);
 		expect(result.errors?.map((e) => e.field)).toEqual(['ovdData']);
 		expect(transport.sent).toHaveLength(0);
 	});

@@ -16,7 +16,14 @@ const validate = { OTP_Text: '123456', TransactionID: TX, LoginUID: '967' };
 
 /** The seed's success envelope; failures are the same envelope with `Errors` set (HTTP 200). */
 const envelope = (Errors: string, OutputObject: unknown) => ({
-	Errors, Message: '', Output: '', TokenID: '4AB085C27C9D1DE05653BC81205B0F12', OrgID: 0, OutputObject, OutputID: 0, Input: null,
+	Errors,
+	Message: '',
+	Output: '',
+	TokenID: '4AB085C27C9D1DE05653BC81205B0F12',
+	OrgID: 0,
+	OutputObject,
+	OutputID: 0,
+	Input: null,
 });
 const generated = envelope('', { OTP_Communication: [{ Message: '', AuthenticationType: 'password', TransactionID: TX }] });
 const validated = envelope('', { OTP_Validation: [{ Message: 'OTP validated successfully' }] });
@@ -32,9 +39,19 @@ async function run(opId: string, params: Record<string, unknown>, answer = json(
 
 describe('SummitAI description', () => {
 	test('provider, operations and chaining', () => {
-		expect([summitai.id, summitai.slug, summitai.label, summitai.icon, summitai.credential.name]).toEqual(['summitai', 'summitai', 'SummitAI ITSM', 'summitai', 'summitAiApi']);
+		expect([summitai.id, summitai.slug, summitai.label, summitai.icon, summitai.credential.name]).toEqual([
+			'summitai',
+			'summitai',
+			'SummitAI ITSM',
+			'summitai',
+			'summitAiApi',
+		]);
 		expect(summitai.operations.map((o) => o.id)).toEqual(['generateOtp', 'validateOtp']);
-		const from = Object.fromEntries(findOperation(summitai, 'validateOtp').fields.filter((f) => f.fromPrevious).map((f) => [f.name, f.fromPrevious]));
+		const from = Object.fromEntries(
+			findOperation(summitai, 'validateOtp')
+				.fields.filter((f) => f.fromPrevious)
+				.map((f) => [f.name, f.fromPrevious]),
+		);
 		expect(from).toEqual({ TransactionID: 'reference.transactionId', LoginUID: 'reference.loginUid' });
 	});
 

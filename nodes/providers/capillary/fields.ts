@@ -80,7 +80,6 @@ export const sessionIdField: FieldSpec = {
 	rules: [pattern(/^[\w-]{4,128}$/, 'must be a session ID from Generate Token')],
 };
 
-
 export const validityOption = (name: string, label: string, minutes: number, description: string): FieldSpec => ({
 	name,
 	label,

@@ -44,7 +44,11 @@ export function baseReference(result: CibilResult): Reference {
 }
 
 export function unrecognised(brand: CibilBrand, result: CibilResult): Outcome {
-	return { status: 'provider_error', message: `${brand.name} answered SUCCESS with an unrecognised cibil_status "${text(result.cibil_status)}"`, retryable: true };
+	return {
+		status: 'provider_error',
+		message: `${brand.name} answered SUCCESS with an unrecognised cibil_status "${text(result.cibil_status)}"`,
+		retryable: true,
+	};
 }
 
 /** InProgress (or Pending) after an accepted step: call `next_api_call`, later. */

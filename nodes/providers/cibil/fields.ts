@@ -9,7 +9,7 @@ export const cibilIdField = (fromPrevious?: string): FieldSpec => ({
 	type: 'string',
 	required: true,
 	placeholder: '102277100',
-	description: 'The customer\'s cibil_id, returned once by Register Customer (read from the previous step\'s reference.cibilId by default)',
+	description: "The customer's cibil_id, returned once by Register Customer (read from the previous step's reference.cibilId by default)",
 	rules: [positiveInteger(), length(1, 15)],
 	...chained(fromPrevious),
 });
@@ -34,10 +34,9 @@ export const clientOrderIdField: FieldSpec = {
 	type: 'string',
 	required: true,
 	fromPrevious: 'reference.orderId',
-	description: 'The order_id the customer was registered with (read from the previous step\'s reference.orderId by default)',
+	description: "The order_id the customer was registered with (read from the previous step's reference.orderId by default)",
 	rules: [length(1, 64)],
 };
-
 
 const keyRule = pattern(/^[A-Za-z0-9_-]{1,64}$/, 'must be the key Generate OTP returned (letters, digits, _ or -)');
 

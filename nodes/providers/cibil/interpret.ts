@@ -36,7 +36,10 @@ export function cibilFailure(brand: CibilBrand, answer: Exclude<CibilAnswer, { s
 	const said = answer.message || `${brand.name} did not say why`;
 	const status = byWords(answer.message) ?? OTP_CODES[answer.code] ?? fallback;
 	// A question's keys work once: refused keys usually mean this code was already submitted.
-	const reused = status === 'invalid_request' && /question_key|answer_key/i.test(answer.message) ? ' (each code and its keys work once: if this one was already submitted, generate a new OTP)' : '';
+	const reused =
+		status === 'invalid_request' && /question_key|answer_key/i.test(answer.message)
+			? ' (each code and its keys work once: if this one was already submitted, generate a new OTP)'
+			: '';
 	const outcome: Outcome = { status, message: `${brand.name}: ${said}${HINTS[status] ?? reused}`, code: answer.code, text: answer.message };
 	if (status === 'invalid_otp' && answer.shape === 'answer') {
 		const left = attemptsLeft(answer.result, answer.message);

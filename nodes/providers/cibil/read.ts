@@ -83,5 +83,9 @@ const NEXT_CALLS: Record<string, string> = {
 };
 
 export function nextOperation(nextApiCall: unknown): string | undefined {
-	return NEXT_CALLS[text(nextApiCall).toLowerCase().replace(/[^a-z]/g, '')];
+	return NEXT_CALLS[
+		text(nextApiCall)
+			.toLowerCase()
+			.replace(/[^a-z]/g, '')
+	];
 }

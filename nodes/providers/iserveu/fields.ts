@@ -34,7 +34,6 @@ export const externalRefField = (fromPrevious?: string): FieldSpec => ({
 	...chained(fromPrevious),
 });
 
-
 export const ovdTypeField: FieldSpec = {
 	name: 'ovdType',
 	label: 'OVD Type',

@@ -11,7 +11,7 @@ export const iserveu: ProviderSpec = {
 	label: 'iServeU DMT Lite',
 	slug: 'iserveu',
 	color: '#3FADB5',
-	description: "Send and consume iServeU DMT Lite OTPs: customer look-up, registration and beneficiary verification",
+	description: 'Send and consume iServeU DMT Lite OTPs: customer look-up, registration and beneficiary verification',
 	icon: 'iserveu',
 	credential: iServeUCredential,
 	operations: [getCustomer, sendOtp, registerCustomer, verifyBeneficiary],

@@ -26,11 +26,19 @@ export function firstOf(output: Record<string, unknown>, list: string, key: stri
 
 /** Order matters: "API Key expired" is a credential problem, not an expired OTP. */
 const WORDING: ReadonlyArray<[RegExp, Status, string]> = [
-	[/api\s*key|user\s*name\s+or\s+password|invalid\s+(user\s*name|credentials|password)\b|unauthori[sz]ed|authentication\s+failed|access\s+denied/i, 'auth_failed', ' (check the credential)'],
+	[
+		/api\s*key|user\s*name\s+or\s+password|invalid\s+(user\s*name|credentials|password)\b|unauthori[sz]ed|authentication\s+failed|access\s+denied/i,
+		'auth_failed',
+		' (check the credential)',
+	],
 	[/max(imum)?\b.*attempts?|attempts?\s+exceeded|too\s+many/i, 'max_attempts', ' (generate a new OTP)'],
 	[/expired/i, 'expired', ' (generate a new OTP)'],
 	[/(invalid|incorrect|wrong)\s+(otp|one[\s-]time\s+password)|otp\s+(mismatch|is\s+invalid|is\s+incorrect|does\s+not\s+match)/i, 'invalid_otp', ''],
-	[/invalid\s+transaction\s*id|transaction\s*id\s+(is\s+)?(invalid|not\s+found)/i, 'invalid_request', ' (TransactionID and LoginUID must come from a Generate OTP whose code was not used yet: generate a new OTP)'],
+	[
+		/invalid\s+transaction\s*id|transaction\s*id\s+(is\s+)?(invalid|not\s+found)/i,
+		'invalid_request',
+		' (TransactionID and LoginUID must come from a Generate OTP whose code was not used yet: generate a new OTP)',
+	],
 	[/invalid|required|mandatory|not\s+found|does\s+not\s+exist/i, 'invalid_request', ''],
 ];
 

@@ -18,16 +18,22 @@ export const registerCustomer = (brand: CibilBrand): OperationSpec => {
 		request: (input) => {
 			const p = input.params;
 			// `registeration` (sic) is the documented call name.
-			return get(brand, input, 'registeration', {
-				order_id: p.order_id,
-				first_name: p.first_name,
-				middle_name: p.middle_name ?? '',
-				last_name: p.last_name,
-				pancard: p.pancard,
-				date_of_birth: documentedDate(p.date_of_birth),
-				email_id: p.email_id,
-				mobile_number: p.mobile_number,
-			}, p.registrationMethod === 'POST' ? 'POST' : 'GET');
+			return get(
+				brand,
+				input,
+				'registeration',
+				{
+					order_id: p.order_id,
+					first_name: p.first_name,
+					middle_name: p.middle_name ?? '',
+					last_name: p.last_name,
+					pancard: p.pancard,
+					date_of_birth: documentedDate(p.date_of_birth),
+					email_id: p.email_id,
+					mobile_number: p.mobile_number,
+				},
+				p.registrationMethod === 'POST' ? 'POST' : 'GET',
+			);
 		},
 		interpret: interpret((result, _input, answer) => {
 			if (!text(result.cibil_id)) return { status: 'provider_error', message: `${brand.name} reported success but returned no cibil_id`, retryable: true };

@@ -46,7 +46,8 @@ export const getCustomer: OperationSpec = {
 				reference: { customerState: state },
 			};
 		}
-		if (read.code === '4') return { status: 'provider_error', message: `iServeU internal issue: ${read.desc}`, code: read.code, text: read.desc, retryable: true };
+		if (read.code === '4')
+			return { status: 'provider_error', message: `iServeU internal issue: ${read.desc}`, code: read.code, text: read.desc, retryable: true };
 		return otpFailure(read.code, read.desc);
 	},
 };

@@ -1,5 +1,17 @@
 import { inMinutes, type OperationSpec } from '../../../core';
-import { amountField, clientParams, externalRefField, latLongField, mobileField, ovdDataField, ovdTypeField, OVD_SEALED, publicIpField, timingOptions, usernameField } from '../fields';
+import {
+	amountField,
+	clientParams,
+	externalRefField,
+	latLongField,
+	mobileField,
+	ovdDataField,
+	ovdTypeField,
+	OVD_SEALED,
+	publicIpField,
+	timingOptions,
+	usernameField,
+} from '../fields';
 import { interpretSimple } from '../interpret';
 import { post, pickClientParams } from '../call';
 

@@ -17,7 +17,9 @@ export const validateOtp: OperationSpec = {
 		const said = firstOf(env.output, 'OTP_Validation', 'Message');
 		// Only an OTP_Validation entry proves success; its Message may still carry a refusal.
 		if (!Array.isArray(env.output.OTP_Validation)) {
-			return env.message ? summitFailure(env.message) : { status: 'provider_error', message: 'SummitAI answered without an OTP_Validation result', retryable: true };
+			return env.message
+				? summitFailure(env.message)
+				: { status: 'provider_error', message: 'SummitAI answered without an OTP_Validation result', retryable: true };
 		}
 		if (said && failureStatus(said)) return summitFailure(said);
 		return { status: 'verified', message: said || 'OTP verified' };
