@@ -19,17 +19,10 @@ export interface ControlDeps {
 	reset(): void;
 }
 
-export async function handleControl(
-	req: IncomingMessage,
-	res: ServerResponse,
-	path: string,
-	query: URLSearchParams,
-	deps: ControlDeps,
-): Promise<void> {
+export async function handleControl(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, deps: ControlDeps): Promise<void> {
 	const method = req.method ?? 'GET';
 	const route = `${method} ${path}`;
-	const notAllowed = (allow: string) =>
-		sendJson(res, 405, { error: 'method_not_allowed', message: `Use ${allow}` }, { Allow: allow });
+	const notAllowed = (allow: string) => sendJson(res, 405, { error: 'method_not_allowed', message: `Use ${allow}` }, { Allow: allow });
 
 	const readJson = async (): Promise<Record<string, unknown> | undefined> => {
 		try {

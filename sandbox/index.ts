@@ -64,7 +64,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 	if (host !== '127.0.0.1') throw new Error('The sandbox only listens on 127.0.0.1');
 	const config = resolveConfig(opts.config);
 	const clock = new VirtualClock(opts.now ?? Date.now);
-	const inbox = new Inbox(() => clock.now(), () => config.inboxLimit);
+	const inbox = new Inbox(
+		() => clock.now(),
+		() => config.inboxLimit,
+	);
 	const faults = new Faults();
 	const ctx: ProviderContext = {
 		now: () => clock.now(),
@@ -72,13 +75,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 		inbox,
 		newOtp: () => config.fixedOtp ?? digits(6),
 	};
-	const providers = [
-		createIserveu(ctx),
-		createCapillary(ctx),
-		createCibil(ctx, 'bos'),
-		createCibil(ctx, 'aopay'),
-		createSummitai(ctx),
-	];
+	const providers = [createIserveu(ctx), createCapillary(ctx), createCibil(ctx, 'bos'), createCibil(ctx, 'aopay'), createSummitai(ctx)];
 	const reset = () => {
 		for (const p of providers) p.reset();
 		inbox.clear();

@@ -101,9 +101,7 @@ export class SandboxServer {
 		}
 
 		const lower = path.toLowerCase();
-		const provider = this.deps.providers.find(
-			(p) => lower === p.prefix || lower.startsWith(`${p.prefix}/`),
-		);
+		const provider = this.deps.providers.find((p) => lower === p.prefix || lower.startsWith(`${p.prefix}/`));
 		if (!provider) {
 			return sendJson(res, 404, { error: 'not_found', message: `No provider is served at ${path}` });
 		}
