@@ -24,9 +24,14 @@ export function defaultLabel(provider: ProviderSpec, op: OperationSpec): string 
 	return `${provider.label} ${op.name}`;
 }
 
-/** Palette entries are lower case in Node-RED's own style: 'capillary generate otp'. */
+/** The palette entry a person reads: 'Capillary Generate OTP' (the provider's short name, then the operation). */
 export function paletteLabel(provider: ProviderSpec, op: OperationSpec): string {
-	return `${provider.slug} ${op.name}`.toLowerCase();
+	return `${provider.label.split(' ')[0]} ${op.name}`;
+}
+
+/** The config node's name in its edit dialog's title and in the account list: 'iServeU DMT Lite account'. */
+export function accountLabel(provider: ProviderSpec): string {
+	return `${provider.label} account`;
 }
 
 export const CATEGORY = 'OTP Flow';

@@ -69,6 +69,7 @@ export function configDefinition(provider: ProviderSpec): string {
 			['category', '"config"'],
 			['defaults', literal(defaults, '\t\t')],
 			['credentials', literal(credentials, '\t\t')],
+			['paletteLabel', js(d.label)],
 			['label', `function () { return this.name || ${js(d.label)}; }`],
 			['oneditprepare', `function () { prepareConfig(${js(d.fields)}); }`],
 		],

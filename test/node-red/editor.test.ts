@@ -82,6 +82,10 @@ describe.each([
 		}
 	});
 
+	it("titles the account's edit dialog and palette entry with the account's name, not its type id", () => {
+		expect(editor.get(configType)!.paletteLabel).toBe(`${mod.provider.label} account`);
+	});
+
 	it('keeps passwords out of defaults, as password credentials in both editor and runtime', () => {
 		const config = editor.get(configType)!;
 		expect(config.category).toBe('config');
@@ -110,6 +114,8 @@ describe.each([
 			expect(def.defaults.timeout.value).toBe(15);
 			expect(def.label.call({ name: '' })).toBe(`${mod.provider.label} ${op.name}`);
 			expect(def.label.call({ name: 'Mine' })).toBe('Mine');
+			// What a person reads in the palette: 'Capillary Generate OTP', not a lower-case type id.
+			expect(def.paletteLabel).toBe(`${mod.provider.label.split(' ')[0]} ${op.name}`);
 			const continuing = op.continues !== undefined || op.fields.some((f) => f.fromPrevious);
 			expect(def.defaults.reference).toEqual(continuing ? { value: 'payload.reference' } : undefined);
 			expect(def.defaults.referenceType).toEqual(continuing ? { value: 'msg' } : undefined);
