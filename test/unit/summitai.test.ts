@@ -241,3 +241,14 @@ describe('SummitAI answers → normalised result', () => {
 		expect(second.result.status).toBe('verified');
 	});
 });
+
+describe('SummitAI AuthType spelling', () => {
+	test('APIKEY by default, as the documented samples write it; APIKey when the credential says so', () => {
+		const request = { method: 'POST' as const, url: 'https://x/', headers: {}, body: { ServiceName: 'ADM_GenerateOTP' } };
+		const proxyOf = (credentials: Record<string, unknown>) =>
+			((summitai.credential.authenticate(credentials, request).body as any).objCommonParameters._ProxyDetails as Record<string, unknown>).AuthType;
+		expect(proxyOf({ authType: 'APIKEY', apiKey: 'k' })).toBe('APIKEY');
+		expect(proxyOf({ authType: 'APIKEY', apiKey: 'k', apiKeyAuthType: 'APIKey' })).toBe('APIKey');
+		expect(proxyOf({ authType: 'FORM', userName: 'u', password: 'p', apiKeyAuthType: 'APIKey' })).toBe('FORM');
+	});
+});

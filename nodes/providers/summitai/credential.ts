@@ -10,7 +10,9 @@ function proxyAuth(credentials: Record<string, unknown>): Json {
 	if (String(credentials.authType ?? 'APIKEY') === 'FORM') {
 		return { AuthType: 'FORM', UserName: String(credentials.userName ?? '').trim(), Password: String(credentials.password ?? '') };
 	}
-	return { AuthType: 'APIKEY', APIKey: String(credentials.apiKey ?? '') };
+	// The documentation spells it "APIKEY" in its samples and "APIKey" on its parameters page: an option.
+	const spelling = String(credentials.apiKeyAuthType ?? '') === 'APIKey' ? 'APIKey' : 'APIKEY';
+	return { AuthType: spelling, APIKey: String(credentials.apiKey ?? '') };
 }
 
 export const summitAiCredential: CredentialSpec = {
@@ -45,6 +47,18 @@ export const summitAiCredential: CredentialSpec = {
 			default: '',
 			showWhen: { field: 'authType', equals: ['APIKEY'] },
 			description: 'The API key of an API user (Admin > Basic > Users, Login Type "API Key")',
+		},
+		{
+			name: 'apiKeyAuthType',
+			label: 'AuthType Spelling',
+			type: 'options',
+			options: [
+				{ name: 'APIKEY (as in the Documented Samples)', value: 'APIKEY' },
+				{ name: 'APIKey (as on the Parameters Page)', value: 'APIKey' },
+			],
+			default: 'APIKEY',
+			showWhen: { field: 'authType', equals: ['APIKEY'] },
+			description: 'How AuthType is written in each request; change it only if your instance refuses the default',
 		},
 		{
 			name: 'userName',
