@@ -53,6 +53,7 @@ const EXPECTED_STATUS = {
 	'capillary:generateToken': 'completed',
 	'capillary:generateOtp': 'otp_sent',
 	'capillary:validateOtp': 'verified',
+	'capillary:regenerateToken': 'completed',
 };
 
 const timings = { started: Date.now() };

@@ -97,7 +97,9 @@ export async function runOperation(
 	const { account, secrets } = splitCredential(provider, credentials);
 	const rawParams = fillFromReference(op, given, previous, secrets);
 	const aadhaars = op.fields.filter((f) => f.sensitive === 'aadhaar').map((f) => rawParams[f.name]);
-	const redactor = new Redactor(secrets, aadhaars);
+	// A field marked secret (a customer's key or token sent back to the provider) is scrubbed like the account's secrets.
+	const fieldSecrets = op.fields.filter((f) => f.sensitive === 'secret').map((f) => rawParams[f.name]);
+	const redactor = new Redactor([...secrets, ...fieldSecrets], aadhaars);
 	// A customer's token handed on in reference is scrubbed from everything else the result says.
 	const scrubberFor = (outcome: Outcome) => {
 		const handedOn = (op.handsOn ?? []).map((k) => outcome.reference?.[k]).filter((v) => typeof v === 'string');

@@ -42,6 +42,11 @@ interface Identity {
 	deviceId: string;
 }
 
+interface Login extends Session {
+	userId: number;
+	token: string;
+}
+
 class CapError {
 	constructor(
 		readonly code: number,
@@ -58,15 +63,18 @@ export function createCapillary(ctx: ProviderContext): ProviderEmulator {
 	let sends = new Map<string, number[]>();
 	// Stable user ids, so validating twice for the same person gives the same userId.
 	let userIds = new Map<string, number>();
+	// Customers logged in by otp/validate, for token/regenerate: by device key (mobile) and by token (web).
+	let logins = new Map<string, Login>();
 
 	function handle(req: ProviderRequest): ProviderResponse | undefined {
-		const m = /^\/auth\/v1(\/web)?\/(token\/generate|otp\/generate|otp\/validate)$/i.exec(req.path);
+		const m = /^\/auth\/v1(\/web)?\/(token\/generate|token\/regenerate|otp\/generate|otp\/validate)$/i.exec(req.path);
 		if (!m) return undefined;
 		if (req.method !== 'POST') return methodNotAllowed(['POST']);
 		const flavour: Flavour = m[1] ? 'web' : 'mobile';
 		const op = m[2].toLowerCase();
 		try {
 			if (op === 'token/generate') return json(tokenGenerate(req.body, flavour));
+			if (op === 'token/regenerate') return json(tokenRegenerate(req.body, flavour));
 			if (op === 'otp/generate') return json(otpGenerate(req.body, flavour));
 			return json(otpValidate(req.body, flavour));
 		} catch (e) {
@@ -184,12 +192,28 @@ export function createCapillary(ctx: ProviderContext): ProviderEmulator {
 		};
 		if (session.identifierType === 'MOBILE') user.mobile = session.identifierValue;
 		if (session.identifierType === 'EMAIL') user.email = session.identifierValue;
-		return {
-			status: OK_STATUS,
-			// auth.key is documented for the mobile app only.
-			auth: { token: fakeJwt(session, userId, ctx.now()), key: flavour === 'mobile' ? base64url(24) : null },
-			user,
-		};
+		const token = fakeJwt(session, userId, ctx.now());
+		// auth.key is documented for the mobile app only.
+		const key = flavour === 'mobile' ? base64url(24) : null;
+		logins.set(key ?? token, { ...session, userId, token });
+		return { status: OK_STATUS, auth: { token, key }, user };
+	}
+
+	/** A new token for a logged-in customer: mobile sends the device key, web the (expired) token. */
+	function tokenRegenerate(body: Record<string, unknown>, flavour: Flavour) {
+		const id = readIdentity(body, flavour);
+		if (id.brand !== SANDBOX_ACCOUNTS.capillary.brand) throw new CapError(1519, 'Invalid details');
+		const proof = flavour === 'mobile' ? field(body, 'key') : field(body, 'expiredToken');
+		const login = proof ? logins.get(proof) : undefined;
+		const same = login && login.flavour === flavour && login.identifierType === id.identifierType && login.identifierValue === id.identifierValue;
+		if (!login || !same || (flavour === 'mobile' && login.deviceId !== id.deviceId)) throw new CapError(1525, 'Unable to regenerate token');
+		const token = fakeJwt(login, login.userId, ctx.now());
+		if (flavour === 'web') {
+			// The old token is spent: the new one regenerates next time.
+			logins.delete(proof);
+			logins.set(token, { ...login, token });
+		} else logins.set(proof, { ...login, token });
+		return { status: OK_STATUS, auth: { token, key: flavour === 'mobile' ? proof : null }, user: { userId: login.userId } };
 	}
 
 	function userIdFor(session: Session): number {
@@ -210,6 +234,7 @@ export function createCapillary(ctx: ProviderContext): ProviderEmulator {
 			sessions = new Map();
 			sends = new Map();
 			userIds = new Map();
+			logins = new Map();
 		},
 	};
 }

@@ -15,6 +15,23 @@ describe('Capillary node in the n8n engine', () => {
 		{ flavour: 'web', identifierType: 'EMAIL', identifierValue: 'asha@example.com' },
 	];
 
+	it.each(FLAVOURS)("$flavour app: after Validate OTP, Regenerate Token renews the customer's token with nothing set", async (identity) => {
+		const r = await run([
+			otp('Generate Token', 'capillary', 'generateToken', identity),
+			otp('Generate OTP', 'capillary', 'generateOtp'),
+			readInbox('capillary', '={{ $json.reference.identifierValue }}'),
+			otp('Validate OTP', 'capillary', 'validateOtp', { otp: '={{ $json.code }}', reference: "={{ $('Generate OTP').item.json.reference }}" }),
+			otp('Regenerate Token', 'capillary', 'regenerateToken'),
+		]);
+		const [validated] = out(r, 'Validate OTP', 0);
+		const [renewed] = out(r, 'Regenerate Token', 0);
+		expect(renewed).toMatchObject({ ok: true, status: 'completed', reference: { token: expect.any(String) } });
+		const before = validated.reference as Record<string, string>;
+		const after = renewed.reference as Record<string, string>;
+		expect(after.token).not.toBe(before.token);
+		if (identity.flavour === 'mobile') expect(after.key).toBe(before.key);
+	});
+
 	it.each(FLAVOURS)('$flavour app: Generate Token → Generate OTP → inbox → Validate OTP with only the code typed in', async (identity) => {
 		const r = await run([
 			otp('Generate Token', 'capillary', 'generateToken', identity),

@@ -180,3 +180,19 @@ describe('Capillary with a shortened config', () => {
 		}
 	});
 });
+
+describe('capillary token/regenerate', () => {
+	it('gives a logged-in mobile customer a new token for the device key, and refuses a wrong key with 1525', async () => {
+		const identity = { identifierType: 'MOBILE', identifierValue: '919999999993', deviceId: 'dev-1', brand: SANDBOX_ACCOUNTS.capillary.brand };
+		const base = `${sb.baseUrls.capillary}/auth/v1`;
+		const session = (await call(`${base}/token/generate`, { body: identity })).json.user.sessionId;
+		await call(`${base}/otp/generate`, { body: { ...identity, sessionId: session } });
+		const otp = sb.inbox.latest('capillary')!.otp;
+		const login = (await call(`${base}/otp/validate`, { body: { ...identity, sessionId: session, otp } })).json;
+		const renewed = await call(`${base}/token/regenerate`, { body: { ...identity, key: login.auth.key } });
+		expect(renewed.json).toMatchObject({ status: { success: true }, auth: { token: expect.any(String), key: login.auth.key } });
+		expect(renewed.json.auth.token).not.toBe(login.auth.token);
+		const wrong = await call(`${base}/token/regenerate`, { body: { ...identity, key: 'not-the-key' } });
+		expect(wrong.json.status).toMatchObject({ success: false, code: 1525 });
+	});
+});

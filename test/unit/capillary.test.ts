@@ -119,6 +119,7 @@ describe('Capillary codes → normalised status', () => {
 		1515: 'invalid_request',
 		1518: 'max_attempts',
 		1519: 'invalid_request',
+		1525: 'expired',
 		1529: 'expired',
 		1534: 'rate_limited',
 		1537: 'invalid_request',
@@ -202,5 +203,37 @@ describe('Capillary chaining through one reference', () => {
 			reference: { ...token, sessionId: undefined },
 		});
 		expect(result.errors?.map((e) => e.field)).toEqual(['sessionId']);
+	});
+});
+
+describe('Capillary Regenerate Token', () => {
+	const loggedIn = { ...mobile, sessionId: 'P-1', token: 'old-user-token-123', key: 'device-key-abcdefgh' };
+
+	test("mobile: sends the device key from Validate OTP's reference; the new token is handed on, the key kept", async () => {
+		const transport = new FakeTransport(() => ok({ auth: { token: 'new-user-token-456', key: null }, user: { userId: 9 } }));
+		const result = await runOperation(capillary, findOperation(capillary, 'regenerateToken'), {}, credentials, transport, { now, reference: loggedIn });
+		expect(transport.sent[0].url).toBe('https://eu.api.capillarytech.com/auth/v1/token/regenerate');
+		expect(transport.sent[0].body).toEqual({ identifierType: 'MOBILE', identifierValue: '919999999993', deviceId: '123456785', key: 'device-key-abcdefgh' });
+		expect(result).toMatchObject({ ok: true, status: 'completed', reference: { token: 'new-user-token-456', key: 'device-key-abcdefgh', userId: '9' } });
+		const { reference: _reference, ...rest } = result;
+		expect(JSON.stringify(rest)).not.toMatch(/new-user-token-456|device-key-abcdefgh/);
+	});
+
+	test('web: sends the expired token instead; without one it says to run Validate OTP first', async () => {
+		const web = { flavour: 'web', identifierType: 'EMAIL', identifierValue: 'asha@example.com', token: 'old-user-token-123' };
+		const transport = new FakeTransport(() => ok({ auth: { token: 'new-user-token-456' } }));
+		await runOperation(capillary, findOperation(capillary, 'regenerateToken'), {}, credentials, transport, { now, reference: web });
+		expect(transport.sent[0].url).toBe('https://eu.api.capillarytech.com/auth/v1/web/token/regenerate');
+		expect(transport.sent[0].body).toEqual({ identifierType: 'EMAIL', identifierValue: 'asha@example.com', expiredToken: 'old-user-token-123' });
+		const none = await runOperation(capillary, findOperation(capillary, 'regenerateToken'), {}, credentials, new FakeTransport(), { now });
+		expect(none.message).toContain('Nothing to continue from: run Validate OTP first');
+	});
+
+	test('1525 (cannot regenerate) → expired: log the customer in again; an error never quotes the key', async () => {
+		const transport = new FakeTransport(() => json(200, { status: { success: false, code: 1525, message: 'Unable to regenerate token for key device-key-abcdefgh' } }));
+		const result = await runOperation(capillary, findOperation(capillary, 'regenerateToken'), {}, credentials, transport, { now, reference: loggedIn });
+		expect(result).toMatchObject({ status: 'expired', ok: false });
+		expect(result.message).toContain('log the customer in again');
+		expect(JSON.stringify(result)).not.toContain('device-key-abcdefgh');
 	});
 });

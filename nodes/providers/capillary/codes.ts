@@ -13,6 +13,7 @@ export const CAPILLARY_CODES: Record<number, { status: Status; hint: string }> =
 	1515: { status: 'invalid_request', hint: 'the user does not exist' },
 	1518: { status: 'max_attempts', hint: 'too many wrong OTPs: restart from Generate Token' },
 	1519: { status: 'invalid_request', hint: 'invalid details (brand, device ID or identifier)' },
+	1525: { status: 'expired', hint: 'the token cannot be regenerated: log the customer in again (Generate Token, then the OTP)' },
 	1529: { status: 'expired', hint: 'the token expired: generate a new token' },
 	1534: { status: 'rate_limited', hint: 'the maximum number of OTPs for this customer was reached for now' },
 	1537: { status: 'invalid_request', hint: 'no OTP was generated for this session: call Generate OTP first' },

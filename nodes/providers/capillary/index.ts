@@ -2,6 +2,7 @@ import type { ProviderSpec } from '../../core';
 import { capillaryCredential } from './credential';
 import { generateOtp } from './operations/generateOtp';
 import { generateToken } from './operations/generateToken';
+import { regenerateToken } from './operations/regenerateToken';
 import { validateOtp } from './operations/validateOtp';
 import { capillarySamples } from './samples';
 
@@ -13,6 +14,6 @@ export const capillary: ProviderSpec = {
 	description: "Authenticate loyalty customers with Capillary's Auth Engine: session token, OTP and validation",
 	icon: 'capillary',
 	credential: capillaryCredential,
-	operations: [generateToken, generateOtp, validateOtp],
+	operations: [generateToken, generateOtp, validateOtp, regenerateToken],
 	samples: capillarySamples,
 };
