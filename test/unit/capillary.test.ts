@@ -230,7 +230,9 @@ describe('Capillary Regenerate Token', () => {
 	});
 
 	test('1525 (cannot regenerate) → expired: log the customer in again; an error never quotes the key', async () => {
-		const transport = new FakeTransport(() => json(200, { status: { success: false, code: 1525, message: 'Unable to regenerate token for key device-key-abcdefgh' } }));
+		const transport = new FakeTransport(() =>
+			json(200, { status: { success: false, code: 1525, message: 'Unable to regenerate token for key device-key-abcdefgh' } }),
+		);
 		const result = await runOperation(capillary, findOperation(capillary, 'regenerateToken'), {}, credentials, transport, { now, reference: loggedIn });
 		expect(result).toMatchObject({ status: 'expired', ok: false });
 		expect(result.message).toContain('log the customer in again');

@@ -13,7 +13,7 @@ export const regenerateToken: OperationSpec = {
 	id: 'regenerateToken',
 	name: 'Regenerate Token',
 	action: "Renew the customer's token",
-	description: "Gets the customer a new user token without a new OTP: mobile apps with the key, web apps with the expired token, both from Validate OTP",
+	description: 'Gets the customer a new user token without a new OTP: mobile apps with the key, web apps with the expired token, both from Validate OTP',
 	fields: [
 		...identityFields(true),
 		{
