@@ -36,6 +36,7 @@ const SUCCESS_STATUS = {
 	'*/getCreditHistory': 'completed',
 	'*/getCustomer': 'completed',
 	'*/generateToken': 'completed',
+	'*/regenerateToken': 'completed',
 };
 
 /**

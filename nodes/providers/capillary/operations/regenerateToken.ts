@@ -38,8 +38,17 @@ export const regenerateToken: OperationSpec = {
 			description: "The customer's token from Validate OTP that has expired (the customer's credential: keep it out of logs)",
 			rules: [credentialRule],
 		},
+		{
+			// Not sent: the session travels on so a following Generate OTP can still use it while it lasts.
+			name: 'sessionId',
+			label: 'Session ID (Passed On)',
+			type: 'string',
+			advanced: true,
+			fromPrevious: 'reference.sessionId',
+			description: 'Not sent with this call. The session from Generate Token, passed on in reference.sessionId',
+		},
 	],
-	carry: IDENTITY,
+	carry: [...IDENTITY, 'sessionId'],
 	continues: 'validateOtp',
 	handsOn: ['token', 'key'],
 	request: (input) => {
