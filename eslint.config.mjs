@@ -20,7 +20,7 @@ const NODE_GLOBALS = {
 };
 
 export default [
-	{ ignores: ['dist/**', 'node_modules/**', 'examples/**', 'templates/**', '.node-red-user/**', '.n8n-user/**', 'coverage/**', 'bench/**'] },
+	{ ignores: ['dist/**', 'node_modules/**', 'examples/**', 'templates/**', '.node-red-user/**', '.n8n-user/**', 'coverage/**'] },
 	{ files: ['nodes/**/*.ts', 'credentials/**/*.ts'], languageOptions: { parser: tseslint.parser, parserOptions: { project: './tsconfig.json' } } },
 	{ ...configs.recommended, files: ['nodes/**/*.ts', 'credentials/**/*.ts'] },
 	...tseslint.configs.recommended.map((c) => ({

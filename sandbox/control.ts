@@ -1,5 +1,5 @@
 /**
- * The control API under /_sandbox: inbox, faults, reset, clock, and the human page.
+ * The control API under /_sandbox: inbox, faults, request stats, reset, clock, and the human page.
  * It is never subject to injected faults, so a test can always clear them.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -9,12 +9,14 @@ import { type FaultSpec, FaultSpecError, type Faults } from './faults';
 import { BadJson, BodyTooLarge, parseJsonObject, readBody, sendJson, sendText } from './http';
 import type { Inbox } from './inbox';
 import { renderPage } from './page';
+import type { Stats } from './stats';
 
 export interface ControlDeps {
 	url(): string;
 	clock: VirtualClock;
 	inbox: Inbox;
 	faults: Faults;
+	stats: Stats;
 	maxBodyBytes: number;
 	reset(): void;
 }
@@ -82,6 +84,13 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, p
 				}
 			}
 			return notAllowed('GET, POST, DELETE');
+		case '/_sandbox/stats':
+			if (method === 'GET') return sendJson(res, 200, deps.stats.snapshot());
+			if (method === 'DELETE') {
+				deps.stats.reset();
+				return sendJson(res, 200, deps.stats.snapshot());
+			}
+			return notAllowed('GET, DELETE');
 		case '/_sandbox/reset':
 			if (method !== 'POST') return notAllowed('POST');
 			deps.reset();

@@ -19,12 +19,14 @@ import { createIserveu } from './providers/iserveu';
 import { createSummitai } from './providers/summitai';
 import { digits } from './random';
 import { SandboxServer } from './server';
+import { Stats } from './stats';
 
 export { SANDBOX_ACCOUNTS, PROVIDER_IDS, providerBaseUrls };
 export type { ProviderId };
 export { DEFAULT_CONFIG, type SandboxConfig } from './config';
 export { Faults, FAULT_KINDS, type Fault, type FaultKind, type FaultSpec } from './faults';
 export { Inbox, type InboxFilter, type InboxMessage, type Channel } from './inbox';
+export { Stats, type StatsSnapshot } from './stats';
 
 export interface SandboxOptions {
 	/** Default 0: any free port. */
@@ -48,6 +50,8 @@ export interface Sandbox {
 	config: Readonly<SandboxConfig>;
 	inbox: Inbox;
 	faults: Faults;
+	/** Provider requests in flight, their peak since the last reset, and their count. */
+	stats: Stats;
 	/** Clears every session, OTP, customer, inbox message and fault, and the clock offset. */
 	reset(): void;
 	/** Moves the virtual clock forward. */
@@ -69,6 +73,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 		() => config.inboxLimit,
 	);
 	const faults = new Faults();
+	const stats = new Stats();
 	const ctx: ProviderContext = {
 		now: () => clock.now(),
 		config,
@@ -80,10 +85,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 		for (const p of providers) p.reset();
 		inbox.clear();
 		faults.clear();
+		stats.reset();
 		clock.reset();
 	};
 
-	const server = new SandboxServer({ config, clock, inbox, faults, providers, reset });
+	const server = new SandboxServer({ config, clock, inbox, faults, providers, stats, reset });
 	const port = await server.listen(opts.port ?? 0, host);
 
 	let lifetime: NodeJS.Timeout | undefined;
@@ -106,6 +112,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 		config,
 		inbox,
 		faults,
+		stats,
 		reset,
 		advance: (seconds: number) => clock.advance(seconds),
 		now: () => clock.now(),

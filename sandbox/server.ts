@@ -13,6 +13,7 @@ import type { Fault, Faults } from './faults';
 import { BadJson, BodyTooLarge, normalisePath, parseJsonObject, readBody, sendJson, sendText } from './http';
 import type { Inbox } from './inbox';
 import type { ProviderEmulator } from './providers/common';
+import type { Stats } from './stats';
 
 export interface ServerDeps {
 	config: SandboxConfig;
@@ -20,6 +21,7 @@ export interface ServerDeps {
 	inbox: Inbox;
 	faults: Faults;
 	providers: ProviderEmulator[];
+	stats: Stats;
 	reset(): void;
 }
 
@@ -95,6 +97,7 @@ export class SandboxServer {
 				clock: this.deps.clock,
 				inbox: this.deps.inbox,
 				faults: this.deps.faults,
+				stats: this.deps.stats,
 				maxBodyBytes: this.deps.config.maxBodyBytes,
 				reset: this.deps.reset,
 			});
@@ -105,6 +108,8 @@ export class SandboxServer {
 		if (!provider) {
 			return sendJson(res, 404, { error: 'not_found', message: `No provider is served at ${path}` });
 		}
+		// In flight until the answer is written or the socket goes, whatever fault ends it.
+		res.on('close', this.deps.stats.begin());
 
 		let raw: Buffer;
 		try {
