@@ -7,6 +7,8 @@
 const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+// JSON over HTTP with a deadline, never throwing for an HTTP status: the end-to-end suites' own helper.
+const { request } = require('../e2e/node-red/lib');
 
 const ROOT = path.resolve(__dirname, '..');
 const HOST = '127.0.0.1';
@@ -58,24 +60,6 @@ function envList(name, fallback) {
 		.split(',')
 		.map((x) => Number(x.trim()))
 		.filter((x) => Number.isFinite(x) && x >= 0);
-}
-
-/** JSON over HTTP with a deadline; never throws for an HTTP status. */
-async function request(method, url, { body, headers = {}, timeoutMs = 30000 } = {}) {
-	const res = await fetch(url, {
-		method,
-		headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-		body: body !== undefined ? JSON.stringify(body) : undefined,
-		signal: AbortSignal.timeout(timeoutMs),
-	});
-	const text = await res.text();
-	let json;
-	try {
-		json = text ? JSON.parse(text) : undefined;
-	} catch {
-		json = undefined;
-	}
-	return { status: res.status, text, json };
 }
 
 /** Clock ticks per second of /proc/<pid>/stat (100 on Linux almost everywhere). */
