@@ -1,4 +1,5 @@
-// Two rule sets. n8n's community-node rules on the code n8n loads (nodes/ and credentials/). Every other source file
+// Two rule sets. n8n's community-node rules on the code n8n loads (nodes/ and credentials/); `npm run lint` then runs
+// n8n's own scanner on the same files and on every n8n package's manifest (packaging/scan.js). Every other source file
 // (Node-RED adapter, sandbox, journeys, scripts, end-to-end suites, benchmarks, tests) gets typescript-eslint's
 // recommended rules, so nothing ships or runs unlinted.
 import tseslint from 'typescript-eslint';
@@ -23,13 +24,19 @@ export default [
 	{ ignores: ['dist/**', 'node_modules/**', 'examples/**', 'templates/**', '.node-red-user/**', '.n8n-user/**', 'coverage/**'] },
 	{ files: ['nodes/**/*.ts', 'credentials/**/*.ts'], languageOptions: { parser: tseslint.parser, parserOptions: { project: './tsconfig.json' } } },
 	{ ...configs.recommended, files: ['nodes/**/*.ts', 'credentials/**/*.ts'] },
+	{
+		files: ['nodes/**/*.ts', 'credentials/**/*.ts'],
+		// These two read the n8n section of the nearest package.json, which is the private workspace's here: the
+		// scanner step of `npm run lint` (packaging/scan.js) runs them against the published package's manifest.
+		rules: { '@n8n/community-nodes/no-credential-reuse': 'off', '@n8n/community-nodes/credential-test-required': 'off' },
+	},
 	...tseslint.configs.recommended.map((c) => ({
 		...c,
 		files: ['node-red/**/*.ts', 'sandbox/**/*.ts', 'journeys/**/*.ts', 'generate/**/*.ts', 'test/**/*.ts'],
 	})),
-	...tseslint.configs.recommended.map((c) => ({ ...c, files: ['scripts/**/*.js', 'e2e/**/*.js', 'bench/**/*.js', 'gulpfile.js'] })),
+	...tseslint.configs.recommended.map((c) => ({ ...c, files: ['scripts/**/*.js', 'e2e/**/*.js', 'bench/**/*.js', 'packaging/**/*.js', 'gulpfile.js'] })),
 	{
-		files: ['scripts/**/*.js', 'e2e/**/*.js', 'bench/**/*.js', 'gulpfile.js'],
+		files: ['scripts/**/*.js', 'e2e/**/*.js', 'bench/**/*.js', 'packaging/**/*.js', 'gulpfile.js'],
 		languageOptions: { sourceType: 'commonjs', globals: NODE_GLOBALS },
 		rules: { '@typescript-eslint/no-require-imports': 'off' },
 	},
@@ -41,6 +48,7 @@ export default [
 			'generate/**/*.ts',
 			'test/**/*.ts',
 			'scripts/**/*.js',
+			'packaging/**/*.js',
 			'e2e/**/*.js',
 			'bench/**/*.js',
 			'gulpfile.js',

@@ -1,7 +1,8 @@
 /**
  * Build: TypeScript → dist/ (CommonJS), then the files tsc does not handle:
  * icons for n8n (dist/icons) and Node-RED (dist/node-red/icons), and the Node-RED editor HTML,
- * which is generated from the same provider descriptions as the nodes.
+ * which is generated from the same provider descriptions as the nodes. Last, each published package is staged
+ * under dist/packages/ from its manifest in packages/.
  */
 const { series, src, dest } = require('gulp');
 const { execFileSync } = require('node:child_process');
@@ -33,6 +34,13 @@ function nodeRedIcons() {
 	return src('icons/node-red/*.svg').pipe(dest('dist/node-red/icons'));
 }
 
+/** dist/packages/<folder>/ for every manifest in packages/ (see packaging/index.js): what npm publishes. */
+function packages(done) {
+	const packaging = require('./packaging');
+	for (const folder of packaging.folders()) packaging.stage(folder);
+	done();
+}
+
 function nodeRedEditor(done) {
 	const generator = path.join(dist, 'node-red', 'editor', 'build.js');
 	if (fs.existsSync(generator)) execFileSync(process.execPath, [generator], { stdio: 'inherit' });
@@ -40,5 +48,6 @@ function nodeRedEditor(done) {
 }
 
 exports.clean = clean;
-exports.build = series(clean, compile, codex, n8nIcons, nodeRedIcons, nodeRedEditor);
+exports.packages = packages;
+exports.build = series(clean, compile, codex, n8nIcons, nodeRedIcons, nodeRedEditor, packages);
 exports.default = exports.build;

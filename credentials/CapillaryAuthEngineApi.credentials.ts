@@ -9,7 +9,8 @@ export class CapillaryAuthEngineApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/capillary.svg', dark: 'file:../icons/capillary.dark.svg' };
 
-	documentationUrl = capillary.credential.documentationUrl;
+	// A literal, so n8n's scanner can read it; a test keeps it equal to the provider description's.
+	documentationUrl = 'https://docs.capillarytech.com/reference/generate-otp';
 
 	properties: INodeProperties[] = credentialProperties(capillary.credential);
 

@@ -9,7 +9,8 @@ export class IServeUDmtApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/iserveu.svg', dark: 'file:../icons/iserveu.dark.svg' };
 
-	documentationUrl = iserveu.credential.documentationUrl;
+	// A literal, so n8n's scanner can read it; a test keeps it equal to the provider description's.
+	documentationUrl = 'https://github.com/otpflow/n8n-nodes-otpflow#iserveu-dmt-lite';
 
 	properties: INodeProperties[] = credentialProperties(iserveu.credential);
 

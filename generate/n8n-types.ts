@@ -15,7 +15,11 @@ interface NodeClass {
 
 /** Our n8n node type per credential name. */
 export function n8nNodeTypes(): Map<string, NodeType> {
-	const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; n8n: { nodes: string[] } };
+	// The all-provider n8n package: the templates are written for it.
+	const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'packages', 'n8n-nodes-otpflow', 'package.json'), 'utf8')) as {
+		name: string;
+		n8n: { nodes: string[] };
+	};
 	const types = new Map<string, NodeType>();
 	for (const file of pkg.n8n.nodes) {
 		// dist/nodes/<P>/<P>.node.js is ../nodes/<P>/<P>.node beside this folder, compiled or not: never dist/ from source.

@@ -97,7 +97,7 @@ function workflow(provider: ProviderSpec, nodeType: NodeType, title: string, key
 				type: 'n8n-nodes-base.httpRequest',
 				typeVersion: 4.2,
 				position: [x, y],
-				notes: `The sandbox's inbox holds what the customer would have received. With a real provider, collect the code from the user instead (a Form or Wait node).`,
+				notes: `The sandbox's inbox holds what the customer would have received (start the sandbox with npx @otpflow/sandbox). With a real provider, collect the code from the user instead (a Form or Wait node).`,
 			});
 			connect(prev, 'Read OTP from Sandbox Inbox', 0);
 			prev = 'Read OTP from Sandbox Inbox';

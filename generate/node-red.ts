@@ -190,7 +190,7 @@ function accountNote(provider: ProviderSpec, sandboxUrl: string): string {
 	const secrets = secretFields(provider)
 		.filter((f) => values[f.name] !== undefined)
 		.map((f) => `${f.label} \`${values[f.name]}\``);
-	const base = `The account node **${accountLabel(provider)}** points at the local sandbox (\`npm start\` runs it; \`npm run sandbox\` runs the sandbox alone).`;
+	const base = `The account node **${accountLabel(provider)}** points at the local sandbox (\`npx @otpflow/sandbox\` runs it anywhere, \`npm start\` in the OTP Flow repository).`;
 	if (secrets.length === 0) return `${base} This provider needs no secret.`;
 	return `${base} Example flows cannot carry secrets: open the account node and enter the sandbox's ${secrets.join(', ')} (\`npm start\` fills it in for you).`;
 }

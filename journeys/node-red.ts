@@ -75,7 +75,7 @@ function secretNote(provider: ProviderSpec): string {
 	const secrets = provider.credential.fields
 		.filter((f) => f.type === 'password' && typeof account[f.name] === 'string')
 		.map((f) => `${f.label} \`${String(account[f.name])}\``);
-	const base = `The account node **${provider.label} sandbox** points at the local sandbox (\`npm start\` runs it).`;
+	const base = `The account node **${provider.label} sandbox** points at the local sandbox (\`npx @otpflow/sandbox\` runs it anywhere, \`npm start\` in the OTP Flow repository).`;
 	return secrets.length === 0
 		? `${base} This provider needs no secret.`
 		: `${base} Example flows cannot carry secrets: open it and enter the sandbox's ${secrets.join(', ')} (\`npm start\` fills it in for you).`;

@@ -3,7 +3,7 @@
  * msg.payload and send the message on Success (1) or Failure (2). Exactly one output or one done(err)
  * per message; nothing escapes the handler (a rejected input handler would kill Node-RED).
  */
-import { Redactor, runOperation, splitCredential, takesReference, type OperationSpec, type ProviderSpec } from '../nodes/core';
+import { isSecretField, Redactor, runOperation, splitCredential, takesReference, type OperationSpec, type ProviderSpec } from '../nodes/core';
 import { ConfigError, resolveAccount, type Account } from './account';
 import { evaluateFields, evaluateReference, PropertyError } from './evaluate';
 import { DEFAULT_TIMEOUT_SECONDS, defaultLabel, operationType } from './names';
@@ -30,7 +30,7 @@ function timeoutMs(value: unknown): number {
 export function registerOperation(RED: NodeAPI, provider: ProviderSpec, op: OperationSpec): void {
 	const fields = nodeFields(provider, op);
 	const aadhaarFields = fields.filter((f) => f.sensitive === 'aadhaar').map((f) => f.name);
-	const secretFields = fields.filter((f) => f.sensitive === 'secret').map((f) => f.name);
+	const secretFields = fields.filter(isSecretField).map((f) => f.name);
 	const continuing = takesReference(op);
 
 	RED.nodes.registerType(operationType(provider, op), function (this: RedNode, def: NodeDef) {

@@ -10,7 +10,7 @@
  *   npm start -- --no-build        skip `gulp build` (dist/ must exist)
  *
  * Node-RED's user directory is .node-red-user/ (gitignored). The package is installed in it the way a
- * user's `npm install <path>` would: node_modules/@otpflow/n8n-nodes-otpflow is a link to this folder,
+ * user's `npm install <path>` would: node_modules/@otpflow/node-red-otpflow is a link to dist/packages/node-red-otpflow,
  * and the user package.json lists it. Ctrl-C stops Node-RED and the sandbox.
  */
 'use strict';
@@ -25,7 +25,11 @@ const { fail, portFromEnv } = require('./cli');
 const ROOT = path.resolve(__dirname, '..');
 const HOST = '127.0.0.1';
 const USER_DIR = path.join(ROOT, '.node-red-user');
-const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const packaging = require('../packaging');
+/** The Node-RED package (packages/node-red-otpflow), as the build stages it in dist/packages/. */
+const PKG = packaging.manifest(packaging.folderOf('node-red'));
+/** What `npm start` used to link before the packages were split: it registers the same node types. */
+const FORMER_PACKAGES = ['@otpflow/n8n-nodes-otpflow'];
 
 /** Resolves when the port can be bound on 127.0.0.1; rejects with EADDRINUSE (or another error) otherwise. */
 function checkPort(port) {
@@ -88,8 +92,9 @@ module.exports = {
 `;
 }
 
-/** The package, installed into the user directory as `npm install <this folder>` would (a link). */
+/** The package, installed into the user directory as `npm install <its built folder>` would (a link). */
 function installPackage() {
+	const target = packaging.stagedDir(packaging.folderOf('node-red'));
 	const [scope, name] = PKG.name.startsWith('@') ? PKG.name.split('/') : [undefined, PKG.name];
 	const modules = path.join(USER_DIR, 'node_modules');
 	const parent = scope ? path.join(modules, scope) : modules;
@@ -101,9 +106,13 @@ function installPackage() {
 	} catch {
 		current = undefined;
 	}
-	if (current !== ROOT) {
+	if (current !== target) {
 		fs.rmSync(link, { recursive: true, force: true });
-		fs.symlinkSync(path.relative(parent, ROOT), link, 'dir');
+		fs.symlinkSync(path.relative(parent, target), link, 'dir');
+	}
+	for (const former of FORMER_PACKAGES) {
+		const old = path.join(modules, ...former.split('/'));
+		if (fs.existsSync(old) && fs.lstatSync(old).isSymbolicLink()) fs.rmSync(old, { force: true });
 	}
 	const userPkgFile = path.join(USER_DIR, 'package.json');
 	let userPkg = { name: 'node-red-project', description: 'OTP Flow npm start user directory', version: '0.0.1', private: true, dependencies: {} };
@@ -114,7 +123,9 @@ function installPackage() {
 			// Rewritten below.
 		}
 	}
-	userPkg.dependencies = { ...(userPkg.dependencies || {}), [PKG.name]: `file:${path.relative(USER_DIR, ROOT) || '.'}` };
+	const dependencies = { ...(userPkg.dependencies || {}) };
+	for (const former of FORMER_PACKAGES) delete dependencies[former];
+	userPkg.dependencies = { ...dependencies, [PKG.name]: `file:${path.relative(USER_DIR, target)}` };
 	fs.writeFileSync(userPkgFile, `${JSON.stringify(userPkg, null, 2)}\n`);
 }
 

@@ -24,6 +24,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const cache = require('../node-red/cache');
+const packaging = require('../../packaging');
 const { CRASH_PATTERNS, HOST, NodeRed, Report, freePort, installIntoUserDir, mask, sandboxSecrets, secs, settingsJs, sleep } = require('../node-red/lib');
 const { nodeTypes, sandboxCredentials } = require('../node-red/flows');
 
@@ -200,7 +201,7 @@ class PageChecker {
 /** Every journey file as installed, account nodes moved to the running sandbox with its secrets. */
 function journeyDeployment(installed, sandboxUrl, accounts) {
 	const dir = path.join(installed, 'examples', 'journeys');
-	const providers = nodeTypes(installed).providers;
+	const providers = nodeTypes().providers;
 	const flows = [];
 	const seen = new Set();
 	const files = fs
@@ -340,7 +341,7 @@ async function runtimeRun(rt, ctx) {
 			(files.length === ctx.plans.length && ctx.plans.every((p) => files.includes(`${p.journey.id}.json`))) || `files: ${files.join(', ')}`,
 		);
 		// Import → Examples: Node-RED lists the package's examples/ folders; journeys/ must hold every journey.
-		const pkgName = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).name;
+		const pkgName = packaging.manifest(packaging.folderOf('node-red')).name;
 		const listed = await nr.get(`/library/examples/flows/${pkgName}/journeys`);
 		const entries = (Array.isArray(listed.json) ? listed.json : []).map((e) => (typeof e === 'string' ? e : e.fn)).filter(Boolean);
 		report.check(
@@ -588,11 +589,9 @@ async function runtimeRun(rt, ctx) {
 	return report;
 }
 
+/** The Node-RED package (packages/node-red-otpflow), packed from its built copy in dist/packages/. */
 function pack() {
-	const dest = fs.mkdtempSync(path.join(os.tmpdir(), 'otpflow-pack-'));
-	const out = cache.runNpm(['pack', '--json', '--pack-destination', dest], ROOT);
-	const info = JSON.parse(out.slice(out.indexOf('[')));
-	return path.join(dest, info[0].filename);
+	return packaging.pack(packaging.folderOf('node-red'), fs.mkdtempSync(path.join(os.tmpdir(), 'otpflow-pack-')));
 }
 
 async function main() {

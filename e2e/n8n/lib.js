@@ -16,7 +16,9 @@ const HOST = '127.0.0.1';
 const TEMPLATE_DIR = path.join(ROOT, 'templates', 'n8n');
 /** The sandbox URL the shipped templates point at. */
 const TEMPLATE_SANDBOX_URL = 'http://127.0.0.1:4010';
-const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const packaging = require('../../packaging');
+/** The n8n package with all five providers (packages/n8n-nodes-otpflow): what these suites install. */
+const PKG = packaging.manifest(packaging.folderOf('n8n'));
 /** Local, fixed: only protects the throw-away user folders these scripts create. */
 const ENCRYPTION_KEY = 'otpflow-local-n8n-encryption-key-not-a-secret';
 
@@ -148,13 +150,9 @@ function build({ force = false, log = console.log } = {}) {
 	log(`[n8n] built in ${secs(Date.now() - t0)}`);
 }
 
-/** `npm pack`s the project into destDir; returns the tarball's path. */
-function pack(destDir) {
-	fs.mkdirSync(destDir, { recursive: true });
-	const r = spawnSync('npm', ['pack', '--json', '--pack-destination', destDir, '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
-	if (r.status !== 0) throw new Error(`npm pack failed:\n${r.stderr}`);
-	const info = JSON.parse(r.stdout.slice(r.stdout.indexOf('[')));
-	return path.join(destDir, info[0].filename);
+/** `npm pack`s a built package (default: the all-provider n8n package) into destDir; returns the tarball's path. */
+function pack(destDir, folder = packaging.folderOf('n8n')) {
+	return packaging.pack(folder, destDir);
 }
 
 /**
@@ -162,7 +160,7 @@ function pack(destDir) {
  * docs' manual install do (`npm install <package>` in that folder). n8n-workflow is an optional peer: it
  * is NOT installed there; n8n points Node's module resolution at its own copy when it loads the nodes.
  */
-function installIntoUserFolder(tarball, userFolder) {
+function installIntoUserFolder(tarball, userFolder, name = PKG.name) {
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	fs.mkdirSync(nodesDir, { recursive: true });
 	const pj = path.join(nodesDir, 'package.json');
@@ -172,8 +170,8 @@ function installIntoUserFolder(tarball, userFolder) {
 		encoding: 'utf8',
 	});
 	if (r.status !== 0) throw new Error(`npm install of ${tarball} into ${nodesDir} failed:\n${r.stderr}`);
-	const installed = path.join(nodesDir, 'node_modules', ...PKG.name.split('/'));
-	if (!fs.existsSync(path.join(installed, 'package.json'))) throw new Error(`${PKG.name} is not in ${nodesDir}/node_modules`);
+	const installed = path.join(nodesDir, 'node_modules', ...name.split('/'));
+	if (!fs.existsSync(path.join(installed, 'package.json'))) throw new Error(`${name} is not in ${nodesDir}/node_modules`);
 	if (fs.existsSync(path.join(nodesDir, 'node_modules', 'n8n-workflow'))) {
 		throw new Error('n8n-workflow got installed next to the package: it must come from n8n itself (optional peer)');
 	}

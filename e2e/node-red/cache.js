@@ -6,7 +6,7 @@
  * `.otpflow-installed.json`; a folder with the marker is reused as it is (idempotent, safe to interrupt).
  *
  *   node e2e/node-red/cache.js            install everything the Node-RED e2e run needs, print times
- *   node e2e/node-red/cache.js --all      also node-red-dev (the packaging check)
+ *   node e2e/node-red/cache.js --all      also node-red-dev and n8n's scanner (the packaging check)
  */
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -23,6 +23,7 @@ const VERSIONS = {
 	nodeRed5: '5.0.7',
 	node24: '24.21.0',
 	nodeRedDev: '0.1.6',
+	n8nScanner: '0.32.0',
 };
 
 const SPECS = {
@@ -30,6 +31,9 @@ const SPECS = {
 	nodeRed4: { dir: `node-red-${VERSIONS.nodeRed4}`, deps: { 'node-red': VERSIONS.nodeRed4 } },
 	nodeRed5: { dir: `node-red-${VERSIONS.nodeRed5}`, deps: { 'node-red': VERSIONS.nodeRed5 } },
 	nodeRedDev: { dir: `node-red-dev-${VERSIONS.nodeRedDev}`, deps: { 'node-red-dev': VERSIONS.nodeRedDev } },
+	// n8n's own package scanner. Its rule plugin eslint-plugin-n8n-nodes-base has `preinstall: npx only-allow pnpm`,
+	// which fails under npm: installed without lifecycle scripts (none of its packages needs one to work).
+	n8nScanner: { dir: `n8n-scan-community-package-${VERSIONS.n8nScanner}`, deps: { '@n8n/scan-community-package': VERSIONS.n8nScanner }, ignoreScripts: true },
 };
 
 function log(line) {
@@ -98,7 +102,7 @@ function ensure(name, verify) {
 			.join(' ')} …`,
 	);
 	try {
-		runNpm(['install', '--no-audit', '--no-fund', '--loglevel=error', '--engine-strict=false'], tmp);
+		runNpm(['install', '--no-audit', '--no-fund', '--loglevel=error', '--engine-strict=false', ...(spec.ignoreScripts ? ['--ignore-scripts'] : [])], tmp);
 		verify(tmp);
 		fs.rmSync(dir, { recursive: true, force: true });
 		fs.renameSync(tmp, dir);
@@ -158,6 +162,14 @@ function nodeRedDev() {
 	};
 }
 
+/** n8n's community-package scanner (@n8n/scan-community-package); `scanner` is its ESM module's path. */
+function n8nScanner() {
+	const r = ensure('n8nScanner', (dir) => {
+		if (pkgVersion(dir, '@n8n/scan-community-package') !== VERSIONS.n8nScanner) throw new Error('wrong version');
+	});
+	return { ...r, scanner: path.join(r.dir, 'node_modules', '@n8n', 'scan-community-package', 'scanner', 'scanner.mjs'), version: VERSIONS.n8nScanner };
+}
+
 /** The two runtimes the e2e run covers. */
 function runtimes() {
 	const nr4 = nodeRed4();
@@ -169,11 +181,11 @@ function runtimes() {
 	];
 }
 
-module.exports = { CACHE, VERSIONS, ensure, node24, nodeRed4, nodeRed5, nodeRedDev, runtimes, runNpm };
+module.exports = { CACHE, VERSIONS, ensure, node24, nodeRed4, nodeRed5, nodeRedDev, n8nScanner, runtimes, runNpm };
 
 if (require.main === module) {
 	const started = Date.now();
-	const wanted = process.argv.includes('--all') ? [nodeRed4, node24, nodeRed5, nodeRedDev] : [nodeRed4, node24, nodeRed5];
+	const wanted = process.argv.includes('--all') ? [nodeRed4, node24, nodeRed5, nodeRedDev, n8nScanner] : [nodeRed4, node24, nodeRed5];
 	try {
 		for (const fn of wanted) {
 			const r = fn();

@@ -8,6 +8,7 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
+const ROOT = path.resolve(__dirname, '..', '..');
 
 /** examples/journeys/ holds whole web-page journeys, not provider examples: e2e/journeys/node-red.js runs them. */
 const JOURNEYS_DIR = 'journeys';
@@ -27,10 +28,10 @@ function readExamples(examplesDir) {
 	return out;
 }
 
-/** Our node types, from the compiled package (names.ts is the source of truth). */
-function nodeTypes(pkgDir) {
-	const { PROVIDERS } = require(path.join(pkgDir, 'dist', 'nodes', 'providers'));
-	const names = require(path.join(pkgDir, 'dist', 'node-red', 'names'));
+/** Our node types, from this repository's build (names.ts is the source of truth; packages carry no provider registry). */
+function nodeTypes() {
+	const { PROVIDERS } = require(path.join(ROOT, 'dist', 'nodes', 'providers'));
+	const names = require(path.join(ROOT, 'dist', 'node-red', 'names'));
 	const providers = PROVIDERS.map((p) => ({
 		spec: p,
 		slug: p.slug,
@@ -94,8 +95,8 @@ function tapFunction(tag) {
  * Returns { flows, index } where index.examples lists per example file its injects and operation nodes,
  * and flows is the array to POST to /flows (config nodes carry `credentials`).
  */
-function buildDeployment({ examplesDir, pkgDir, sandboxUrl, collectorUrl, accounts }) {
-	const types = nodeTypes(pkgDir);
+function buildDeployment({ examplesDir, sandboxUrl, collectorUrl, accounts }) {
+	const types = nodeTypes();
 	const bySlug = Object.fromEntries(types.providers.map((p) => [p.slug, p]));
 	const opTypes = new Map(types.providers.flatMap((p) => p.ops.map((o) => [o.type, { provider: p, op: o }])));
 	const examples = readExamples(examplesDir);

@@ -20,7 +20,8 @@ const { CRASH_PATTERNS, Collector, NodeRed, Report, freePort, installIntoUserDir
 const { buildDeployment, opChain } = require('./flows');
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const packaging = require('../../packaging');
+const PKG = packaging.manifest(packaging.folderOf('node-red'));
 const RESULT_TIMEOUT_MS = 30000;
 const NODE_TIMEOUT_S = 15; // the examples' "timeout" field; the timeout fault holds longer than this
 
@@ -75,11 +76,9 @@ function successStatus(slug, opId) {
 	return SUCCESS_STATUS[`${slug}/${opId}`] || SUCCESS_STATUS[`*/${opId}`];
 }
 
+/** The Node-RED package (packages/node-red-otpflow), packed from its built copy in dist/packages/. */
 function pack() {
-	const dest = fs.mkdtempSync(path.join(os.tmpdir(), 'otpflow-pack-'));
-	const out = cache.runNpm(['pack', '--json', '--pack-destination', dest], ROOT);
-	const info = JSON.parse(out.slice(out.indexOf('[')));
-	return path.join(dest, info[0].filename);
+	return packaging.pack(packaging.folderOf('node-red'), fs.mkdtempSync(path.join(os.tmpdir(), 'otpflow-pack-')));
 }
 
 function summary(r) {

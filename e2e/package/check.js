@@ -1,48 +1,58 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * Packaging check: what `npm pack` would publish, and Node-RED's scorecard (`node-red-dev validate`).
+ * Packaging check: every package of packages/ as npm would publish it, from its tarball.
  *
- *   node e2e/package/check.js          (needs `npx gulp build` first; installs node-red-dev into the cache)
+ *   node e2e/package/check.js          (needs `npm run build` first; installs n8n's scanner and node-red-dev into the cache)
  *
- * 1. `npm pack --dry-run --json`: every file users need is in (package.json, README, LICENSE, the n8n nodes,
- *    codex files and credentials from package.json "n8n", every icon they reference, the Node-RED runtime
- *    .js and editor .html from package.json "node-red" with the icons the .html names, examples/, templates/)
- *    and nothing else (an allow list; tests, e2e, scripts, TypeScript sources, source maps, sandbox state,
- *    tarballs, config files are named when found).
- * 2. The real tarball unpacked and its production dependencies installed, then node-red-dev's validate
- *    command run in process on it. Its only non-registry lookups (catalogue.nodered.org, for N01 duplicate
- *    node types and P08 similar names) are answered by a stub with an empty catalogue and reported as
- *    skipped; registry.npmjs.org lookups (P06, P07, D02, D03) are real.
+ * For each package: `npm pack` of its built copy (dist/packages/<folder>), unpacked, then
+ * 1. contents: the entry points its manifest names (n8n nodes with codex files and credentials; Node-RED .js with
+ *    their .html and help; main; bin) and every icon they reference are in; every relative require() resolves
+ *    inside the tarball; nothing outside the package's allow list, nothing that must never ship;
+ * 2. n8n packages: n8n's scanner (@n8n/scan-community-package) on the tarball, as its published scan does
+ *    (compiled .js and package.json), 0 errors; no runtime dependency;
+ * 3. the Node-RED package: node-red-dev's validate (the scorecard). Its only non-registry lookups
+ *    (catalogue.nodered.org, for N01 duplicate node types and P08 similar names) are answered by a stub with an
+ *    empty catalogue and reported as skipped; registry.npmjs.org lookups are real;
+ * 4. the sandbox: installed from its tarball, its `otpflow-sandbox` command started with --port and with
+ *    SANDBOX_PORT, and its inbox answered.
+ * It ends with a table of the packages: files, packed and unpacked size, runtime dependencies.
  */
+const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
+const http = require('node:http');
+const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const cache = require('../node-red/cache');
+const packaging = require('../../packaging');
+const { scan, TARBALL_PATTERNS } = require('../../packaging/scan');
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const ROOT = packaging.ROOT;
 const CATALOGUE = 'https://catalogue.nodered.org/catalogue.json';
 
-/** Files a user of the package may receive. Anything else in the tarball fails the check. */
-const ALLOWED = [
-	/^package\.json$/,
-	/^README\.md$/,
-	/^LICENSE$/,
-	/^dist\/(nodes|credentials|node-red|sandbox)\/.+\.js$/,
-	/^dist\/nodes\/[^/]+\/[^/]+\.node\.json$/,
-	/^dist\/icons\/[^/]+\.(svg|png)$/,
-	/^dist\/nodes\/[^/]+\/[^/]+\.(svg|png)$/,
-	/^dist\/node-red\/[^/]+\.html$/,
-	/^dist\/node-red\/icons\/[^/]+\.(svg|png)$/,
-	/^dist\/node-red\/locales\/[^/]+\/[^/]+\.(json|html)$/,
-	/^examples\/[^/]+\/[^/]+\.json$/,
-	/^templates\/n8n\/(journeys\/)?[^/]+\.json$/,
-];
+/** Files each kind of package may ship. Anything else in a tarball fails the check. */
+const ALLOWED = {
+	common: [/^package\.json$/, /^README\.md$/, /^LICENSE$/],
+	n8n: [
+		/^dist\/(nodes|credentials)\/.+\.js$/,
+		/^dist\/nodes\/[^/]+\/[^/]+\.node\.json$/,
+		/^dist\/icons\/[^/]+\.(svg|png)$/,
+		/^templates\/n8n\/(journeys\/)?[^/]+\.json$/,
+	],
+	'node-red': [
+		/^dist\/(nodes\/(core|providers)|node-red)\/.+\.js$/,
+		/^dist\/node-red\/[^/]+\.html$/,
+		/^dist\/node-red\/icons\/[^/]+\.(svg|png)$/,
+		/^dist\/node-red\/locales\/[^/]+\/[^/]+\.(json|html)$/,
+		/^examples\/[^/]+\/[^/]+\.json$/,
+	],
+	tool: [/^dist\/(sandbox|nodes\/(core|providers))\/.+\.js$/],
+};
 
 /** Named reasons for what must never ship (checked first, for a clearer message). */
 const FORBIDDEN = [
-	[/^(test|tests|__tests__|e2e|coverage|scripts|\.ci|seeds)\//, 'tests, e2e, scripts or CI files'],
+	[/^(test|tests|__tests__|e2e|coverage|scripts|packaging|\.ci|seeds)\//, 'tests, e2e, scripts or CI files'],
 	[/(^|\/)node_modules\//, 'node_modules'],
 	[/\.(ts|tsx)$/, 'TypeScript sources'],
 	[/\.map$/, 'source maps'],
@@ -56,72 +66,55 @@ function line(ok, text) {
 	return ok;
 }
 
-function tarballContents() {
-	const out = cache.runNpm(['pack', '--dry-run', '--json', '--ignore-scripts'], ROOT);
-	const [info] = JSON.parse(out.slice(out.indexOf('[')));
-	return info;
+function listFiles(dir, prefix = '') {
+	if (!fs.existsSync(dir)) return [];
+	return fs
+		.readdirSync(dir, { withFileTypes: true })
+		.flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]));
 }
 
-/** `file:` icon paths in the compiled n8n nodes and credentials, resolved inside the package. */
-function n8nIcons() {
-	const icons = [];
-	for (const js of [...(PKG.n8n?.nodes || []), ...(PKG.n8n?.credentials || [])]) {
-		const src = fs.readFileSync(path.join(ROOT, js), 'utf8');
-		for (const m of src.matchAll(/['"]file:([^'"]+)['"]/g)) icons.push({ from: js, file: path.posix.normalize(path.posix.join(path.posix.dirname(js), m[1])) });
-	}
-	return icons;
+/** Packs a built package and unpacks it; returns npm's report and the unpacked folder. */
+function packAndUnpack(folder, work) {
+	const tarball = packaging.pack(folder, work);
+	const out = path.join(work, 'unpacked');
+	fs.mkdirSync(out, { recursive: true });
+	const r = spawnSync('tar', ['-xzf', tarball, '-C', out, '--strip-components=1']);
+	if (r.status !== 0) throw new Error(`tar -xzf ${tarball} failed: ${r.stderr}`);
+	return { tarball, dir: out, files: listFiles(out) };
 }
 
-/** `icon: "x.svg"` in the Node-RED editor files: Node-RED serves them from icons/ beside the .js. */
-function nodeRedIcons() {
-	const icons = [];
-	for (const js of Object.values(PKG['node-red']?.nodes || {})) {
-		const html = js.replace(/\.js$/, '.html');
-		const src = fs.readFileSync(path.join(ROOT, html), 'utf8');
-		for (const m of src.matchAll(/icon\s*:\s*['"]([^'"]+\.(?:svg|png))['"]/g)) {
-			if (m[1].includes('/')) continue; // a core icon such as "font-awesome/fa-key" or "node-red/…"
-			icons.push({ from: html, file: path.posix.join(path.posix.dirname(js), 'icons', m[1]) });
-		}
-	}
-	return icons;
-}
-
-function checkContents() {
-	process.stdout.write('■ npm pack --dry-run --json\n');
-	const info = tarballContents();
-	const files = info.files.map((f) => f.path);
+/** Contents: entry points, their assets, requires resolving inside, the allow list. */
+function checkContents(pkg, kind, files) {
 	const set = new Set(files);
 	let ok = true;
-	ok =
-		line(
-			true,
-			`${info.name}@${info.version}: ${info.entryCount} files, ${(info.size / 1024).toFixed(0)} kB packed, ${(info.unpackedSize / 1024).toFixed(0)} kB unpacked`,
-		) && ok;
+	const n8nFiles = [...(pkg.n8n?.nodes || []), ...(pkg.n8n?.credentials || [])];
+	const nodeRedFiles = Object.values(pkg['node-red']?.nodes || {});
 	const required = [
 		'package.json',
 		'README.md',
 		'LICENSE',
-		...(PKG.n8n?.nodes || []),
-		...(PKG.n8n?.nodes || []).map((n) => n.replace(/\.js$/, '.json')),
-		...(PKG.n8n?.credentials || []),
-		...Object.values(PKG['node-red']?.nodes || {}),
-		...Object.values(PKG['node-red']?.nodes || {}).map((n) => n.replace(/\.js$/, '.html')),
-		PKG.main,
+		...packaging.entryPoints(pkg),
+		...(pkg.n8n?.nodes || []).map((n) => n.replace(/\.js$/, '.json')),
+		...nodeRedFiles.map((n) => n.replace(/\.js$/, '.html')),
 	];
 	const missing = required.filter((f) => !set.has(f));
-	ok =
-		line(
-			missing.length === 0,
-			`declared entry points present (package.json main, n8n nodes + codex + credentials, Node-RED .js + .html): ${required.length}${missing.length ? `; MISSING ${missing.join(', ')}` : ''}`,
-		) && ok;
-	const iconRefs = [...n8nIcons(files), ...nodeRedIcons()];
-	const missingIcons = iconRefs.filter((i) => !set.has(i.file));
+	ok = line(missing.length === 0, `entry points present (${required.length})${missing.length ? `; MISSING ${missing.join(', ')}` : ''}`) && ok;
+	const icons = [];
+	for (const js of n8nFiles) {
+		for (const m of fs.readFileSync(path.join(ROOT, js), 'utf8').matchAll(/['"]file:([^'"]+)['"]/g)) {
+			icons.push(path.posix.normalize(path.posix.join(path.posix.dirname(js), m[1])));
+		}
+	}
+	for (const js of nodeRedFiles) {
+		const html = fs.readFileSync(path.join(ROOT, js.replace(/\.js$/, '.html')), 'utf8');
+		for (const m of html.matchAll(/icon\s*:\s*['"]([^'"/]+\.(?:svg|png))['"]/g)) icons.push(path.posix.join(path.posix.dirname(js), 'icons', m[1]));
+	}
+	const missingIcons = [...new Set(icons)].filter((f) => !set.has(f));
 	ok =
 		line(
 			missingIcons.length === 0,
-			`icons referenced by n8n nodes/credentials and Node-RED editor files present: ${iconRefs.length - missingIcons.length}/${iconRefs.length}${missingIcons.length ? `; MISSING ${[...new Set(missingIcons.map((i) => i.file))].join(', ')} (referenced from ${[...new Set(missingIcons.map((i) => i.from))].length} files)` : ''}`,
+			`icons referenced by the entry points present: ${new Set(icons).size}${missingIcons.length ? `; MISSING ${missingIcons.join(', ')}` : ''}`,
 		) && ok;
-	// Every local require() of a shipped .js must resolve to a shipped file.
 	const unresolved = [];
 	for (const f of files.filter((x) => x.endsWith('.js'))) {
 		const src = fs.readFileSync(path.join(ROOT, f), 'utf8');
@@ -133,45 +126,105 @@ function checkContents() {
 	ok =
 		line(
 			unresolved.length === 0,
-			`every relative require() in the shipped .js resolves inside the tarball${unresolved.length ? `: ${unresolved.slice(0, 10).join('; ')}` : ''}`,
+			`every relative require() resolves inside the tarball${unresolved.length ? `: ${unresolved.slice(0, 10).join('; ')}` : ''}`,
 		) && ok;
-	const exampleFiles = files.filter((f) => f.startsWith('examples/'));
-	const exampleSrc = listFiles(path.join(ROOT, 'examples'))
-		.map((f) => `examples/${f}`)
-		.filter((f) => f.endsWith('.json'));
-	ok = line(exampleFiles.length > 0 && exampleSrc.every((f) => set.has(f)), `examples/ shipped: ${exampleFiles.length}/${exampleSrc.length} flow files`) && ok;
-	const templateFiles = files.filter((f) => f.startsWith('templates/'));
-	ok = line(templateFiles.length > 0, `templates/ shipped: ${templateFiles.length} n8n files`) && ok;
 	const forbidden = [];
 	const unexpected = [];
+	const allowed = [...ALLOWED.common, ...ALLOWED[kind]];
 	for (const f of files) {
 		const bad = FORBIDDEN.find(([re]) => re.test(f));
 		if (bad) forbidden.push(`${f} (${bad[1]})`);
-		else if (!ALLOWED.some((re) => re.test(f))) unexpected.push(f);
+		else if (!allowed.some((re) => re.test(f))) unexpected.push(f);
+	}
+	ok = line(forbidden.length === 0, `nothing that must not ship${forbidden.length ? `: ${forbidden.join(', ')}` : ''}`) && ok;
+	ok = line(unexpected.length === 0, `nothing outside the ${kind} allow list${unexpected.length ? `: ${unexpected.slice(0, 20).join(', ')}` : ''}`) && ok;
+	const withCredentials = [];
+	for (const f of files.filter((x) => /^(examples|templates)\/.+\.json$/.test(x))) {
+		const doc = JSON.parse(fs.readFileSync(path.join(ROOT, f), 'utf8'));
+		for (const n of Array.isArray(doc) ? doc : []) if (n && n.credentials && Object.keys(n.credentials).length) withCredentials.push(`${f}: node ${n.id}`);
 	}
 	ok =
-		line(
-			forbidden.length === 0,
-			`nothing that must not ship (tests, e2e, scripts, .ts, source maps, sandbox/Node-RED state, tarballs, tool config)${forbidden.length ? `: ${forbidden.join(', ')}` : ''}`,
-		) && ok;
-	ok = line(unexpected.length === 0, `nothing outside the allow list${unexpected.length ? `: ${unexpected.join(', ')}` : ''}`) && ok;
-	const secretsInExamples = [];
-	for (const f of [...exampleFiles, ...templateFiles]) {
-		const nodes = JSON.parse(fs.readFileSync(path.join(ROOT, f), 'utf8'));
-		const list = Array.isArray(nodes) ? nodes : [];
-		for (const n of list) if (n && n.credentials && Object.keys(n.credentials).length) secretsInExamples.push(`${f}: node ${n.id}`);
-	}
-	ok =
-		line(secretsInExamples.length === 0, `no example flow carries a credentials block${secretsInExamples.length ? `: ${secretsInExamples.join(', ')}` : ''}`) &&
-		ok;
+		line(withCredentials.length === 0, `no example flow carries a credentials block${withCredentials.length ? `: ${withCredentials.join(', ')}` : ''}`) && ok;
+	if (pkg.files.includes('examples'))
+		ok =
+			line(
+				files.some((f) => f.startsWith('examples/')),
+				'examples/ shipped',
+			) && ok;
+	if (pkg.files.includes('templates'))
+		ok =
+			line(
+				files.some((f) => f.startsWith('templates/')),
+				'templates/ shipped',
+			) && ok;
 	return ok;
 }
 
-function listFiles(dir, prefix = '') {
-	if (!fs.existsSync(dir)) return [];
-	return fs
-		.readdirSync(dir, { withFileTypes: true })
-		.flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]));
+async function checkN8n(pkg, dir) {
+	let ok = line(!pkg.dependencies || Object.keys(pkg.dependencies).length === 0, 'no runtime dependencies (n8n verifies only packages without any)');
+	const r = await scan(dir, TARBALL_PATTERNS);
+	ok = line(r.passed, `n8n's scanner (@n8n/scan-community-package ${cache.VERSIONS.n8nScanner}) on the tarball: ${r.passed ? '0 errors' : 'ERRORS'}`) && ok;
+	if (!r.passed) process.stdout.write(`${r.details}\n`);
+	return ok;
+}
+
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const s = net.createServer();
+		s.once('error', reject);
+		s.listen(0, '127.0.0.1', () => {
+			const { port } = s.address();
+			s.close(() => resolve(port));
+		});
+	});
+}
+
+function getStatus(url) {
+	return new Promise((resolve) => {
+		const req = http.get(url, (res) => {
+			res.resume();
+			res.on('end', () => resolve(res.statusCode));
+		});
+		req.on('error', () => resolve(0));
+		req.setTimeout(2000, () => req.destroy());
+	});
+}
+
+/** Starts the installed command, waits (at most 15 s) for the inbox to answer, stops it by its PID. */
+async function runCommand(bin, args, env, port) {
+	const child = spawn(bin, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+	let output = '';
+	child.stdout.on('data', (d) => (output += d));
+	child.stderr.on('data', (d) => (output += d));
+	const deadline = Date.now() + 15000;
+	let status = 0;
+	try {
+		while (Date.now() < deadline && child.exitCode === null) {
+			status = await getStatus(`http://127.0.0.1:${port}/_sandbox/inbox`);
+			if (status === 200) break;
+			await new Promise((r) => setTimeout(r, 200));
+		}
+	} finally {
+		child.kill('SIGTERM');
+	}
+	return { status, output };
+}
+
+async function checkSandbox(pkg, tarball, work) {
+	const project = path.join(work, 'project');
+	fs.mkdirSync(project, { recursive: true });
+	fs.writeFileSync(path.join(project, 'package.json'), '{"name":"sandbox-user","private":true}\n');
+	cache.runNpm(['install', tarball, '--no-audit', '--no-fund', '--loglevel=error', '--no-package-lock'], project);
+	const [name] = Object.keys(pkg.bin);
+	const bin = path.join(project, 'node_modules', '.bin', name);
+	let ok = line(fs.existsSync(bin), `npm put the \`${name}\` command in node_modules/.bin (what npx runs)`);
+	const byFlag = await freePort();
+	const a = await runCommand(bin, ['--port', String(byFlag), '--max-lifetime', '30'], {}, byFlag);
+	ok = line(a.status === 200, `\`${name} --port ${byFlag}\`: the inbox answers ${a.status || 'nothing'}${a.status === 200 ? '' : `\n${a.output}`}`) && ok;
+	const byEnv = await freePort();
+	const b = await runCommand(bin, ['--max-lifetime', '30'], { SANDBOX_PORT: String(byEnv) }, byEnv);
+	ok = line(b.status === 200, `\`SANDBOX_PORT=${byEnv} ${name}\`: the inbox answers ${b.status || 'nothing'}${b.status === 200 ? '' : `\n${b.output}`}`) && ok;
+	return ok;
 }
 
 /** node-red-dev's axios with catalogue.nodered.org answered locally; everything else goes to the real axios. */
@@ -192,17 +245,13 @@ function stubCatalogue(moduleDir, skipped) {
 	require.cache[axiosPath] = { id: axiosPath, filename: axiosPath, loaded: true, exports: stub };
 }
 
-async function scorecard() {
+/** node-red-dev's validate on the unpacked Node-RED tarball (its production dependencies installed first). */
+async function scorecard(pkgDir) {
 	process.stdout.write('\n■ node-red-dev validate (Node-RED scorecard)\n');
 	const dev = cache.nodeRedDev();
 	process.stdout.write(`  node-red-dev ${dev.version} (${dev.cached ? 'cached' : `installed in ${dev.seconds.toFixed(1)} s`}) in ${dev.dir}\n`);
-	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'otpflow-package-'));
-	try {
-		const out = cache.runNpm(['pack', '--json', '--ignore-scripts', '--pack-destination', work], ROOT);
-		const [info] = JSON.parse(out.slice(out.indexOf('[')));
-		const tar = require(require.resolve('tar', { paths: [dev.moduleDir] }));
-		await tar.x({ file: path.join(work, info.filename), cwd: work });
-		const pkgDir = path.join(work, 'package');
+	const work = path.dirname(pkgDir);
+	{
 		cache.runNpm(['install', '--omit=dev', '--omit=peer', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', '--no-package-lock'], pkgDir);
 		const skipped = new Set();
 		stubCatalogue(dev.moduleDir, skipped);
@@ -240,7 +289,7 @@ async function scorecard() {
 		// N01/N02 read the node definitions from the .html with acorn; when none can be read both pass
 		// with nothing checked. Require N02 to have seen every non-config node type.
 		const { nodeTypes } = require('../node-red/flows');
-		const opTypes = nodeTypes(pkgDir).providers.flatMap((p) => p.ops.map((o) => o.type));
+		const opTypes = nodeTypes().providers.flatMap((p) => p.ops.map((o) => o.type));
 		const seen = new Set((card.N02 && card.N02.nodes) || []);
 		const unseen = opTypes.filter((t) => !seen.has(t));
 		ok =
@@ -252,23 +301,45 @@ async function scorecard() {
 		const notRun = expected.filter((id) => !(id in card));
 		ok = line(notRun.length === 0, `all scorecard checks ran${notRun.length ? `; did not run: ${notRun.join(', ')}` : ` (${expected.join(', ')})`}`) && ok;
 		return ok;
-	} finally {
-		fs.rmSync(work, { recursive: true, force: true });
 	}
 }
 
 async function main() {
 	const started = Date.now();
-	if (!fs.existsSync(path.join(ROOT, 'dist', 'node-red'))) {
-		process.stderr.write('No dist/: run `npx gulp build` (or `npm run build`) first.\n');
-		process.exit(2);
+	const rows = [];
+	let ok = true;
+	for (const folder of packaging.folders()) {
+		const pkg = packaging.manifest(folder);
+		const kind = packaging.kind(pkg);
+		const work = fs.mkdtempSync(path.join(os.tmpdir(), `otpflow-package-${folder}-`));
+		try {
+			process.stdout.write(`\n■ ${pkg.name} (packages/${folder}, ${kind})\n`);
+			const { tarball, dir, files } = packAndUnpack(folder, work);
+			let pass = checkContents(pkg, kind, files);
+			if (kind === 'n8n') pass = (await checkN8n(pkg, dir)) && pass;
+			if (kind === 'node-red') pass = (await scorecard(dir)) && pass;
+			if (pkg.bin) pass = (await checkSandbox(pkg, tarball, work)) && pass;
+			const unpacked = files.reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0);
+			rows.push([pkg.name, files.length, fs.statSync(tarball).size, unpacked, Object.keys(pkg.dependencies || {}), pass]);
+			ok = pass && ok;
+		} finally {
+			fs.rmSync(work, { recursive: true, force: true });
+		}
 	}
-	const contents = checkContents();
-	const card = await scorecard();
-	process.stdout.write(`\n${contents && card ? '✔ packaging check passed' : '✘ packaging check FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-	process.exit(contents && card ? 0 : 1);
+	process.stdout.write('\n| Package | Files | Packed | Unpacked | Runtime dependencies | Check |\n|---|---|---|---|---|---|\n');
+	for (const [name, count, packed, unpacked, deps, pass] of rows) {
+		process.stdout.write(
+			`| ${name} | ${count} | ${(packed / 1024).toFixed(0)} kB | ${(unpacked / 1024).toFixed(0)} kB | ${deps.length} ${deps.length ? `(${deps.join(', ')})` : ''} | ${pass ? 'passed' : 'FAILED'} |\n`,
+		);
+	}
+	process.stdout.write(`\n${ok ? '✔ packaging check passed' : '✘ packaging check FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+	process.exit(ok ? 0 : 1);
 }
 
+if (!fs.existsSync(packaging.STAGE)) {
+	process.stderr.write('No dist/packages/: run `npm run build` first.\n');
+	process.exit(2);
+}
 main().catch((e) => {
 	process.stderr.write(`${e.stack || e.message}\n`);
 	process.exit(1);

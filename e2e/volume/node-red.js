@@ -26,7 +26,7 @@ const SLACK_MS = 2000;
 
 /** The op nodes of the shipped examples, as installed: each operation's node and its account node. */
 function exampleNodes(installed) {
-	const types = nodeTypes(installed);
+	const types = nodeTypes();
 	const examples = readExamples(path.join(installed, 'examples'));
 	const out = {};
 	for (const o of V.OPERATIONS) {

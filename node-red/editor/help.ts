@@ -51,7 +51,7 @@ function fieldHelp(field: FieldSpec): string {
 	if (field.showWhen) parts.push(`Used only when ${when(field.showWhen)}.`);
 	if (field.requiredWhen) parts.push(`Required when ${when(field.requiredWhen)}.`);
 	if (field.sensitive === 'aadhaar') parts.push('Masked to its last 4 digits wherever it could appear.');
-	const type = field.type === 'options' ? 'string' : field.type;
+	const type = field.type === 'options' ? 'string' : field.type === 'password' ? 'secret' : field.type;
 	return dt(field.label, type, parts.join(' '), !field.required);
 }
 

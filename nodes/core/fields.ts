@@ -14,3 +14,8 @@ export function otpCodeField(description = 'The code the customer received'): Fi
 		rules: [digits(4, 8)],
 	};
 }
+
+/** A field whose value is a secret: never carried on, and scrubbed from raw, messages and errors. */
+export function isSecretField(field: FieldSpec): boolean {
+	return field.type === 'password' || field.sensitive === 'secret';
+}

@@ -12,4 +12,4 @@ export * from './chain';
 export { seal, unseal, isSealed } from './seal';
 export { verhoeffValid, verhoeffCheckDigit } from './verhoeff';
 export * from './url';
-export { otpCodeField } from './fields';
+export { isSecretField, otpCodeField } from './fields';

@@ -10,6 +10,7 @@ import { TransportError, type HttpRequest, type Transport } from './transport';
 import { prepareParams } from './validate';
 import { asReference, fillFromReference, missingPrevious } from './chain';
 import { seal } from './seal';
+import { isSecretField } from './fields';
 
 export interface RunOptions {
 	/** Attach the provider's body (masked) as `raw`. */
@@ -56,7 +57,7 @@ function carried(op: OperationSpec, params: Record<string, unknown>, secrets: re
 	for (const name of op.carry ?? []) {
 		const field = op.fields.find((f) => f.name === name);
 		const v = params[name];
-		if (field?.sensitive || v === undefined || v === null || v === '' || typeof v === 'object') continue;
+		if ((field && (field.sensitive || isSecretField(field))) || v === undefined || v === null || v === '' || typeof v === 'object') continue;
 		reference[op.carryAs?.[name] ?? name] = v as string | number | boolean;
 	}
 	return reference;
@@ -98,7 +99,7 @@ export async function runOperation(
 	const rawParams = fillFromReference(op, given, previous, secrets);
 	const aadhaars = op.fields.filter((f) => f.sensitive === 'aadhaar').map((f) => rawParams[f.name]);
 	// A field marked secret (a customer's key or token sent back to the provider) is scrubbed like the account's secrets.
-	const fieldSecrets = op.fields.filter((f) => f.sensitive === 'secret').map((f) => rawParams[f.name]);
+	const fieldSecrets = op.fields.filter(isSecretField).map((f) => rawParams[f.name]);
 	const redactor = new Redactor([...secrets, ...fieldSecrets], aadhaars);
 	// A customer's token handed on in reference is scrubbed from everything else the result says.
 	const scrubberFor = (outcome: Outcome) => {

@@ -22,7 +22,8 @@ export interface FieldSpec {
 	label: string;
 	/** Help shown under the field; say what it is, its form, and where it comes from. */
 	description: string;
-	type: 'string' | 'number' | 'options' | 'boolean';
+	/** 'password': text a person must not see typed in the editor (a customer's credential): a secret like `sensitive: 'secret'`. */
+	type: 'string' | 'password' | 'number' | 'options' | 'boolean';
 	options?: ReadonlyArray<{ name: string; value: string; description?: string }>;
 	required?: boolean;
 	/** Required only when another field has one of these values (e.g. externalRefNumber for otpType 2). */

@@ -5,9 +5,9 @@
  * Why: n8n runs a credential type's declarative `test` through RoutingNode → httpRequestWithAuthentication
  * → httpRequest, and httpRequest deletes the body of every GET (n8n-core request-helper-functions). The
  * CIBIL platform authenticates in the body only, so that test can never pass. The credential-test context
- * offers only the legacy `helpers.request`, which does send a GET body.
+ * offers only the legacy `helpers.request`, which does send a GET body (see legacy-request.ts).
  */
-import { legacyRequestOptions, type FullResponse } from './legacy-request';
+import { credentialTestGetWithBody, type FullResponse } from './legacy-request';
 import type { ICredentialTestFunction, ICredentialTestFunctions, ICredentialsDecrypted, INodeCredentialTestResult } from 'n8n-workflow';
 import { joinUrl, splitCredential, valueAt, type CredentialSpec, type ProviderSpec } from '../core';
 
@@ -24,8 +24,7 @@ export function credentialTestFunction(provider: ProviderSpec): ICredentialTestF
 				url: joinUrl(account.baseUrl, built.url),
 				headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...(built.headers ?? {}) },
 			});
-			// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions -- the only helper here that sends a GET body
-			response = (await this.helpers.request(legacyRequestOptions(request, 15000))) as FullResponse;
+			response = await credentialTestGetWithBody(this.helpers, request, 15000);
 		} catch (error) {
 			const e = error as { code?: string; cause?: { code?: string }; message?: string };
 			return { status: 'Error', message: e.code ?? e.cause?.code ?? e.message ?? 'The test request failed' };

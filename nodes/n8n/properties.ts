@@ -61,7 +61,7 @@ function referenceProperty(provider: ProviderSpec, op: OperationSpec): INodeProp
 		name: REFERENCE_PARAMETER,
 		type: 'json',
 		default: '={{ $json.reference }}',
-		description: `The result's reference of ${from}: every field below left empty is taken from it. Straight after ${from} keep the default; after a Form or Wait node point it at that step, e.g. {{ $('${from}').item.json.reference }}.`,
+		description: `The result's reference of ${from}: every field below left empty is taken from it. Straight after ${from} keep the default; after a Form or Wait node, point it at ${from}'s reference (drag it here from ${from}'s output in the input panel).`,
 		displayOptions: { show: { operation: [op.id] } },
 	};
 }
@@ -79,10 +79,11 @@ export function fieldProperty(field: FieldSpec, show: Record<string, Array<strin
 	const property: INodeProperties = {
 		displayName: field.label,
 		name: field.name,
-		type: field.type,
+		type: field.type === 'password' ? 'string' : field.type,
 		default: fieldDefault(field),
 		description: `${field.description}${requiredNote}${chainedNote}`,
 	};
+	if (field.type === 'password') property.typeOptions = { password: true };
 	// A chained field is filled from the Reference at run time, so the editor must not demand it.
 	if (field.required && !field.fromPrevious) property.required = true;
 	if (field.placeholder) property.placeholder = field.placeholder;
@@ -121,13 +122,14 @@ export function operationProperties(provider: ProviderSpec, op: OperationSpec): 
 }
 
 export function nodeProperties(provider: ProviderSpec): INodeProperties[] {
+	const firstOperation = provider.operations[0].id;
 	const operation: INodeProperties = {
 		displayName: 'Operation',
 		name: 'operation',
 		type: 'options',
 		noDataExpression: true,
 		options: provider.operations.map((op) => ({ name: op.name, value: op.id, action: op.action, description: op.description })),
-		default: provider.operations[0].id,
+		default: firstOperation,
 	};
 	return [operation, ...provider.operations.flatMap((op) => operationProperties(provider, op))];
 }

@@ -5,7 +5,7 @@
 import type { ICredentialDataDecryptedObject, IExecuteFunctions, IHttpRequestOptions, IAdditionalCredentialOptions } from 'n8n-workflow';
 import { failureKindFromCode, TransportError, type HttpRequest, type HttpResponse, type Transport } from '../core';
 
-import { legacyRequestOptions, type FullResponse } from './legacy-request';
+import { nodeGetWithBody, type FullResponse } from './legacy-request';
 
 /** Socket, DNS and TLS error codes (ECONNRESET, ERR_TLS_CERT_ALTNAME_INVALID, CERT_HAS_EXPIRED, ...). */
 const NODE_ERROR_CODE = /^E[A-Z_]+$|^ERR_|^CERT_|^UNABLE_TO_|^DEPTH_ZERO_SELF_SIGNED_CERT$|^SELF_SIGNED_CERT_IN_CHAIN$|^HOSTNAME_MISMATCH$/;
@@ -72,16 +72,10 @@ export class N8nTransport implements Transport {
 	}
 
 	/**
-	 * The CIBIL APIs are documented as GET with a JSON body. n8n's httpRequest drops a GET body
-	 * (@n8n/backend-network http/axios/request.ts); only the legacy request helper sends it. That helper takes no
-	 * abort signal: the core's deadline still ends the call on time; its timeout frees the socket.
+	 * The CIBIL APIs are documented as GET with a JSON body, which only n8n's legacy helper sends (legacy-request.ts).
+	 * That helper takes no abort signal: the core's deadline still ends the call on time; its timeout frees the socket.
 	 */
 	private async getWithBody(request: HttpRequest, timeoutMs: number): Promise<FullResponse> {
-		return (await this.context.helpers.requestWithAuthentication.call(
-			this.context,
-			this.credentialType,
-			legacyRequestOptions(request, timeoutMs),
-			this.decrypted,
-		)) as FullResponse;
+		return await nodeGetWithBody(this.context, this.credentialType, request, timeoutMs, this.decrypted);
 	}
 }

@@ -19,7 +19,7 @@ const coreModules = [
 	require(path.join(CORE_DIR, '90-comment.js')),
 	require(path.join(path.dirname(CORE_DIR), 'function', '15-change.js')),
 ];
-const pkg = readJson('package.json');
+const pkg = readJson('packages/node-red-otpflow/package.json');
  
 const sandboxModule: any = require(path.join(ROOT, 'dist', 'sandbox'));
  

@@ -9,7 +9,8 @@ import { allowedTypes, nodeFields, typeProperty } from '../../node-red/propertie
 import { PROVIDERS } from '../../nodes/providers';
 import { ROOT, filesUnder, generator, readJson, type Json } from './support';
 
-const pkg = readJson('package.json');
+const pkg = readJson('packages/n8n-nodes-otpflow/package.json');
+const nodeRedPkg = readJson('packages/node-red-otpflow/package.json');
 
 /** The node types the package registers with Node-RED, found by running its modules against a recording RED. */
 function registeredNodeRedTypes(): Map<string, { credentials?: Record<string, unknown> }> {
@@ -25,7 +26,7 @@ function registeredNodeRedTypes(): Map<string, { credentials?: Record<string, un
 		httpAdmin: { get: () => undefined, post: () => undefined },
 		settings: {},
 	};
-	for (const file of Object.values(pkg['node-red'].nodes) as string[]) {
+	for (const file of Object.values(nodeRedPkg['node-red'].nodes) as string[]) {
 		 
 		const mod = require(path.join(ROOT, file));
 		(mod.default ?? mod)(RED);

@@ -12,7 +12,7 @@ import { stepsOf } from '../../journeys/params';
 import type { Status } from '../../nodes/core';
 import { ROOT, readJson, type Json } from '../examples/support';
 
-const pkg = readJson('package.json');
+const pkg = readJson('packages/n8n-nodes-otpflow/package.json');
 const built = n8nJourneys();
 
 /** Our node descriptions by type name, from the compiled package as n8n loads it. */

@@ -9,7 +9,7 @@ import { PROVIDERS } from '../../nodes/providers';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox';
 import { sandboxCredential } from '../support/accounts';
 import { asTool, node, runWorkflow, startNode, type RunOptions, type RunResult } from './harness';
-import pkg from '../../package.json';
+import pkg from '../../packages/n8n-nodes-otpflow/package.json';
 
 export const PACKAGE = pkg.name;
 

@@ -19,7 +19,7 @@ export const regenerateToken: OperationSpec = {
 		{
 			name: 'key',
 			label: 'Device Key',
-			type: 'string',
+			type: 'password',
 			sensitive: 'secret',
 			requiredWhen: { field: 'flavour', equals: ['mobile'] },
 			showWhen: { field: 'flavour', equals: ['mobile'] },
@@ -30,7 +30,7 @@ export const regenerateToken: OperationSpec = {
 		{
 			name: 'expiredToken',
 			label: 'Expired Token',
-			type: 'string',
+			type: 'password',
 			sensitive: 'secret',
 			requiredWhen: { field: 'flavour', equals: ['web'] },
 			showWhen: { field: 'flavour', equals: ['web'] },
