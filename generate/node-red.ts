@@ -1,5 +1,5 @@
 /**
- * The Node-RED examples: examples/<slug>/00-full-chain.json (inject 1 sends, the reference waits in flow context, inject 2
+ * The Node-RED examples: examples/<slug>/00 - Full chain.json (inject 1 sends, the reference waits in flow context, inject 2
  * verifies) and examples/<slug>/<NN>-<operation>.json (one palette node with sample input and both outputs shown), and
  * what `npm start` deploys (seedFlows). Ids are hashes of names, so output only changes with the descriptions.
  */
@@ -231,7 +231,7 @@ function mergedInput(plan: Plan, steps: Step[], afterChain = false): Record<stri
 	return input;
 }
 
-/** `examples/<slug>/00-full-chain.json`: inject 1 sends, the reference waits in flow context, inject 2 verifies. */
+/** `examples/<slug>/00 - Full chain.json`: inject 1 sends, the reference waits in flow context, inject 2 verifies. */
 function chainExample(provider: ProviderSpec, sandboxUrl: string): FlowNode[] {
 	const plan = planOf(provider);
 	const b = new FlowBuilder(`${provider.slug}/00-full-chain`);
@@ -315,7 +315,15 @@ function chainExample(provider: ProviderSpec, sandboxUrl: string): FlowNode[] {
 	return [...b.nodes, configNode(provider, sandboxUrl)];
 }
 
+/** The key its node ids derive from (stable across renames of the file). */
 const exampleName = (op: OperationSpec, index: number) => `${String(index + 1).padStart(2, '0')}-${kebab(op.id)}`;
+
+/**
+ * The file name Node-RED's Import › Examples menu shows, in words and in order, as Node-RED's own examples are named
+ * ("01 - Register Customer").
+ */
+export const CHAIN_TITLE = '00 - Full chain';
+export const exampleTitle = (op: OperationSpec, index: number) => `${String(index + 1).padStart(2, '0')} - ${op.name}`;
 
 const opLink = (op: { name: string; id: string }) => `${op.name} (\`${op.id}\`)`;
 
@@ -347,7 +355,7 @@ function operationExample(provider: ProviderSpec, op: OperationSpec, index: numb
 		props.push({ p: 'payload', v: JSON.stringify({ reference }, null, 2), vt: 'json' });
 		lines.push(
 			`Fields marked from the previous step read \`msg.payload.reference\`, which the previous ${provider.label} node puts there, so in a flow you just wire that node's success output here.`,
-			`The inject holds a sample reference; **use reference from the previous step** replaces it with the one the last successful example on this tab kept in \`flow.${key}\` (run the earlier examples or 00-full-chain first), so clicking through the examples in order works against the sandbox.`,
+			`The inject holds a sample reference; **use reference from the previous step** replaces it with the one the last successful example on this tab kept in \`flow.${key}\` (run the earlier examples or the full chain first), so clicking through the examples in order works against the sandbox.`,
 		);
 	}
 	if (samples.note) lines.push('', samples.note);
@@ -392,9 +400,9 @@ function operationExample(provider: ProviderSpec, op: OperationSpec, index: numb
 export function nodeRedExamples(sandboxUrl = DEFAULT_SANDBOX_URL): NodeRedExample[] {
 	const out: NodeRedExample[] = [];
 	for (const provider of PROVIDERS) {
-		out.push({ provider, name: '00-full-chain', file: `examples/${provider.slug}/00-full-chain.json`, flow: chainExample(provider, sandboxUrl) });
+		out.push({ provider, name: CHAIN_TITLE, file: `examples/${provider.slug}/${CHAIN_TITLE}.json`, flow: chainExample(provider, sandboxUrl) });
 		provider.operations.forEach((op, i) => {
-			const name = exampleName(op, i);
+			const name = exampleTitle(op, i);
 			out.push({ provider, op, name, file: `examples/${provider.slug}/${name}.json`, flow: operationExample(provider, op, i, sandboxUrl) });
 		});
 	}

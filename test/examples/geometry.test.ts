@@ -105,6 +105,12 @@ describe('titles read as words', () => {
 		expect(titles.filter((t) => FILE_NAME.test(t))).toEqual([]);
 	});
 
+	it('Node-RED example file names (Import › Examples lists them), numbered in order as Node-RED names its own', () => {
+		const names = nodeRedFiles.filter((f) => !generator.JOURNEY_DIRS.some((d) => f.startsWith(`${d}/`))).map((f) => f.split('/').pop()!.replace(/\.json$/, ''));
+		expect(names.length).toBeGreaterThan(0);
+		expect(names.filter((n) => FILE_NAME.test(n) || !/^\d\d - [A-Z]/.test(n))).toEqual([]);
+	});
+
 	it('n8n workflow names', () => {
 		const names = n8nFiles.map((f) => String(readJson(f).name));
 		expect(names.filter((t) => FILE_NAME.test(t))).toEqual([]);
