@@ -2,8 +2,8 @@
  * Writes the shipped examples and templates from the provider descriptions (nodes/providers, their samples.ts included);
  * `--check` only compares, for tests and CI. Run by `npm run examples` and `npm run examples:check` after a build.
  *
- *   examples/<slug>/00-full-chain.json       Node-RED: the whole send → verify chain of a provider
- *   examples/<slug>/<NN>-<operation>.json    Node-RED: one example per palette node
+ *   examples/<slug>/00 - Full chain.json     Node-RED: the whole send → verify chain of a provider
+ *   examples/<slug>/<NN> - <Operation>.json  Node-RED: one example per palette node (named as Node-RED names its own)
  *   templates/n8n/<slug>-<operation>.json    n8n: one workflow per operation (with the steps it continues first)
  *   templates/n8n/<slug>-chain.json          n8n: the whole chain, the OTP read from the sandbox inbox
  *   templates/n8n/credentials.sandbox.json   n8n: `n8n import:credentials --input` file for the sandbox accounts
@@ -19,7 +19,7 @@ import { DEFAULT_SANDBOX_URL } from './plan';
 import { asText, differences, writeOrCheck, type Files, type Owned } from './write';
 
 export { n8nCredentials, n8nTemplates } from './n8n';
-export { configCredentials, configNodeId, contextKey, CORE_TYPES, nodeRedExamples, seedFlows, type FlowNode } from './node-red';
+export { CHAIN_TITLE, configCredentials, configNodeId, contextKey, CORE_TYPES, exampleTitle, nodeRedExamples, seedFlows, type FlowNode } from './node-red';
 export { DEFAULT_SANDBOX_URL, OTP_PLACEHOLDER, sandboxAccount } from './plan';
 export { JOURNEY_DIRS };
 

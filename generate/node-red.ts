@@ -1,5 +1,5 @@
 /**
- * The Node-RED examples: examples/<slug>/00-full-chain.json (inject 1 sends, the reference waits in flow context, inject 2
+ * The Node-RED examples: examples/<slug>/00 - Full chain.json (inject 1 sends, the reference waits in flow context, inject 2
  * verifies) and examples/<slug>/<NN>-<operation>.json (one palette node with sample input and both outputs shown), and
  * what `npm start` deploys (seedFlows). Ids are hashes of names, so output only changes with the descriptions.
  */
@@ -8,6 +8,7 @@ import { isUniqueValue, type FieldValue, type OperationSpec, type ProviderSpec, 
 import { configType, DEFAULT_TIMEOUT_SECONDS, kebab, operationType } from '../node-red/names';
 import { nodeFields, propertyDefault, staticType, typeProperty } from '../node-red/properties';
 import { PROVIDERS } from '../nodes/providers';
+import { nodeRedSize } from './layout';
 import {
 	accountLabel,
 	DEFAULT_SANDBOX_URL,
@@ -56,8 +57,28 @@ export interface NodeRedExample {
 	flow: FlowNode[];
 }
 
-const X0 = 120;
-const DX = 220;
+/** The left edge of the first column, the room between two nodes of a row (for the wire), the rows' y. */
+const LEFT = 40;
+const GAP = 60;
+const ROW = 60;
+const TITLE_Y = 40;
+
+/** Sets a node's x so that its left edge is at `left` (Node-RED's x is the centre); returns its right edge. */
+function placeAt(node: NodeBody, left: number, y: number): number {
+	const { w } = nodeRedSize(node);
+	node.x = left + w / 2;
+	node.y = y;
+	return left + w;
+}
+
+/** Lays nodes out left to right from `left`, GAP apart; returns the right edge of the last one. */
+function row(nodes: NodeBody[], left: number, y: number): number {
+	let edge = left - GAP;
+	for (const n of nodes) edge = placeAt(n, edge + GAP, y);
+	return edge;
+}
+
+const leftOf = (node: NodeBody) => node.x! - nodeRedSize(node).w / 2;
 
 function hashId(...parts: string[]): string {
 	return crypto
@@ -210,7 +231,7 @@ function mergedInput(plan: Plan, steps: Step[], afterChain = false): Record<stri
 	return input;
 }
 
-/** `examples/<slug>/00-full-chain.json`: inject 1 sends, the reference waits in flow context, inject 2 verifies. */
+/** `examples/<slug>/00 - Full chain.json`: inject 1 sends, the reference waits in flow context, inject 2 verifies. */
 function chainExample(provider: ProviderSpec, sandboxUrl: string): FlowNode[] {
 	const plan = planOf(provider);
 	const b = new FlowBuilder(`${provider.slug}/00-full-chain`);
@@ -220,12 +241,13 @@ function chainExample(provider: ProviderSpec, sandboxUrl: string): FlowNode[] {
 	const sendNames = send.map((s) => s.op.name).join(' → ');
 	const verifyNames = verify.map((s) => s.op.name).join(' → ');
 
-	b.add(
+	// Titles on the canvas are short; what to do is in each comment's info (the sidebar).
+	const about = b.add(
 		'about',
 		comment(
-			`${provider.label}: ${sendNames} → ${verifyNames}`,
+			`${provider.label} · Full chain`,
 			[
-				`The whole ${provider.label} chain as you would build it in Node-RED.`,
+				`**${provider.label}: ${sendNames} → ${verifyNames}**, the whole chain as you would build it in Node-RED.`,
 				'',
 				`1. Click the button of **1. send OTP**: ${sendNames}. The result's \`reference\` (every id the next step needs) is kept in flow context (\`flow.${key}\`): Node-RED may handle the next message much later, so nothing else is remembered.`,
 				`2. Read the code in the sandbox inbox: ${inbox}`,
@@ -235,61 +257,73 @@ function chainExample(provider: ProviderSpec, sandboxUrl: string): FlowNode[] {
 				'',
 				accountNote(provider, sandboxUrl),
 			].join('\n'),
-			X0 + 80,
-			40,
+			0,
+			0,
 		),
 	);
-	b.add(
+	const inboxNote = b.add(
 		'inbox',
 		comment(
-			`Sandbox inbox: ${inbox}`,
+			'Sandbox inbox',
 			`Open ${inbox} in your browser: each OTP the sandbox "delivered" appears there, newest first.\n\nAs JSON: ${sandboxUrl}/_sandbox/inbox/latest?provider=${provider.id}`,
-			X0 + 3 * DX + 80,
-			40,
+			0,
+			0,
 		),
 	);
+	row([about, inboxNote], LEFT, TITLE_Y);
 
-	// Row 1: send
-	const y1 = 100;
+	// Row 1: inject → send steps → remember → "OTP sent"; "send failed" under "remember".
+	const y1 = TITLE_Y + ROW;
 	const sendInput = inputProp(mergedInput(plan, send));
-	let prev = b.add('inject-send', inject('1. send OTP', sendInput ? [sendInput] : [], X0, y1));
-	let x = X0 + DX;
+	const inject1 = b.add('inject-send', inject('1. send OTP', sendInput ? [sendInput] : [], 0, 0));
+	let prev = inject1;
 	const failure1 = b.id('debug-send-failure');
-	send.forEach((s, i) => {
-		const added = b.add(`send-${i}-${s.op.id}`, operationNode(plan, s, i === 0, x, y1).node);
+	const sendNodes = send.map((s, i) => {
+		const added = b.add(`send-${i}-${s.op.id}`, operationNode(plan, s, i === 0, 0, 0).node);
 		b.wire(prev, added, 0);
 		added.wires![1] = [failure1];
 		prev = added;
-		x += DX;
+		return added;
 	});
-	const kept = b.add('remember', remember(key, x, y1));
+	const kept = b.add('remember', remember(key, 0, 0));
 	b.wire(prev, kept, 0);
-	b.wire(kept, b.add('debug-sent', debug('OTP sent', x + DX, y1)), 0);
-	b.add('debug-send-failure', debug('send failed', x, y1 + 60));
+	const sent = b.add('debug-sent', debug('OTP sent', 0, 0));
+	b.wire(kept, sent, 0);
+	row([inject1, ...sendNodes, kept, sent], LEFT, y1);
+	placeAt(b.add('debug-send-failure', debug('send failed', 0, 0)), leftOf(kept), y1 + ROW);
 
-	// Row 2: verify
-	const y2 = 220;
+	// Row 2: inject → restore → verify steps → "success"; "failure" under "success".
+	const y2 = y1 + 2 * ROW;
 	const verifyInput = inputProp(mergedInput(plan, verify, true));
 	const props: InjectProp[] = [{ p: 'otp', v: OTP_PLACEHOLDER, vt: 'str' }, ...(verifyInput ? [verifyInput] : [])];
-	const inject2 = b.add('inject-verify', inject('2. verify (edit the OTP in this inject first)', props, X0 + 80, y2));
-	const restore = b.add('restore', change('restore reference', [{ t: 'set', p: 'payload.reference', pt: 'msg', to: key, tot: 'flow' }], X0 + 2 * DX, y2));
+	const inject2 = b.add('inject-verify', inject('2. verify (edit the OTP in this inject first)', props, 0, 0));
+	const restore = b.add('restore', change('restore reference', [{ t: 'set', p: 'payload.reference', pt: 'msg', to: key, tot: 'flow' }], 0, 0));
 	b.wire(inject2, restore, 0);
 	prev = restore;
-	x = X0 + 3 * DX;
 	const failure2 = b.id('debug-verify-failure');
-	verify.forEach((s, i) => {
-		const added = b.add(`verify-${i}-${s.op.id}`, operationNode(plan, s, false, x, y2).node);
+	const verifyNodes = verify.map((s, i) => {
+		const added = b.add(`verify-${i}-${s.op.id}`, operationNode(plan, s, false, 0, 0).node);
 		b.wire(prev, added, 0);
 		added.wires![1] = [failure2];
 		prev = added;
-		x += DX;
+		return added;
 	});
-	b.wire(prev, b.add('debug-verify-success', debug('success', x, y2)), 0);
-	b.add('debug-verify-failure', debug('failure', x, y2 + 60));
+	const success = b.add('debug-verify-success', debug('success', 0, 0));
+	b.wire(prev, success, 0);
+	row([inject2, restore, ...verifyNodes, success], LEFT, y2);
+	placeAt(b.add('debug-verify-failure', debug('failure', 0, 0)), leftOf(success), y2 + ROW);
 	return [...b.nodes, configNode(provider, sandboxUrl)];
 }
 
+/** The key its node ids derive from (stable across renames of the file). */
 const exampleName = (op: OperationSpec, index: number) => `${String(index + 1).padStart(2, '0')}-${kebab(op.id)}`;
+
+/**
+ * The file name Node-RED's Import › Examples menu shows, in words and in order, as Node-RED's own examples are named
+ * ("01 - Register Customer").
+ */
+export const CHAIN_TITLE = '00 - Full chain';
+export const exampleTitle = (op: OperationSpec, index: number) => `${String(index + 1).padStart(2, '0')} - ${op.name}`;
 
 const opLink = (op: { name: string; id: string }) => `${op.name} (\`${op.id}\`)`;
 
@@ -321,7 +355,7 @@ function operationExample(provider: ProviderSpec, op: OperationSpec, index: numb
 		props.push({ p: 'payload', v: JSON.stringify({ reference }, null, 2), vt: 'json' });
 		lines.push(
 			`Fields marked from the previous step read \`msg.payload.reference\`, which the previous ${provider.label} node puts there, so in a flow you just wire that node's success output here.`,
-			`The inject holds a sample reference; **use reference from the previous step** replaces it with the one the last successful example on this tab kept in \`flow.${key}\` (run the earlier examples or 00-full-chain first), so clicking through the examples in order works against the sandbox.`,
+			`The inject holds a sample reference; **use reference from the previous step** replaces it with the one the last successful example on this tab kept in \`flow.${key}\` (run the earlier examples or the full chain first), so clicking through the examples in order works against the sandbox.`,
 		);
 	}
 	if (samples.note) lines.push('', samples.note);
@@ -333,26 +367,32 @@ function operationExample(provider: ProviderSpec, op: OperationSpec, index: numb
 		accountNote(provider, sandboxUrl),
 	);
 
-	b.add('about', comment(`${provider.label} ${op.name}`, lines.join('\n'), X0 + 80, 40));
-	const y = 100;
-	let prev = b.add('inject', inject('sample input', props, X0, y));
-	let x = X0 + DX;
+	placeAt(b.add('about', comment(`${provider.label} · ${op.name}`, lines.join('\n'), 0, 0)), LEFT, TITLE_Y);
+	// inject → (restore) → operation → remember → "success"; "failure" under "remember".
+	const y = TITLE_Y + ROW;
+	const first = b.add('inject', inject('sample input', props, 0, 0));
+	let prev = first;
+	const chain: FlowNode[] = [first];
 	if (chained) {
 		const expr = `$flowContext("${key}") ? $flowContext("${key}") : payload.reference`;
 		const restore = b.add(
 			'restore',
-			change('use reference from the previous step', [{ t: 'set', p: 'payload.reference', pt: 'msg', to: expr, tot: 'jsonata' }], x, y),
+			change('use reference from the previous step', [{ t: 'set', p: 'payload.reference', pt: 'msg', to: expr, tot: 'jsonata' }], 0, 0),
 		);
 		b.wire(prev, restore, 0);
 		prev = restore;
-		x += DX;
+		chain.push(restore);
 	}
-	const opNode = b.add('operation', { ...node, x, y, wires: [[], []] });
+	const opNode = b.add('operation', { ...node, wires: [[], []] });
 	b.wire(prev, opNode, 0);
-	const kept = b.add('remember', remember(key, x + DX, y));
+	const kept = b.add('remember', remember(key, 0, 0));
 	b.wire(opNode, kept, 0);
-	b.wire(kept, b.add('debug-success', debug('success', x + 2 * DX, y)), 0);
-	b.wire(opNode, b.add('debug-failure', debug('failure', x + DX, y + 60)), 1);
+	const success = b.add('debug-success', debug('success', 0, 0));
+	b.wire(kept, success, 0);
+	row([...chain, opNode, kept, success], LEFT, y);
+	const failure = b.add('debug-failure', debug('failure', 0, 0));
+	b.wire(opNode, failure, 1);
+	placeAt(failure, leftOf(kept), y + ROW);
 	return [...b.nodes, configNode(provider, sandboxUrl)];
 }
 
@@ -360,9 +400,9 @@ function operationExample(provider: ProviderSpec, op: OperationSpec, index: numb
 export function nodeRedExamples(sandboxUrl = DEFAULT_SANDBOX_URL): NodeRedExample[] {
 	const out: NodeRedExample[] = [];
 	for (const provider of PROVIDERS) {
-		out.push({ provider, name: '00-full-chain', file: `examples/${provider.slug}/00-full-chain.json`, flow: chainExample(provider, sandboxUrl) });
+		out.push({ provider, name: CHAIN_TITLE, file: `examples/${provider.slug}/${CHAIN_TITLE}.json`, flow: chainExample(provider, sandboxUrl) });
 		provider.operations.forEach((op, i) => {
-			const name = exampleName(op, i);
+			const name = exampleTitle(op, i);
 			out.push({ provider, op, name, file: `examples/${provider.slug}/${name}.json`, flow: operationExample(provider, op, i, sandboxUrl) });
 		});
 	}
@@ -388,7 +428,7 @@ export function seedFlows(sandboxUrl = DEFAULT_SANDBOX_URL): { flows: FlowNode[]
 		for (const example of examples.filter((e) => e.provider === provider)) {
 			const rename = new Map<string, string>();
 			// The account node is shared by the tabs, not copied per example.
-			const own = example.flow.filter((n) => !n.type.startsWith('otpflow-'));
+			const own = example.flow.filter((n) => n.id !== configNodeId(provider));
 			for (const n of own) {
 				let id = n.id;
 				for (let i = 1; seen.has(id); i++) id = hashId('dedupe', n.id, String(i));
@@ -402,7 +442,6 @@ export function seedFlows(sandboxUrl = DEFAULT_SANDBOX_URL): { flows: FlowNode[]
 				copy.z = tab.id;
 				copy.y = n.y! + offset;
 				if (Array.isArray(copy.wires)) copy.wires = copy.wires.map((port) => port.map((id) => rename.get(id) ?? id));
-				if (n.type === 'comment' && n.y === 40 && n.x === X0 + 80) copy.name = `${example.name}: ${n.name}`;
 				maxY = Math.max(maxY, n.y!);
 				flows.push(copy);
 			}

@@ -38,7 +38,7 @@ export interface Plan {
 	input: Readonly<Record<string, SampleValue>>;
 	options: Readonly<Record<string, FieldValue>>;
 	inboxTo?: string;
-	/** The whole chain: the 00-full-chain example and the <slug>-chain template. */
+	/** The whole chain: the "00 - Full chain" example and the <slug>-chain template. */
 	chain: Run;
 }
 

@@ -17,8 +17,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FieldSpec, FieldValue, OperationSpec, ProviderSpec, Status } from '../nodes/core';
 import { n8nNodeTypes, type NodeType } from '../generate/n8n-types';
+import { stickyHeight } from '../generate/layout';
 import { ROOT } from '../generate/write';
-import { JOURNEYS } from './index';
+import { JOURNEYS, journeyLabel } from './index';
 import { CUSTOMER_WORDS, OUTCOMES, type Ask, type Journey, type Outcome } from './model';
 import { sourcesOf, stepsOf, type Source } from './params';
 
@@ -34,8 +35,11 @@ const MAX_RESTARTS = 2;
 /** The providers are Indian: the code page says "until 15:45" in the time the customer reads. */
 const TIMEZONE = 'Asia/Kolkata';
 
+/** The grid: one column per step, the main lane at Y; the note about the journey sits above it, at NOTE_TOP. */
 const X = 260;
-const Y = 300;
+const Y = 500;
+const NOTE_TOP = 40;
+const NOTE_WIDTH = 560;
 
 export type N8nPosition = [number, number];
 
@@ -539,12 +543,17 @@ function buildJourney(
 		g.connect(PAGE.pollWait, after, 0);
 	}
 
+	// As tall as its text needs (on n8n's 20px grid); the canvas keeps to positive coordinates.
+	const content = aboutNote(journey, names, iSend, iVerify);
+	const height = Math.max(300, 20 * Math.ceil(stickyHeight(content, NOTE_WIDTH) / 20));
+	// Below it, in its columns, only the main lane (the Done page above the lane stands further right).
+	if (NOTE_TOP + height + 20 > Y) throw new Error(`${journey.id}: the note about the journey is too long for the space above the steps`);
 	g.add({
-		parameters: { content: aboutNote(journey, names, iSend, iVerify), height: 300, width: 560 },
+		parameters: { content, height, width: NOTE_WIDTH },
 		name: PAGE.note,
 		type: 'n8n-nodes-base.stickyNote',
 		typeVersion: 1,
-		position: [0, Y - 420],
+		position: [0, NOTE_TOP],
 	});
 
 	// A provider node fed by anything but the step it continues must say which step that is.
@@ -558,7 +567,7 @@ function buildJourney(
 	return {
 		workflow: {
 			id: workflowId(journey),
-			name: `OTP Flow journey: ${journey.title} (${journey.id})`,
+			name: `OTP Flow journey: ${journeyLabel(journey)}`,
 			nodes: g.nodes,
 			connections: g.connections,
 			active: false,

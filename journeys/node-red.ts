@@ -12,8 +12,9 @@ import { createHash } from 'node:crypto';
 import { conditionHolds, takesReference, type FieldSpec, type OperationSpec, type ProviderSpec } from '../nodes/core';
 import { configType, DEFAULT_TIMEOUT_SECONDS, operationType } from '../node-red/names';
 import { nodeFields, propertyDefault, staticType, typeProperty } from '../node-red/properties';
+import { nodeRedSize } from '../generate/layout';
 import { providerBaseUrls, SANDBOX_ACCOUNTS } from '../sandbox/accounts';
-import { JOURNEYS } from './index';
+import { JOURNEYS, journeyLabel } from './index';
 import { CUSTOMER_WORDS, OUTCOMES, type Ask, type Journey, type Step } from './model';
 import { sourcesOf, stepsOf } from './params';
 
@@ -368,6 +369,12 @@ interface Rule {
 
 const set = (p: string, tot: Rule['tot'], to: string): Rule => ({ t: 'set', p, pt: 'msg', to, tot });
 
+/** The grid of a journey tab: its top-left corner, the room between two columns (for the wires), the row height. */
+const TAB_LEFT = 40;
+const TAB_TOP = 40;
+const COLUMN_GAP = 50;
+const ROW = 60;
+
 class Tab {
 	readonly nodes: FlowNode[] = [];
 	readonly id: string;
@@ -376,11 +383,33 @@ class Tab {
 		this.id = hash('otpflow-journey', journey.id, 'tab');
 	}
 
+	/** Each node's column on the grid; `layout` turns columns into x once every node is known. */
+	private readonly cols = new Map<FlowNode, number>();
+
 	add(key: string, type: string, props: Record<string, unknown>, col: number, row: number, outputs = 1): FlowNode {
-		const node: FlowNode = { id: hash('otpflow-journey', this.journey.id, key), type, z: this.id, ...props, x: 150 + col * 210, y: 40 + row * 60 };
+		const node: FlowNode = { id: hash('otpflow-journey', this.journey.id, key), type, z: this.id, ...props, x: 0, y: TAB_TOP + row * ROW };
 		if (outputs > 0) node.wires = Array.from({ length: outputs }, () => []);
 		this.nodes.push(node);
+		this.cols.set(node, col);
 		return node;
+	}
+
+	/**
+	 * Each column as wide as its widest node (Node-RED sizes a node by its label), COLUMN_GAP between columns, nodes
+	 * centred in their column. The comment on top is a title: it starts at the left edge and takes no column's width.
+	 */
+	layout(): void {
+		const widths: number[] = [];
+		for (const [node, col] of this.cols) if (node.type !== 'comment') widths[col] = Math.max(widths[col] ?? 0, nodeRedSize(node).w);
+		const lefts: number[] = [];
+		let left = TAB_LEFT;
+		for (let col = 0; col < widths.length; col++) {
+			lefts[col] = left;
+			left += (widths[col] ?? 0) + COLUMN_GAP;
+		}
+		for (const [node, col] of this.cols) {
+			node.x = node.type === 'comment' ? TAB_LEFT + nodeRedSize(node).w / 2 : lefts[col] + (widths[col] ?? 0) / 2;
+		}
 	}
 
 	wire(from: FlowNode, to: FlowNode, port = 0): void {
@@ -461,11 +490,11 @@ export function journeyFlow(journey: Journey, sandboxUrl: string): FlowNode[] {
 	const tab: FlowNode = {
 		id: t.id,
 		type: 'tab',
-		label: `Journey ${journey.id}`,
+		label: journeyLabel(journey),
 		disabled: false,
 		info: `${journey.title} (${journey.provider.label}): the pages at ${path}. See the comment on the tab.`,
 	};
-	t.add('about', 'comment', { name: `${journey.title}: GET/POST ${path}`, info: aboutText(journey, sandboxUrl) }, 0, 0, 0);
+	t.add('about', 'comment', { name: journey.title, info: aboutText(journey, sandboxUrl) }, 0, 0, 0);
 
 	// Pages and the one response every message ends in.
 	const response = t.add(
@@ -698,6 +727,7 @@ export function journeyFlow(journey: Journey, sandboxUrl: string): FlowNode[] {
 	const catcher = t.add('catch', 'catch', { name: 'any failure', scope, uncaught: false }, 4, lane.error);
 	t.wire(catcher, caught);
 
+	t.layout();
 	return [tab, ...t.nodes, configNode(journey.provider, sandboxUrl)];
 }
 

@@ -39,20 +39,78 @@ export function escapeHtml(value: unknown): string {
 	return String(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
+/** A timestamp the page's script shows in the viewer's local time; the ISO text stays for a browser without scripts. */
+const time = (iso: string) => `<time datetime="${escapeHtml(iso)}">${escapeHtml(iso)}</time>`;
+
+/** Whether the code can still be typed: used (accepted once), expired (not used, validity passed), or valid until. */
+function codeState(m: InboxMessage): string {
+	if (m.used) return '<span class="tag used">used</span>';
+	if (m.expired) return `<span class="tag expired">expired</span>${m.expiresAt ? `<br><small>at ${time(m.expiresAt)}</small>` : ''}`;
+	return m.expiresAt ? `<span class="tag valid">valid</span><br><small>until ${time(m.expiresAt)}</small>` : '';
+}
+
+function inboxRow(m: InboxMessage): string {
+	const e = escapeHtml;
+	const done = m.used || m.expired ? ' class="done"' : '';
+	return (
+		`<tr${done}><td><span class="otp">${e(m.otp)}</span> <button type="button" class="copy" data-otp="${e(m.otp)}" aria-label="Copy code ${e(m.otp)}">Copy</button></td>` +
+		`<td>${codeState(m)}</td><td>${e(NAMES[m.provider] ?? m.provider)}<br><small>${e(m.channel)}</small></td>` +
+		`<td>${e(m.to)}</td><td>${e(m.text)}</td><td><small>${time(m.at)}</small></td></tr>`
+	);
+}
+
+/**
+ * The page's only script: local times, copy buttons (the Clipboard API, or a selected textarea and execCommand where
+ * the page is not a secure context), and the reset button (DELETE /_sandbox/inbox). No external assets.
+ */
+const SCRIPT = `
+(function () {
+	function local() {
+		document.querySelectorAll('time[datetime]').forEach(function (t) {
+			var d = new Date(t.getAttribute('datetime'));
+			if (!isNaN(d.getTime())) { t.textContent = d.toLocaleTimeString(); t.title = d.toLocaleString(); }
+		});
+	}
+	function fallbackCopy(text) {
+		var area = document.createElement('textarea');
+		area.value = text;
+		area.setAttribute('readonly', '');
+		area.style.position = 'fixed';
+		area.style.opacity = '0';
+		document.body.appendChild(area);
+		area.select();
+		var ok = false;
+		try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+		document.body.removeChild(area);
+		return ok ? Promise.resolve() : Promise.reject(new Error('copy failed'));
+	}
+	function copy(text) {
+		if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text).catch(function () { return fallbackCopy(text); });
+		return fallbackCopy(text);
+	}
+	document.addEventListener('click', function (ev) {
+		var b = ev.target.closest && ev.target.closest('button.copy');
+		if (b) {
+			copy(b.getAttribute('data-otp')).then(function () { b.textContent = 'Copied'; }, function () { b.textContent = 'Select and copy'; });
+			return;
+		}
+		if (ev.target.id === 'reset-inbox') {
+			if (!window.confirm('Remove every message from the sandbox inbox?')) return;
+			fetch('/_sandbox/inbox', { method: 'DELETE' }).then(function () { location.reload(); });
+		}
+	});
+	local();
+})();
+`;
+
 export function renderPage(model: PageModel): string {
 	const e = escapeHtml;
 	const bases = providerBaseUrls(model.url);
 	const hints = credentialHints();
 
 	const inbox = model.messages.length
-		? model.messages
-				.map(
-					(m) =>
-						`<tr><td class="otp">${e(m.otp)}</td><td>${e(NAMES[m.provider] ?? m.provider)}<br><small>${e(m.channel)}</small></td>` +
-						`<td>${e(m.to)}</td><td>${e(m.text)}</td><td><small>${e(m.at)}</small></td></tr>`,
-				)
-				.join('\n')
-		: '<tr><td colspan="5" class="empty">No messages yet. Send an OTP through any provider.</td></tr>';
+		? model.messages.map(inboxRow).join('\n')
+		: '<tr><td colspan="6" class="empty">No messages yet. Send an OTP through any provider.</td></tr>';
 
 	const providers = PROVIDER_IDS.map((id) => {
 		const creds = Object.entries(hints[id])
@@ -87,11 +145,16 @@ table{border-collapse:collapse;width:100%;margin-bottom:1.5rem}
 td,th{border-bottom:1px solid #ddd;padding:.4rem .6rem;text-align:left;vertical-align:top}
 .otp{font-size:2rem;font-family:ui-monospace,monospace;letter-spacing:.15em;font-weight:bold}
 .k{color:#666}.empty{color:#888}code{background:#f4f4f4;padding:0 .2rem}
+button{font:inherit;cursor:pointer}.copy{vertical-align:middle}
+.tag{display:inline-block;padding:0 .4rem;border-radius:3px;font-size:.85rem}
+.valid{background:#e3f4e8;color:#14532d}.used{background:#e8e8e8;color:#444}.expired{background:#fde8e4;color:#8a1c0a}
+tr.done .otp{color:#999;text-decoration:line-through}
 </style></head><body>
 <h1>OTP Flow sandbox</h1>
-<p>Virtual time: ${e(new Date(model.now).toISOString())}. This page refreshes every 3 seconds.</p>
+<p>Virtual time: ${time(new Date(model.now).toISOString())} (times in your local time zone). This page refreshes every 3 seconds.</p>
 <h2>Inbox (newest first)</h2>
-<table><tr><th>OTP</th><th>Provider</th><th>To</th><th>Message</th><th>At</th></tr>
+<p><button type="button" id="reset-inbox">Reset inbox</button> <small>Removes every message (DELETE /_sandbox/inbox); sessions and codes stay valid.</small></p>
+<table><tr><th>OTP</th><th>State</th><th>Provider</th><th>To</th><th>Message</th><th>At</th></tr>
 ${inbox}
 </table>
 <h2>Providers</h2>
@@ -100,6 +163,7 @@ ${providers}
 </table>
 <h2>Active faults</h2>
 ${faults}
+<script>${SCRIPT}</script>
 </body></html>
 `;
 }

@@ -4,7 +4,7 @@
  * Real Node-RED end to end: for each runtime (Node-RED 4.1.x on this Node 20, Node-RED 5.x on Node 24),
  *   sandbox on a free 127.0.0.1 port → fresh user dir → `npm install <packed tarball>` → Node-RED started →
  *   GET /nodes (all our types, no errors) → every shipped example deployed in one POST /flows →
- *   each provider's 00-full-chain (send, OTP read from the sandbox inbox and typed into the deployed
+ *   each provider's 00 - Full chain (send, OTP read from the sandbox inbox and typed into the deployed
  *   "2. verify" inject, verify) → every operation example → the fault table → log scanned for secrets.
  *
  *   node e2e/node-red/run.js                 both runtimes (needs `npx gulp build` first)
@@ -41,7 +41,7 @@ const SUCCESS_STATUS = {
 };
 
 /**
- * Examples that, clicked in order on their tab after 00-full-chain, cannot succeed by design: the
+ * Examples that, clicked in order on their tab after 00 - Full chain, cannot succeed by design: the
  * expected outcome instead (documented in the example's comment).
  */
 const EXAMPLE_OUTCOME = {};
@@ -51,10 +51,10 @@ const EXAMPLE_OUTCOME = {};
  * `advance`: seconds the sandbox's virtual clock moves first (a provider's resend cooldown).
  */
 const EXAMPLE_PRELUDE = {
-	// "Registration consumes a type-1 OTP: click 1. send OTP in 00-full-chain first, then put the code from the inbox into this inject."
-	'iserveu/03-register-customer.json': { chainInject: /^1\./, advance: 60 },
-	// "Beneficiary verification consumes a type-2 OTP sent with the same external reference: click 02-send-otp first, …"
-	'iserveu/04-verify-beneficiary.json': { example: /^02-send-otp/ },
+	// "Registration consumes a type-1 OTP: click 1. send OTP in 00 - Full chain first, then put the code from the inbox into this inject."
+	'iserveu/03 - Register Customer.json': { chainInject: /^1\./, advance: 60 },
+	// "Beneficiary verification consumes a type-2 OTP sent with the same external reference: click 02 - Send OTP first, …"
+	'iserveu/04-verify-beneficiary.json': { example: /^02 - Send OTP/ },
 };
 
 /** The fault table: sandbox fault → the failure status every provider's send node must report. */
@@ -244,9 +244,9 @@ async function runtimeRun(rt, ctx) {
 		t = Date.now();
 		for (const slug of Object.keys(index.tabs)) {
 			const exs = index.examples.filter((e) => e.slug === slug);
-			const chain = exs.find((e) => /^00-/.test(e.file));
+			const chain = exs.find((e) => /^00 - /.test(e.file));
 			if (!chain) {
-				report.fail(`${slug}: 00-full-chain`, 'missing');
+				report.fail(`${slug}: 00 - Full chain`, 'missing');
 			} else {
 				const send = injectNamed(chain, /^1\./);
 				const verify = injectNamed(chain, /^2\./);
@@ -258,7 +258,7 @@ async function runtimeRun(rt, ctx) {
 					output: 0,
 					status: i === sendOps.length - 1 ? 'otp_sent' : successStatus(slug, index.opTypes.get(n.type).op.id),
 				}));
-				await step(`${slug} 00-full-chain "1. send OTP": ${sendOps.map((n) => n.type).join(' → ')}`, send.id, sendExpect);
+				await step(`${slug} 00 - Full chain "1. send OTP": ${sendOps.map((n) => n.type).join(' → ')}`, send.id, sendExpect);
 				const message = latestOtp(slug, before);
 				report.check(`${slug}: OTP delivered to the sandbox inbox`, !!message, message ? `to ${message.to} via ${message.channel}` : '');
 				if (message) {
@@ -271,7 +271,11 @@ async function runtimeRun(rt, ctx) {
 						output: 0,
 						status: i === 0 ? 'verified' : successStatus(slug, index.opTypes.get(n.type).op.id),
 					}));
-					const got = await step(`${slug} 00-full-chain "2. verify" with the inbox OTP: ${verifyOps.map((n) => n.type).join(' → ')}`, verify.id, verifyExpect);
+					const got = await step(
+						`${slug} 00 - Full chain "2. verify" with the inbox OTP: ${verifyOps.map((n) => n.type).join(' → ')}`,
+						verify.id,
+						verifyExpect,
+					);
 					const last = got[got.length - 1];
 					report.check(`${slug}: chain ends ok`, !!(last && last.output === 0 && last.result.ok === true), summary(last));
 				}
@@ -298,7 +302,7 @@ async function runtimeRun(rt, ctx) {
 					const first = injectNamed(chain, prelude.chainInject);
 					const ops = opChain(index, first.id);
 					await step(
-						`${slug}/${ex.file} prelude: 00-full-chain "${first.name}" as its comment says`,
+						`${slug}/${ex.file} prelude: 00 - Full chain "${first.name}" as its comment says`,
 						first.id,
 						ops.map((n, i) => ({
 							node: n.id,
@@ -330,7 +334,7 @@ async function runtimeRun(rt, ctx) {
 
 		// 6. The fault table, every provider's send example at once per fault.
 		t = Date.now();
-		const sendExamples = index.examples.filter((e) => !/^00-/.test(e.file) && e.ops.length === 1 && /^(generateOtp|sendOtp)$/.test(e.ops[0].opId));
+		const sendExamples = index.examples.filter((e) => !/^00 - /.test(e.file) && e.ops.length === 1 && /^(generateOtp|sendOtp)$/.test(e.ops[0].opId));
 		for (const fault of FAULTS) {
 			const tf = Date.now();
 			await Promise.all(
@@ -354,7 +358,7 @@ async function runtimeRun(rt, ctx) {
 		}
 		report.time('fault table', Date.now() - t);
 		// Still serving after the faults: one plain example per provider.
-		for (const ex of index.examples.filter((e) => /^01-/.test(e.file))) {
+		for (const ex of index.examples.filter((e) => /^01 - /.test(e.file))) {
 			await step(`after the faults: ${ex.slug}/${ex.file}`, ex.injects[0].id, [
 				{ node: ex.ops[0].id, label: ex.ops[0].type, output: 0, status: successStatus(ex.slug, ex.ops[0].opId) },
 			]);

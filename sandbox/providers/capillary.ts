@@ -154,14 +154,17 @@ export function createCapillary(ctx: ProviderContext): ProviderEmulator {
 		const validity = Math.max(0, (session.expiresAt - now) / 1000);
 		session.otp = issueOtp(ctx, validity, cfg.capillaryMaxOtpAttempts);
 		const minutes = Math.max(1, Math.ceil(validity / 60));
-		ctx.inbox.deliver({
-			provider: 'capillary',
-			// A USERNAME identifier is delivered to that user's registered phone.
-			channel: session.identifierType === 'EMAIL' ? 'email' : 'sms',
-			to: session.identifierValue,
-			otp: session.otp.otp,
-			text: `${session.otp.otp} is your ${session.brand} verification code. It is valid for ${minutes} minutes.`,
-		});
+		ctx.inbox.deliver(
+			{
+				provider: 'capillary',
+				// A USERNAME identifier is delivered to that user's registered phone.
+				channel: session.identifierType === 'EMAIL' ? 'email' : 'sms',
+				to: session.identifierValue,
+				otp: session.otp.otp,
+				text: `${session.otp.otp} is your ${session.brand} verification code. It is valid for ${minutes} minutes.`,
+			},
+			session.otp,
+		);
 		return { status: OK_STATUS };
 	}
 

@@ -158,13 +158,16 @@ export function createCibil(ctx: ProviderContext, brand: CibilBrand): ProviderEm
 		c.question = q;
 		const text = `The One Time Password is sent to ${c.mobile.slice(0, 5)}****. Please enter the One Time Password.`;
 		const minutes = Math.round(cfg.cibilOtpValiditySeconds / 60);
-		ctx.inbox.deliver({
-			provider: brand,
-			channel: 'sms',
-			to: c.mobile,
-			otp: q.otp.otp,
-			text: `${q.otp.otp} is your One Time Password for your credit report. Valid for ${minutes} minutes.`,
-		});
+		ctx.inbox.deliver(
+			{
+				provider: brand,
+				channel: 'sms',
+				to: c.mobile,
+				otp: q.otp.otp,
+				text: `${q.otp.otp} is your One Time Password for your credit report. Valid for ${minutes} minutes.`,
+			},
+			q.otp,
+		);
 		return {
 			result: {
 				cibil_id: c.cibilId,

@@ -71,6 +71,8 @@ export interface OtpRecord {
 	attemptsLeft: number;
 	/** Locked after the attempts are used up; a new OTP must be requested. */
 	locked: boolean;
+	/** Accepted once: the inbox shows it as used. */
+	used?: boolean;
 }
 
 export function issueOtp(ctx: ProviderContext, validitySeconds: number, attempts: number): OtpRecord {
@@ -87,7 +89,10 @@ export type OtpCheck = { result: 'ok' } | { result: 'locked' } | { result: 'expi
 export function checkOtp(ctx: ProviderContext, rec: OtpRecord, submitted: string): OtpCheck {
 	if (rec.locked) return { result: 'locked' };
 	if (ctx.now() >= rec.expiresAt) return { result: 'expired' };
-	if (submitted === rec.otp) return { result: 'ok' };
+	if (submitted === rec.otp) {
+		rec.used = true;
+		return { result: 'ok' };
+	}
 	rec.attemptsLeft--;
 	if (rec.attemptsLeft <= 0) {
 		rec.locked = true;

@@ -127,7 +127,7 @@ export function createIserveu(ctx: ProviderContext): ProviderEmulator {
 				lastType1Send.set(key, now);
 				const rec: SendRecord = { ...issueOtp(ctx, cfg.iserveuOtpValiditySeconds, cfg.iserveuMaxAttempts), type: '1' };
 				otps.set(`1|${key}`, rec);
-				deliver(mobile, rec.otp, 'customer registration');
+				deliver(mobile, rec, 'customer registration');
 			} else {
 				const ref = requireRef(body);
 				const amount = field(body, 'requestedAmount');
@@ -139,7 +139,7 @@ export function createIserveu(ctx: ProviderContext): ProviderEmulator {
 				usedRefs.add(ref);
 				const rec: SendRecord = { ...issueOtp(ctx, cfg.iserveuOtpValiditySeconds, cfg.iserveuMaxAttempts), type: '2' };
 				otps.set(`2|${username}|${mobile}|${ref}`, rec);
-				deliver(mobile, rec.otp, 'transaction');
+				deliver(mobile, rec, 'transaction');
 			}
 			return ['0', 'OTP Sent Successfully.'];
 		});
@@ -212,15 +212,18 @@ export function createIserveu(ctx: ProviderContext): ProviderEmulator {
 		}
 	}
 
-	function deliver(mobile: string, otp: string, purpose: string): void {
+	function deliver(mobile: string, rec: OtpRecord, purpose: string): void {
 		const minutes = Math.round(cfg.iserveuOtpValiditySeconds / 60);
-		ctx.inbox.deliver({
-			provider: 'iserveu',
-			channel: 'sms',
-			to: mobile,
-			otp,
-			text: `${otp} is your OTP for DMT ${purpose}. Valid for ${minutes} minutes.`,
-		});
+		ctx.inbox.deliver(
+			{
+				provider: 'iserveu',
+				channel: 'sms',
+				to: mobile,
+				otp: rec.otp,
+				text: `${rec.otp} is your OTP for DMT ${purpose}. Valid for ${minutes} minutes.`,
+			},
+			rec,
+		);
 	}
 
 	return {

@@ -65,14 +65,17 @@ export function createSummitai(ctx: ProviderContext): ProviderEmulator {
 		};
 		transactions.set(transactionId, rec);
 		const minutes = Math.round(cfg.summitOtpValiditySeconds / 60);
-		ctx.inbox.deliver({
-			provider: 'summitai',
-			// The instance's OTP channel is configurable (SMS or e-mail); the sandbox uses e-mail to the user name.
-			channel: 'email',
-			to: userName,
-			otp: rec.otp,
-			text: `Your SummitAI one-time password is ${rec.otp}. It expires in ${minutes} minutes.`,
-		});
+		ctx.inbox.deliver(
+			{
+				provider: 'summitai',
+				// The instance's OTP channel is configurable (SMS or e-mail); the sandbox uses e-mail to the user name.
+				channel: 'email',
+				to: userName,
+				otp: rec.otp,
+				text: `Your SummitAI one-time password is ${rec.otp}. It expires in ${minutes} minutes.`,
+			},
+			rec,
+		);
 		return envelope('', {
 			OTP_Communication: [{ Message: '', AuthenticationType: 'password', TransactionID: transactionId }],
 		});

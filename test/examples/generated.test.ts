@@ -13,10 +13,10 @@ describe('generated examples and templates', () => {
 
 	it('covers every operation of every provider in both runtimes', () => {
 		for (const p of PROVIDERS) {
-			expect(files.has(`examples/${p.slug}/00-full-chain.json`)).toBe(true);
+			expect(files.has(`examples/${p.slug}/${generator.CHAIN_TITLE}.json`)).toBe(true);
 			expect(files.has(`templates/n8n/${p.slug}-chain.json`)).toBe(true);
 			p.operations.forEach((op, i) => {
-				expect(files.has(`examples/${p.slug}/${String(i + 1).padStart(2, '0')}-${kebab(op.id)}.json`)).toBe(true);
+				expect(files.has(`examples/${p.slug}/${String(i + 1).padStart(2, '0')} - ${op.name}.json`)).toBe(true);
 				expect(files.has(`templates/n8n/${p.slug}-${kebab(op.id)}.json`)).toBe(true);
 			});
 		}

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import helper from 'node-red-node-test-helper';
-import { configType, kebab } from '../../node-red/names';
+import { configType } from '../../node-red/names';
 import { PROVIDERS } from '../../nodes/providers';
 import type { ProviderSpec } from '../../nodes/core';
 import { ROOT, generator, readJson, type Json } from './support';
@@ -132,16 +132,16 @@ function latestOtp(provider: Json): string {
 /** The status a provider's chain ends in on success. */
 const FINAL = ['verified', 'completed'];
 
-describe.each(PROVIDER_ROWS)('%s 00-full-chain, run as a person would', (_slug, provider) => {
+describe.each(PROVIDER_ROWS)('%s full chain, run as a person would', (_slug, provider) => {
 	it('sends an OTP, takes the code from the inbox into inject 2 and ends on the success output', async () => {
-		const loaded = await loadExamples(provider, ['00-full-chain']);
-		click(injectNamed(provider, loaded, '00-full-chain', '1. send OTP'));
-		const sent = await next(loaded, '00-full-chain', ['OTP sent', 'send failed']);
+		const loaded = await loadExamples(provider, [generator.CHAIN_TITLE]);
+		click(injectNamed(provider, loaded, generator.CHAIN_TITLE, '1. send OTP'));
+		const sent = await next(loaded, generator.CHAIN_TITLE, ['OTP sent', 'send failed']);
 		expect({ debug: sent.name, status: sent.msg.payload.status }).toEqual({ debug: 'OTP sent', status: 'otp_sent' });
 
 		const otp = latestOtp(provider);
-		click(injectNamed(provider, loaded, '00-full-chain', '2. verify (edit the OTP in this inject first)'), { otp });
-		const done = await next(loaded, '00-full-chain', ['success', 'failure']);
+		click(injectNamed(provider, loaded, generator.CHAIN_TITLE, '2. verify (edit the OTP in this inject first)'), { otp });
+		const done = await next(loaded, generator.CHAIN_TITLE, ['success', 'failure']);
 		expect(done.name).toBe('success');
 		expect(done.msg.payload).toMatchObject({ ok: true, provider: provider.id });
 		expect(FINAL).toContain(done.msg.payload.status);
@@ -149,27 +149,27 @@ describe.each(PROVIDER_ROWS)('%s 00-full-chain, run as a person would', (_slug, 
 	});
 
 	it('reports a wrong code on the failure output as invalid_otp', async () => {
-		const loaded = await loadExamples(provider, ['00-full-chain']);
-		click(injectNamed(provider, loaded, '00-full-chain', '1. send OTP'));
-		await next(loaded, '00-full-chain', ['OTP sent', 'send failed']);
+		const loaded = await loadExamples(provider, [generator.CHAIN_TITLE]);
+		click(injectNamed(provider, loaded, generator.CHAIN_TITLE, '1. send OTP'));
+		await next(loaded, generator.CHAIN_TITLE, ['OTP sent', 'send failed']);
 		const otp = latestOtp(provider);
 		const wrong = otp.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
-		click(injectNamed(provider, loaded, '00-full-chain', '2. verify (edit the OTP in this inject first)'), { otp: wrong });
-		const done = await next(loaded, '00-full-chain', ['success', 'failure']);
+		click(injectNamed(provider, loaded, generator.CHAIN_TITLE, '2. verify (edit the OTP in this inject first)'), { otp: wrong });
+		const done = await next(loaded, generator.CHAIN_TITLE, ['success', 'failure']);
 		expect({ debug: done.name, status: done.msg.payload.status }).toEqual({ debug: 'failure', status: 'invalid_otp' });
 	});
 });
 
 /**
  * The operation examples on one tab (as npm start deploys them), clicked in an order a person would follow:
- * each keeps its reference in flow context for the next. 'chain-send' clicks 00-full-chain's inject 1.
+ * each keeps its reference in flow context for the next. 'chain-send' clicks the full chain's inject 1.
  */
 const SEQUENCES: Record<string, string[]> = {
-	bos: ['01-register-customer', '02-generate-otp', '03-submit-otp', '04-get-credit-history'],
-	aopay: ['01-register-customer', '02-generate-otp', '03-submit-otp', '04-get-credit-history'],
-	iserveu: ['01-get-customer', 'chain-send', '03-register-customer', '02-send-otp', '04-verify-beneficiary'],
-	summitai: ['01-generate-otp', '02-validate-otp'],
-	capillary: ['01-generate-token', '02-generate-otp', '03-validate-otp', '04-regenerate-token'],
+	bos: ['01 - Register Customer', '02 - Generate OTP', '03 - Submit OTP', '04 - Get Credit History'],
+	aopay: ['01 - Register Customer', '02 - Generate OTP', '03 - Submit OTP', '04 - Get Credit History'],
+	iserveu: ['01 - Get Customer', 'chain-send', '03 - Register Customer', '02 - Send OTP', '04 - Verify Beneficiary'],
+	summitai: ['01 - Generate OTP', '02 - Validate OTP'],
+	capillary: ['01 - Generate Token', '02 - Generate OTP', '03 - Validate OTP', '04 - Regenerate Token'],
 };
 
 describe.each(PROVIDER_ROWS)('%s operation examples, clicked in order on one tab', (slug, provider) => {
@@ -178,13 +178,13 @@ describe.each(PROVIDER_ROWS)('%s operation examples, clicked in order on one tab
 		expect(sequence).toBeDefined();
 		const files = sequence.filter((s) => s !== 'chain-send');
 		// Every operation example is exercised.
-		expect(files.sort()).toEqual(provider.operations.map((op, i) => `${String(i + 1).padStart(2, '0')}-${kebab(op.id)}`).sort());
-		const loaded = await loadExamples(provider, ['00-full-chain', ...files]);
+		expect(files.sort()).toEqual(provider.operations.map((op, i) => generator.exampleTitle(op, i)).sort());
+		const loaded = await loadExamples(provider, [generator.CHAIN_TITLE, ...files]);
 		const results: string[] = [];
 		for (const example of sequence) {
 			if (example === 'chain-send') {
-				click(injectNamed(provider, loaded, '00-full-chain', '1. send OTP'));
-				const sent = await next(loaded, '00-full-chain', ['OTP sent', 'send failed']);
+				click(injectNamed(provider, loaded, generator.CHAIN_TITLE, '1. send OTP'));
+				const sent = await next(loaded, generator.CHAIN_TITLE, ['OTP sent', 'send failed']);
 				results.push(`${example}: ${sent.name} ${sent.msg.payload.status}`);
 				continue;
 			}

@@ -125,7 +125,7 @@ describe('Node-RED examples', () => {
 
 	it('give each chain a send inject, a verify inject carrying msg.otp, and the sandbox inbox', () => {
 		for (const provider of PROVIDERS) {
-			const flow: Json[] = readJson(`examples/${provider.slug}/00-full-chain.json`);
+			const flow: Json[] = readJson(`examples/${provider.slug}/${generator.CHAIN_TITLE}.json`);
 			const injects = flow.filter((n) => n.type === 'inject').map((n) => n.name);
 			expect(injects).toEqual(['1. send OTP', '2. verify (edit the OTP in this inject first)']);
 			const verify = flow.find((n) => n.name === '2. verify (edit the OTP in this inject first)');

@@ -122,6 +122,9 @@ describe('inbox', () => {
 				otp: expect.stringMatching(/^\d{6}$/),
 				text: expect.any(String),
 				at: '2025-01-15T09:30:01.000Z',
+				expiresAt: '2025-01-15T09:35:01.000Z',
+				used: false,
+				expired: false,
 			},
 			{
 				id: expect.any(String),
@@ -131,6 +134,9 @@ describe('inbox', () => {
 				otp: expect.stringMatching(/^\d{6}$/),
 				text: expect.any(String),
 				at: '2025-01-15T09:30:00.000Z',
+				expiresAt: '2025-01-15T09:45:00.000Z',
+				used: false,
+				expired: false,
 			},
 		]);
 		expect(r.json.messages[0].text).toContain(r.json.messages[0].otp);
@@ -210,7 +216,7 @@ describe('human page', () => {
 		expect(r.status).toBe(200);
 		expect(r.headers['content-type']).toMatch(/^text\/html/);
 		expect(r.text).toContain('<meta http-equiv="refresh"');
-		expect(r.text).toContain(`<td class="otp">${sb.inbox.latest('summitai', 'abcd')!.otp}</td>`);
+		expect(r.text).toContain(`<span class="otp">${sb.inbox.latest('summitai', 'abcd')!.otp}</span>`);
 		for (const base of Object.values(sb.baseUrls)) expect(r.text).toContain(base);
 		expect(r.text).toContain(SANDBOX_ACCOUNTS.iserveu.clientSecret);
 		expect(r.text).toContain(SANDBOX_ACCOUNTS.bos.accessToken);

@@ -24,16 +24,16 @@ export const iserveuSamples: ProviderSamples = {
 	operations: {
 		sendOtp: {
 			...transactionOtp,
-			note: 'This example sends a transaction OTP (type 2, a fresh external reference each click); 04-verify-beneficiary consumes it. A registration OTP (type 1) needs the Aadhaar number and may be resent only every 30 s: see 00-full-chain.',
+			note: 'This example sends a transaction OTP (type 2, a fresh external reference each click); 04 - Verify Beneficiary consumes it. A registration OTP (type 1) needs the Aadhaar number and may be resent only every 30 s: see 00 - Full chain.',
 		},
 		registerCustomer: {
 			before: { sendOtp: { input: { customerMobileNumber: '9876543211' } } },
-			note: 'Registration consumes a type-1 OTP: click **1. send OTP** in 00-full-chain first, then put the code from the inbox into this inject.',
+			note: 'Registration consumes a type-1 OTP: click **1. send OTP** in 00 - Full chain first, then put the code from the inbox into this inject.',
 		},
 		verifyBeneficiary: {
 			reference: { customerMobileNumber: '9876543212' },
 			before: { sendOtp: transactionOtp },
-			note: 'Beneficiary verification consumes a type-2 OTP sent with the same external reference: click 02-send-otp first, then put the code from the inbox into this inject.',
+			note: 'Beneficiary verification consumes a type-2 OTP sent with the same external reference: click 02 - Send OTP first, then put the code from the inbox into this inject.',
 		},
 	},
 };
