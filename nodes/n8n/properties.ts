@@ -62,6 +62,8 @@ function referenceProperty(provider: ProviderSpec, op: OperationSpec): INodeProp
 		type: 'json',
 		default: '={{ $json.reference }}',
 		description: `The result's reference of ${from}: every field below left empty is taken from it. Straight after ${from} keep the default; after a Form or Wait node, point it at ${from}'s reference (drag it here from ${from}'s output in the input panel).`,
+		// The expression itself as a hint: n8n shows it under the field, ready to copy.
+		hint: `After a Form or Wait node: {{ $('${from}').item.json.reference }}`,
 		displayOptions: { show: { operation: [op.id] } },
 	};
 }

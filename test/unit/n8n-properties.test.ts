@@ -8,7 +8,7 @@ const property = (provider: typeof capillary, op: string, name: string) =>
 describe('n8n parameters', () => {
 	test("a continuing step has one Reference parameter reading the previous result's reference; its chained fields stay empty", () => {
 		expect(property(capillary, 'validateOtp', 'reference')).toMatchObject({ type: 'json', default: '={{ $json.reference }}' });
-		expect(property(capillary, 'validateOtp', 'reference')?.description).toContain("{{ $('Generate OTP').item.json.reference }}");
+		expect(property(capillary, 'validateOtp', 'reference')?.hint).toBe("After a Form or Wait node: {{ $('Generate OTP').item.json.reference }}");
 		const sessionId = property(capillary, 'validateOtp', 'sessionId');
 		expect(sessionId).toMatchObject({ default: '', description: expect.stringContaining('Leave empty to take it from the Reference') });
 		expect(sessionId?.required).toBeUndefined();
