@@ -240,7 +240,8 @@ class NodeRed {
  */
 function installIntoUserDir(userDir, tarball) {
 	const cache = require('./cache');
-	const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
+	const packaging = require('../../packaging');
+	const pkg = packaging.manifest(packaging.folderOf('node-red'));
 	fs.writeFileSync(
 		path.join(userDir, 'package.json'),
 		`${JSON.stringify({ name: 'node-red-project', description: 'OTP Flow e2e', version: '0.0.1', private: true, dependencies: {} }, null, 2)}\n`,
