@@ -51,6 +51,7 @@ function fieldHelp(field: FieldSpec): string {
 	if (field.showWhen) parts.push(`Used only when ${when(field.showWhen)}.`);
 	if (field.requiredWhen) parts.push(`Required when ${when(field.requiredWhen)}.`);
 	if (field.sensitive === 'aadhaar') parts.push('Masked to its last 4 digits wherever it could appear.');
+	if (field.sensitive === 'secret') parts.push('A secret: sent to the provider only, never shown in the result, its errors or the raw response.');
 	const type = field.type === 'options' ? 'string' : field.type;
 	return dt(field.label, type, parts.join(' '), !field.required);
 }

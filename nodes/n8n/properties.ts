@@ -86,6 +86,8 @@ export function fieldProperty(field: FieldSpec, show: Record<string, Array<strin
 	// A chained field is filled from the Reference at run time, so the editor must not demand it.
 	if (field.required && !field.fromPrevious) property.required = true;
 	if (field.placeholder) property.placeholder = field.placeholder;
+	// A customer's password, token or key: shown as dots in the editor.
+	if (field.sensitive === 'secret' && field.type === 'string') property.typeOptions = { password: true };
 	if (field.options) {
 		const fromReference = field.fromPrevious ? [{ name: 'From the Reference', value: '', description: 'As the previous step had it' }] : [];
 		property.options = [...fromReference, ...field.options.map((o) => ({ ...o }))] as INodePropertyOptions[];
