@@ -37,6 +37,9 @@ const SUCCESS_STATUS = {
 	'*/getCustomer': 'completed',
 	'*/generateToken': 'completed',
 	'*/regenerateToken': 'completed',
+	'*/validatePassword': 'verified',
+	'*/expireToken': 'completed',
+	'*/forgotPassword': 'completed',
 };
 
 /**

@@ -169,7 +169,15 @@ const SEQUENCES: Record<string, string[]> = {
 	aopay: ['01-register-customer', '02-generate-otp', '03-submit-otp', '04-get-credit-history'],
 	iserveu: ['01-get-customer', 'chain-send', '03-register-customer', '02-send-otp', '04-verify-beneficiary'],
 	summitai: ['01-generate-otp', '02-validate-otp'],
-	capillary: ['01-generate-token', '02-generate-otp', '03-validate-otp', '04-regenerate-token'],
+	capillary: [
+		'01-generate-token',
+		'02-generate-otp',
+		'03-validate-otp',
+		'04-regenerate-token',
+		'05-validate-password',
+		'06-expire-token',
+		'07-forgot-password',
+	],
 };
 
 describe.each(PROVIDER_ROWS)('%s operation examples, clicked in order on one tab', (slug, provider) => {
