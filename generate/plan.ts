@@ -63,12 +63,10 @@ function chainOf(provider: ProviderSpec): OperationSpec[] {
 	return chain;
 }
 
-/** Splits after the step that sends the code (after the first step when none does). */
+/** Splits after the step that sends the code; when none does, there is no code to wait for: one part. */
 function split(steps: Step[]): Run {
-	const at = Math.max(
-		0,
-		steps.findIndex((s) => s.op.sendsCode),
-	);
+	const at = steps.findIndex((s) => s.op.sendsCode);
+	if (at < 0) return { send: steps, verify: [] };
 	return { send: steps.slice(0, at + 1), verify: steps.slice(at + 1) };
 }
 

@@ -10,6 +10,11 @@ const ACCOUNTS = {
 	capillary: {
 		/** Capillary has no secret for these calls: the brand is the only account check. */
 		brand: 'DemoBrand',
+		/**
+		 * A returning customer who has a password (Validate Password works for them at once); any other customer is a
+		 * first-time one until Forgot Password and an OTP login give them one. The examples use these values.
+		 */
+		passwordCustomer: { identifierType: 'MOBILE', identifierValue: '919999999993', password: 'Sandbox-Pass-1' },
 	},
 	bos: {
 		accessToken: 'sandbox-bos-token',

@@ -54,6 +54,9 @@ const EXPECTED_STATUS = {
 	'capillary:generateOtp': 'otp_sent',
 	'capillary:validateOtp': 'verified',
 	'capillary:regenerateToken': 'completed',
+	'capillary:validatePassword': 'verified',
+	'capillary:expireToken': 'completed',
+	'capillary:forgotPassword': 'completed',
 };
 
 const timings = { started: Date.now() };

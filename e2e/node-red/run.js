@@ -38,6 +38,9 @@ const SUCCESS_STATUS = {
 	'*/getCustomer': 'completed',
 	'*/generateToken': 'completed',
 	'*/regenerateToken': 'completed',
+	'*/validatePassword': 'verified',
+	'*/expireToken': 'completed',
+	'*/forgotPassword': 'completed',
 };
 
 /**
@@ -390,6 +393,12 @@ async function runtimeRun(rt, ctx) {
 		const resultsText = JSON.stringify(collector.entries.map((e) => e.result));
 		const inResults = [...ctx.secrets, ...ctx.aadhaar].filter((s) => resultsText.includes(s));
 		report.check('no fixed secret or Aadhaar number in any result message', inResults.length === 0 || `found ${inResults.map(mask).join(', ')}`);
+		// The customers' passwords the examples send (Capillary): to the provider only, never in a result or the log.
+		const passwords = ctx.passwords.filter((s) => resultsText.includes(s) || nr.log.includes(s));
+		report.check(
+			`no customer password (${ctx.passwords.length}) in any result or the log`,
+			passwords.length === 0 || `found ${passwords.map(mask).join(', ')}`,
+		);
 		report.check('log lines counted', true, `${nr.log.split('\n').length} lines, ${nr.log.length} bytes, ${collector.entries.length} results collected`);
 	} catch (e) {
 		report.fail('run', e.stack || e.message);
@@ -413,20 +422,25 @@ function findSecrets(value, key = '') {
 	return Object.entries(value).flatMap(([k, v]) => findSecrets(v, k));
 }
 
-/** Fixed sandbox secrets (password fields of every credential) and the Aadhaar numbers the examples use. */
+/** Fixed sandbox secrets (password fields of every credential), the Aadhaar numbers and customer passwords the examples use. */
 function secretsAndPii() {
 	const secrets = sandboxSecrets(ROOT);
 	const aadhaar = new Set();
+	const passwords = new Set();
 	const walk = (dir) => {
 		for (const f of fs.readdirSync(dir, { withFileTypes: true })) {
 			const full = path.join(dir, f.name);
 			if (f.isDirectory()) walk(full);
-			else if (f.name.endsWith('.json'))
-				for (const m of fs.readFileSync(full, 'utf8').matchAll(/\\?"(ovdData|aadhaar\w*)\\?"\s*:\s*\\?"(\d{12})\\?"/gi)) aadhaar.add(m[2]);
+			else if (f.name.endsWith('.json')) {
+				const text = fs.readFileSync(full, 'utf8');
+				for (const m of text.matchAll(/\\?"(ovdData|aadhaar\w*)\\?"\s*:\s*\\?"(\d{12})\\?"/gi)) aadhaar.add(m[2]);
+				// In an inject's JSON payload (escaped quotes), not a node's "password": "input.password" setting.
+				for (const m of text.matchAll(/\\"(password|confirmPassword)\\"\s*:\s*\\"([^"\\]{8,})\\"/g)) passwords.add(m[2]);
+			}
 		}
 	};
 	walk(path.join(ROOT, 'examples'));
-	return { secrets, aadhaar: [...aadhaar] };
+	return { secrets, aadhaar: [...aadhaar], passwords: [...passwords] };
 }
 
 async function main() {

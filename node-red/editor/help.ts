@@ -1,6 +1,6 @@
 /** Editor help (`data-help-name`) in Node-RED's standard layout: Inputs, Outputs, Details, References. */
 import { DEFAULT_MAX_CONCURRENT } from '../account';
-import { OK_STATUSES, STATUSES, STATUS_MEANING, type FieldSpec, type OperationSpec, type ProviderSpec } from '../../nodes/core';
+import { isSecretField, OK_STATUSES, STATUSES, STATUS_MEANING, type FieldSpec, type OperationSpec, type ProviderSpec } from '../../nodes/core';
 import { configType, defaultLabel, operationType } from '../names';
 import { nodeFields, propertyDefault } from '../properties';
 import { html, withCode } from './escape';
@@ -51,6 +51,7 @@ function fieldHelp(field: FieldSpec): string {
 	if (field.showWhen) parts.push(`Used only when ${when(field.showWhen)}.`);
 	if (field.requiredWhen) parts.push(`Required when ${when(field.requiredWhen)}.`);
 	if (field.sensitive === 'aadhaar') parts.push('Masked to its last 4 digits wherever it could appear.');
+	if (isSecretField(field)) parts.push('A secret: sent to the provider only, never shown in the result, its errors or the raw response.');
 	const type = field.type === 'options' ? 'string' : field.type === 'password' ? 'secret' : field.type;
 	return dt(field.label, type, parts.join(' '), !field.required);
 }

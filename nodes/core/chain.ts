@@ -68,8 +68,15 @@ export function missingPrevious(
 ): { message: string; errors: FieldError[] } | undefined {
 	if (!op.continues || reference) return undefined;
 	// A field with a default is never missing (App Type defaults to mobile): only ids the previous step returns are.
+	// Nor is one that does not apply (a device ID for a web app): its condition is read with the defaults filled in.
+	const values = { ...filled };
+	for (const f of op.fields) if (isEmpty(values[f.name]) && f.default !== undefined) values[f.name] = f.default;
 	const needed = chainedFields(op).filter(
-		(f) => f.default === undefined && (f.required || (f.requiredWhen && conditionHolds(f.requiredWhen, filled))) && isEmpty(filled[f.name]),
+		(f) =>
+			f.default === undefined &&
+			conditionHolds(f.showWhen, values) &&
+			(f.required || (f.requiredWhen && conditionHolds(f.requiredWhen, values))) &&
+			isEmpty(filled[f.name]),
 	);
 	if (needed.length === 0) return undefined;
 	const previous = provider.operations.find((o) => o.id === op.continues);

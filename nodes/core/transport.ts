@@ -5,7 +5,8 @@
  * TransportError when there is no usable response at all.
  */
 
-export type HttpMethod = 'GET' | 'POST';
+/** DELETE carries a JSON body too (Capillary's token/expire sample sends one). */
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
 export interface HttpRequest {
 	method: HttpMethod;

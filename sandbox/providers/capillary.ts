@@ -21,8 +21,21 @@ import {
 } from './common';
 
 type Flavour = 'mobile' | 'web';
-type IdentifierType = 'MOBILE' | 'EMAIL' | 'USERNAME';
+type IdentifierType = 'MOBILE' | 'EMAIL' | 'USERNAME' | 'EXTERNALID';
 const IDENTIFIER_TYPES: readonly string[] = ['MOBILE', 'EMAIL', 'USERNAME'];
+/** Only the MFA calls document EXTERNALID. */
+const MFA_IDENTIFIER_TYPES: readonly string[] = [...IDENTIFIER_TYPES, 'EXTERNALID'];
+
+/** A customer's password: `pending` is set by password/forget and becomes the password at the next OTP login. */
+interface Password {
+	password?: string;
+	pending?: string;
+	wrong: number;
+	locked: boolean;
+}
+
+/** The sandbox's policy for a new password (Capillary's is the brand's own): 8–64 characters with a letter and a digit. */
+const PASSWORD_POLICY = /^(?=.*[A-Za-z])(?=.*\d).{8,64}$/;
 
 interface Session {
 	sessionId: string;
@@ -65,27 +78,42 @@ export function createCapillary(ctx: ProviderContext): ProviderEmulator {
 	let userIds = new Map<string, number>();
 	// Customers logged in by otp/validate, for token/regenerate: by device key (mobile) and by token (web).
 	let logins = new Map<string, Login>();
+	// Passwords by identity; the account's returning customer has one from the start.
+	let passwords = seededPasswords();
 
 	function handle(req: ProviderRequest): ProviderResponse | undefined {
-		const m = /^\/auth\/v1(\/web)?\/(token\/generate|token\/regenerate|otp\/generate|otp\/validate)$/i.exec(req.path);
+		if (/^\/auth\/v1\/mfa\/token\/expire$/i.test(req.path)) {
+			// The page names POST, its sample request sends DELETE: both are accepted.
+			if (req.method !== 'DELETE' && req.method !== 'POST') return methodNotAllowed(['DELETE', 'POST']);
+			return answer(() => tokenExpire(req.body));
+		}
+		const m = /^\/auth\/v1(\/web)?\/(token\/generate|token\/regenerate|otp\/generate|otp\/validate|password\/validate|password\/forget)$/i.exec(req.path);
 		if (!m) return undefined;
 		if (req.method !== 'POST') return methodNotAllowed(['POST']);
 		const flavour: Flavour = m[1] ? 'web' : 'mobile';
 		const op = m[2].toLowerCase();
+		return answer(() => {
+			if (op === 'token/generate') return tokenGenerate(req.body, flavour);
+			if (op === 'token/regenerate') return tokenRegenerate(req.body, flavour);
+			if (op === 'otp/generate') return otpGenerate(req.body, flavour);
+			if (op === 'password/validate') return passwordValidate(req.body, flavour);
+			if (op === 'password/forget') return passwordForget(req.body, flavour);
+			return otpValidate(req.body, flavour);
+		});
+	}
+
+	function answer(call: () => unknown): ProviderResponse {
 		try {
-			if (op === 'token/generate') return json(tokenGenerate(req.body, flavour));
-			if (op === 'token/regenerate') return json(tokenRegenerate(req.body, flavour));
-			if (op === 'otp/generate') return json(otpGenerate(req.body, flavour));
-			return json(otpValidate(req.body, flavour));
+			return json(call());
 		} catch (e) {
 			if (e instanceof CapError) return json({ status: { success: false, code: e.code, message: e.message } });
 			throw e;
 		}
 	}
 
-	function readIdentity(body: Record<string, unknown>, flavour: Flavour): Identity {
+	function readIdentity(body: Record<string, unknown>, flavour: Flavour, types = IDENTIFIER_TYPES): Identity {
 		const identifierType = field(body, 'identifierType').toUpperCase();
-		if (!IDENTIFIER_TYPES.includes(identifierType)) throw new CapError(1546, 'Invalid identifierType');
+		if (!types.includes(identifierType)) throw new CapError(1546, 'Invalid identifierType');
 		const identifierValue = field(body, 'identifierValue');
 		if (!identifierValue) throw new CapError(1540, 'Mobile or email is required');
 		return {
@@ -186,6 +214,14 @@ export function createCapillary(ctx: ProviderContext): ProviderEmulator {
 				break;
 		}
 		session.otp = undefined; // consumed
+		// A password set by password/forget takes effect with this OTP login; so does a fresh start after a lock.
+		const pw = passwords.get(identityKey(session));
+		if (pw?.pending) passwords.set(identityKey(session), { password: pw.pending, wrong: 0, locked: false });
+		return login(session, flavour);
+	}
+
+	/** A logged-in customer: a user token, on mobile a device key for token/regenerate. */
+	function login(session: Session, flavour: Flavour) {
 		const userId = userIdFor(session);
 		const user: Record<string, unknown> = {
 			sessionId: session.sessionId,
@@ -219,6 +255,57 @@ export function createCapillary(ctx: ProviderContext): ProviderEmulator {
 		return { status: OK_STATUS, auth: { token, key: flavour === 'mobile' ? proof : null }, user: { userId: login.userId } };
 	}
 
+	/**
+	 * A returning customer's password login. One without a password (a first-time customer) cannot: Capillary says
+	 * only that they log in by OTP first, with no code of its own; the sandbox answers 1526 (unable to validate).
+	 */
+	function passwordValidate(body: Record<string, unknown>, flavour: Flavour) {
+		const session = openSession(body, flavour);
+		const password = field(body, 'password');
+		if (!password) throw new CapError(1520, 'Password is enabled for the brand. Password cannot be empty');
+		const pw = passwords.get(identityKey(session));
+		if (!pw?.password) throw new CapError(1526, 'Unable to validate password');
+		if (pw.locked) throw new CapError(1530, 'Reached the maximum allowed password retry attempts, please reset your password');
+		if (password !== pw.password) {
+			pw.wrong += 1;
+			if (pw.wrong >= cfg.capillaryMaxOtpAttempts) {
+				pw.locked = true;
+				throw new CapError(1530, 'Reached the maximum allowed password retry attempts, please reset your password');
+			}
+			throw new CapError(1528, 'Invalid password, please try with the correct password');
+		}
+		pw.wrong = 0;
+		return login(session, flavour);
+	}
+
+	/** A new password for the session's customer; it takes effect at their next OTP login. */
+	function passwordForget(body: Record<string, unknown>, flavour: Flavour) {
+		const session = openSession(body, flavour);
+		const password = field(body, 'password');
+		if (!password) throw new CapError(1520, 'Password is enabled for the brand. Password cannot be empty');
+		if (password !== field(body, 'confirmPassword')) throw new CapError(1521, 'Password and confirm password does not match');
+		if (!PASSWORD_POLICY.test(password)) throw new CapError(1542, 'Password does not meet the requirements');
+		const pw = passwords.get(identityKey(session)) ?? { wrong: 0, locked: false };
+		passwords.set(identityKey(session), { ...pw, pending: password });
+		return { status: OK_STATUS };
+	}
+
+	/** Logout: the token stops working, and on mobile its device key no longer regenerates one. */
+	function tokenExpire(body: Record<string, unknown>) {
+		const id = readIdentity(body, 'mobile', MFA_IDENTIFIER_TYPES);
+		if (id.brand !== SANDBOX_ACCOUNTS.capillary.brand) throw new CapError(1519, 'Invalid details');
+		const token = field(body, 'token');
+		const found = [...logins.entries()].find(([, l]) => l.token === token);
+		// The sandbox knows no external IDs: with EXTERNALID only the token is checked.
+		const same =
+			found &&
+			(id.identifierType === 'EXTERNALID' || (found[1].identifierType === id.identifierType && found[1].identifierValue === id.identifierValue)) &&
+			(found[1].flavour === 'web' || !id.deviceId || found[1].deviceId === id.deviceId);
+		if (!token || !found || !same) throw new CapError(1531, 'Unable to expire token');
+		logins.delete(found[0]);
+		return { status: OK_STATUS };
+	}
+
 	function userIdFor(session: Session): number {
 		const k = `${session.identifierType}|${session.identifierValue}`;
 		let id = userIds.get(k);
@@ -238,8 +325,16 @@ export function createCapillary(ctx: ProviderContext): ProviderEmulator {
 			sends = new Map();
 			userIds = new Map();
 			logins = new Map();
+			passwords = seededPasswords();
 		},
 	};
+}
+
+const identityKey = (who: { identifierType: string; identifierValue: string }) => `${who.identifierType}|${who.identifierValue}`;
+
+function seededPasswords(): Map<string, Password> {
+	const customer = SANDBOX_ACCOUNTS.capillary.passwordCustomer;
+	return new Map([[identityKey(customer), { password: customer.password, wrong: 0, locked: false }]]);
 }
 
 /** Shaped like a JWT (three base64url parts) but signed with random bytes: clients must treat it as opaque. */

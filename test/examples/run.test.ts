@@ -169,7 +169,7 @@ const SEQUENCES: Record<string, string[]> = {
 	aopay: ['01 - Register Customer', '02 - Generate OTP', '03 - Submit OTP', '04 - Get Credit History'],
 	iserveu: ['01 - Get Customer', 'chain-send', '03 - Register Customer', '02 - Send OTP', '04 - Verify Beneficiary'],
 	summitai: ['01 - Generate OTP', '02 - Validate OTP'],
-	capillary: ['01 - Generate Token', '02 - Generate OTP', '03 - Validate OTP', '04 - Regenerate Token'],
+	capillary: ['01 - Generate Token', '02 - Generate OTP', '03 - Validate OTP', '04 - Regenerate Token', '05 - Validate Password', '06 - Expire Token', '07 - Forgot Password'],
 };
 
 describe.each(PROVIDER_ROWS)('%s operation examples, clicked in order on one tab', (slug, provider) => {

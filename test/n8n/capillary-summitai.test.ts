@@ -6,7 +6,10 @@ import { otp, out, paired, readInbox, sandboxCredentials, sandboxSuite } from '.
 const SUMMIT = SANDBOX_ACCOUNTS.summitai;
 const WRONG_KEY = 'wrong-api-key-must-not-leak';
 
-const suite = sandboxSuite([SUMMIT.apiKey, SUMMIT.password, WRONG_KEY]);
+const CUSTOMER = SANDBOX_ACCOUNTS.capillary.passwordCustomer;
+const NEW_PASSWORD = 'Brand-New-Pass-7';
+// A customer's password is sent to Capillary and nowhere else.
+const suite = sandboxSuite([SUMMIT.apiKey, SUMMIT.password, WRONG_KEY, CUSTOMER.password, NEW_PASSWORD]);
 const { run } = suite;
 
 describe('Capillary node in the n8n engine', () => {
@@ -30,6 +33,50 @@ describe('Capillary node in the n8n engine', () => {
 		const after = renewed.reference as Record<string, string>;
 		expect(after.token).not.toBe(before.token);
 		if (identity.flavour === 'mobile') expect(after.key).toBe(before.key);
+	});
+
+	it('a returning customer: Generate Token → Validate Password hands on the token and key like Validate OTP; Expire Token logs out', async () => {
+		const identity = { flavour: 'mobile', identifierType: 'MOBILE', identifierValue: CUSTOMER.identifierValue, deviceId: '123456785' };
+		const r = await run([
+			otp('Generate Token', 'capillary', 'generateToken', identity),
+			otp('Validate Password', 'capillary', 'validatePassword', { password: CUSTOMER.password }),
+			otp('Expire Token', 'capillary', 'expireToken'),
+			otp('Regenerate Token', 'capillary', 'regenerateToken', { reference: "={{ $('Validate Password').item.json.reference }}" }),
+		]);
+		const [validated] = out(r, 'Validate Password', 0);
+		expect(validated).toMatchObject({
+			ok: true,
+			status: 'verified',
+			reference: { ...identity, sessionId: expect.any(String), token: expect.any(String), key: expect.any(String), userId: expect.any(String) },
+		});
+		expect(out(r, 'Expire Token', 0)).toEqual([expect.objectContaining({ ok: true, status: 'completed', operation: 'expireToken' })]);
+		// Logged out: the device key no longer renews the token.
+		expect(out(r, 'Regenerate Token', 1)).toEqual([expect.objectContaining({ status: 'expired', providerStatus: expect.objectContaining({ code: '1525' }) })]);
+		expect(JSON.stringify(out(r, 'Expire Token', 0))).not.toContain(String((validated.reference as Record<string, string>).token));
+	});
+
+	it('a first-time customer cannot log in by password; after Forgot Password and an OTP login the new password works', async () => {
+		const identity = { flavour: 'web', identifierType: 'EMAIL', identifierValue: 'asha@example.com' };
+		const first = await run([
+			otp('Generate Token', 'capillary', 'generateToken', identity),
+			otp('Validate Password', 'capillary', 'validatePassword', { password: NEW_PASSWORD }),
+		]);
+		expect(out(first, 'Validate Password', 1)).toEqual([
+			expect.objectContaining({ status: 'invalid_request', retryable: false, message: expect.stringContaining('log in by OTP first') }),
+		]);
+		const reset = await run([
+			otp('Generate Token', 'capillary', 'generateToken', identity),
+			otp('Forgot Password', 'capillary', 'forgotPassword', { password: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }),
+			otp('Generate OTP', 'capillary', 'generateOtp'),
+			readInbox('capillary', '={{ $json.reference.identifierValue }}'),
+			otp('Validate OTP', 'capillary', 'validateOtp', { otp: '={{ $json.code }}', reference: "={{ $('Generate OTP').item.json.reference }}" }),
+			otp('Generate Token again', 'capillary', 'generateToken', identity),
+			otp('Validate Password', 'capillary', 'validatePassword', { password: NEW_PASSWORD }),
+		]);
+		expect(out(reset, 'Forgot Password', 0)).toEqual([expect.objectContaining({ status: 'completed', next: 'generateToken' })]);
+		expect(out(reset, 'Validate Password', 0)).toEqual([
+			expect.objectContaining({ status: 'verified', reference: expect.objectContaining({ token: expect.any(String) }) }),
+		]);
 	});
 
 	it.each(FLAVOURS)('$flavour app: Generate Token → Generate OTP → inbox → Validate OTP with only the code typed in', async (identity) => {

@@ -385,7 +385,7 @@ describe('coverage of this suite', () => {
 			aopay: ['registerCustomer', 'generateOtp', 'submitOtp', 'getCreditHistory'],
 			iserveu: ['getCustomer', 'sendOtp', 'registerCustomer', 'verifyBeneficiary'],
 			summitai: ['generateOtp', 'validateOtp'],
-			capillary: ['generateToken', 'generateOtp', 'validateOtp', 'regenerateToken'],
+			capillary: ['generateToken', 'generateOtp', 'validateOtp', 'regenerateToken', 'validatePassword', 'expireToken', 'forgotPassword'],
 		});
 	});
 });

@@ -249,3 +249,51 @@ describe('Capillary provider faults', () => {
 		expect(after.payload.status).toBe('completed');
 	});
 });
+
+describe('Capillary password and logout nodes', () => {
+	const customer = { ...identity, password: 'Sandbox-Pass-1' };
+
+	it('Validate Password reads the password from msg.password and hands on the token; Expire Token then logs out', async () => {
+		const reference = (await openSession()).reference;
+		const validate = await loadNode(capillaryNodes, {
+			type: 'capillary-validate-password',
+			props: { password: 'password', passwordType: 'msg' },
+			account: account(),
+		});
+		const verified = only(await validate.run({ payload: { reference }, password: customer.password }), 'success');
+		expect(verified.payload).toMatchObject({ status: 'verified', reference: { token: expect.any(String), key: expect.any(String) } });
+		expect(JSON.stringify(verified.payload)).not.toContain(customer.password);
+		await helper.unload();
+		const expire = await loadNode(capillaryNodes, { type: 'capillary-expire-token', account: account() });
+		const out = only(await expire.run({ payload: verified.payload }), 'success');
+		expect(out.payload).toMatchObject({ status: 'completed', operation: 'expireToken' });
+		expect(JSON.stringify(out.payload)).not.toContain(verified.payload.reference.token);
+	});
+
+	const faults: Array<[string, Parameters<Sandbox['faults']['add']>[0], string]> = [
+		['HTTP 503', { kind: 'status', status: 503 }, 'provider_error'],
+		['malformed JSON', { kind: 'malformed' }, 'provider_error'],
+		['a connection reset', { kind: 'reset' }, 'network_error'],
+	];
+	const ops: Array<[string, Record<string, unknown>]> = [
+		['capillary-validate-password', { sessionId: 'P-12345678', password: customer.password }],
+		['capillary-forgot-password', { sessionId: 'P-12345678', password: customer.password, confirmPassword: customer.password }],
+		['capillary-expire-token', { token: 'user-token-12345678' }],
+	];
+	it.each(ops.flatMap(([type, fields]) => faults.map(([name, fault, status]) => [type, name, fields, fault, status] as const)))(
+		'%s maps %s to the failure output without quoting the secret',
+		async (type, _name, fields, fault, status) => {
+			const props = Object.fromEntries(
+				Object.entries({ ...identity, ...fields }).flatMap(([k, v]) => [
+					[k, v],
+					[`${k}Type`, ['flavour', 'identifierType'].includes(k) ? 'option' : 'str'],
+				]),
+			);
+			const node = await loadNode(capillaryNodes, { type, props: { ...props, timeout: 0.3 }, account: account() });
+			sandbox.faults.add({ provider: 'capillary', ...fault });
+			const failed = only(await node.run({}), 'failure');
+			expect(failed.payload).toMatchObject({ ok: false, status });
+			for (const secret of [customer.password, 'user-token-12345678']) expect(JSON.stringify(failed.payload)).not.toContain(secret);
+		},
+	);
+});

@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { versionProblems } = require('../../packaging/release') as { versionProblems(tag: string): string[] };
 
 const root = path.join(__dirname, '..', '..');

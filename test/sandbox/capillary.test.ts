@@ -196,3 +196,63 @@ describe('capillary token/regenerate', () => {
 		expect(wrong.json.status).toMatchObject({ success: false, code: 1525 });
 	});
 });
+
+describe('capillary passwords and logout', () => {
+	const customer = SANDBOX_ACCOUNTS.capillary.passwordCustomer;
+	const brand = SANDBOX_ACCOUNTS.capillary.brand;
+	const base = () => `${sb.baseUrls.capillary}/auth/v1`;
+	const startSession = async (identity: Record<string, string>, web = false) =>
+		(await call(`${base()}${web ? '/web' : ''}/token/generate`, { body: identity })).json.user.sessionId as string;
+
+	it('logs the returning customer in by password (token and key), refuses a wrong one with 1528, then 1530 after too many', async () => {
+		const identity = { identifierType: 'MOBILE', identifierValue: customer.identifierValue, deviceId: 'dev-1', brand };
+		const sessionId = await startSession(identity);
+		const ok = await call(`${base()}/password/validate`, { body: { ...identity, sessionId, password: customer.password } });
+		expect(ok.json).toMatchObject({ status: { success: true }, auth: { token: expect.any(String), key: expect.any(String) } });
+		const codes: number[] = [];
+		for (let i = 0; i < 3; i++)
+			codes.push((await call(`${base()}/password/validate`, { body: { ...identity, sessionId, password: 'wrong-1' } })).json.status.code);
+		expect(codes).toEqual([1528, 1528, 1530]);
+		const locked = await call(`${base()}/password/validate`, { body: { ...identity, sessionId, password: customer.password } });
+		expect(locked.json.status.code).toBe(1530);
+	});
+
+	it('a first-time customer gets 1526; Forgot Password (1521, 1542 checked) then an OTP login gives them the password', async () => {
+		const identity = { identifierType: 'EMAIL', identifierValue: 'new@example.com', brand };
+		const sessionId = await startSession(identity, true);
+		const web = `${base()}/web`;
+		expect((await call(`${web}/password/validate`, { body: { ...identity, sessionId, password: 'Fresh-Pass-9' } })).json.status.code).toBe(1526);
+		expect(
+			(await call(`${web}/password/forget`, { body: { ...identity, sessionId, password: 'Fresh-Pass-9', confirmPassword: 'Other-9x' } })).json.status.code,
+		).toBe(1521);
+		expect((await call(`${web}/password/forget`, { body: { ...identity, sessionId, password: 'short', confirmPassword: 'short' } })).json.status.code).toBe(
+			1542,
+		);
+		const set = await call(`${web}/password/forget`, { body: { ...identity, sessionId, password: 'Fresh-Pass-9', confirmPassword: 'Fresh-Pass-9' } });
+		expect(set.json.status).toMatchObject({ success: true });
+		// Not yet: the new password takes effect at the next OTP login.
+		expect((await call(`${web}/password/validate`, { body: { ...identity, sessionId, password: 'Fresh-Pass-9' } })).json.status.code).toBe(1526);
+		await call(`${web}/otp/generate`, { body: { ...identity, sessionId } });
+		const otp = sb.inbox.latest('capillary')!.otp;
+		await call(`${web}/otp/validate`, { body: { ...identity, sessionId, otp } });
+		const login = await call(`${web}/password/validate`, { body: { ...identity, sessionId, password: 'Fresh-Pass-9' } });
+		expect(login.json).toMatchObject({ status: { success: true }, auth: { token: expect.any(String), key: null } });
+	});
+
+	it('expires a token by DELETE or POST (logout): its device key no longer regenerates; an unknown token is 1531; EXTERNALID is accepted', async () => {
+		const identity = { identifierType: 'MOBILE', identifierValue: customer.identifierValue, deviceId: 'dev-1', brand };
+		const login = async () =>
+			(await call(`${base()}/password/validate`, { body: { ...identity, sessionId: await startSession(identity), password: customer.password } })).json.auth;
+		const first = await login();
+		const out = await call(`${base()}/mfa/token/expire`, { method: 'DELETE', body: { ...identity, token: first.token } });
+		expect(out.json.status).toMatchObject({ success: true });
+		expect((await call(`${base()}/token/regenerate`, { body: { ...identity, key: first.key } })).json.status.code).toBe(1525);
+		expect((await call(`${base()}/mfa/token/expire`, { method: 'DELETE', body: { ...identity, token: first.token } })).json.status.code).toBe(1531);
+		const second = await login();
+		const byPost = await call(`${base()}/mfa/token/expire`, {
+			body: { identifierType: 'EXTERNALID', identifierValue: 'CUST-42', deviceId: 'dev-1', brand, token: second.token },
+		});
+		expect(byPost.json.status).toMatchObject({ success: true });
+		expect((await call(`${base()}/token/generate`, { body: { ...identity, identifierType: 'EXTERNALID' } })).json.status.code).toBe(1546);
+	});
+});

@@ -119,12 +119,25 @@ describe('Capillary codes → normalised status', () => {
 		1515: 'invalid_request',
 		1518: 'max_attempts',
 		1519: 'invalid_request',
+		1520: 'invalid_request',
+		1521: 'invalid_request',
+		1523: 'provider_error',
+		1524: 'invalid_request',
 		1525: 'expired',
+		1526: 'invalid_request',
+		1527: 'invalid_request',
+		1528: 'invalid_otp',
 		1529: 'expired',
+		1530: 'max_attempts',
+		1531: 'provider_error',
+		1532: 'provider_error',
 		1534: 'rate_limited',
+		1535: 'provider_error',
 		1537: 'invalid_request',
 		1540: 'invalid_request',
 		1541: 'invalid_request',
+		1542: 'invalid_request',
+		1543: 'invalid_request',
 		1546: 'invalid_request',
 		5004: 'invalid_request',
 		429: 'rate_limited',
@@ -151,6 +164,20 @@ describe('Capillary codes → normalised status', () => {
 		expect(byDefault.result).toMatchObject({ status: 'rate_limited', retryable: true, retryAfterSeconds: 600 });
 		const set = await run('generateOtp', { ...mobile, sessionId: 'P-1234', otpLimitWindowMinutes: 30 }, answer);
 		expect(set.result.retryAfterSeconds).toBe(1800);
+	});
+
+	test.each([
+		['1528 (wrong password): the customer may try again', 1528, { status: 'invalid_otp', retryable: true }],
+		['1530 (too many wrong passwords): reset it', 1530, { status: 'max_attempts', retryable: false }],
+		['1535 (the brand allows 0 OTPs): not worth retrying', 1535, { status: 'provider_error', retryable: false }],
+		['1522 (not on the list): a provider error with the code', 1522, { status: 'provider_error', providerStatus: { code: '1522' } }],
+	])('%s', async (_name, code, expected) => {
+		const { result } = await run(
+			'validatePassword',
+			{ ...mobile, sessionId: 'P-1234', password: 'Secret-Pass-1' },
+			json(200, { status: { success: false, code, message: 'words' } }),
+		);
+		expect(result).toMatchObject(expected);
 	});
 
 	test('an unknown code is a provider error carrying the code', async () => {
@@ -237,5 +264,120 @@ describe('Capillary Regenerate Token', () => {
 		expect(result).toMatchObject({ status: 'expired', ok: false });
 		expect(result.message).toContain('log the customer in again');
 		expect(JSON.stringify(result)).not.toContain('device-key-abcdefgh');
+	});
+});
+
+describe('Capillary passwords, logout, EXTERNALID and hash', () => {
+	const PASSWORD = 'Secret-Pass-1';
+	const session = { ...mobile, sessionId: 'P-1234' };
+
+	test('Validate Password (mobile) sends the password once, to Capillary; the token and key are handed on as Validate OTP hands them on', async () => {
+		const answer = ok({
+			auth: { token: 'user-jwt-abc', key: 'device-key-xyz' },
+			user: { userId: 42, echo: `password ${PASSWORD}` },
+			status: { success: true, code: 200, message: `ok ${PASSWORD} user-jwt-abc` },
+		});
+		const { result, transport } = await run('validatePassword', { ...session, password: PASSWORD }, answer);
+		expect(transport.sent[0].url).toBe('https://eu.api.capillarytech.com/auth/v1/password/validate');
+		expect(transport.sent[0].body).toEqual({
+			identifierType: 'MOBILE',
+			identifierValue: '919999999993',
+			deviceId: '123456785',
+			sessionId: 'P-1234',
+			password: PASSWORD,
+		});
+		expect(result).toMatchObject({ ok: true, status: 'verified', reference: { ...session, userId: '42', token: 'user-jwt-abc', key: 'device-key-xyz' } });
+		expect(JSON.stringify(result)).not.toContain(PASSWORD);
+		const { reference: _reference, ...rest } = result;
+		expect(JSON.stringify(rest)).not.toMatch(/user-jwt-abc|device-key-xyz/);
+	});
+
+	test('Validate Password (web) uses the web path and no device ID; without a session it says to run Generate Token first', async () => {
+		const web = { flavour: 'web', identifierType: 'EMAIL', identifierValue: 'asha@example.com', sessionId: 'P-2345' };
+		const { result, transport } = await run('validatePassword', { ...web, password: PASSWORD }, ok({ auth: { token: 'user-jwt-abc', key: null } }));
+		expect(transport.sent[0].url).toBe('https://eu.api.capillarytech.com/auth/v1/web/password/validate');
+		expect(transport.sent[0].body).toEqual({ identifierType: 'EMAIL', identifierValue: 'asha@example.com', sessionId: 'P-2345', password: PASSWORD });
+		expect(result.reference).toEqual({ ...web, token: 'user-jwt-abc' });
+		const none = await runOperation(capillary, findOperation(capillary, 'validatePassword'), { password: PASSWORD }, credentials, new FakeTransport(), { now });
+		expect(none.message).toContain('run Generate Token first');
+	});
+
+	test('a first-time customer (1526) is told to log in by OTP first; the refusal never quotes the password', async () => {
+		const { result } = await run(
+			'validatePassword',
+			{ ...session, password: PASSWORD },
+			json(200, { status: { success: false, code: 1526, message: `Unable to validate password ${PASSWORD}` } }),
+		);
+		expect(result).toMatchObject({ ok: false, status: 'invalid_request', retryable: false });
+		expect(result.message).toContain('log in by OTP first');
+		expect(JSON.stringify(result)).not.toContain(PASSWORD);
+	});
+
+	test('Forgot Password sends the new password twice and points to a new login', async () => {
+		const { result, transport } = await run('forgotPassword', { ...session, password: PASSWORD, confirmPassword: PASSWORD });
+		expect(transport.sent[0].url).toBe('https://eu.api.capillarytech.com/auth/v1/password/forget');
+		expect(transport.sent[0].body).toEqual({
+			identifierType: 'MOBILE',
+			identifierValue: '919999999993',
+			deviceId: '123456785',
+			sessionId: 'P-1234',
+			password: PASSWORD,
+			confirmPassword: PASSWORD,
+		});
+		expect(result).toMatchObject({ ok: true, status: 'completed', next: 'generateToken', reference: session });
+		expect(JSON.stringify(result)).not.toContain(PASSWORD);
+	});
+
+	test.each([
+		['validatePassword', 'password', { ...session, password: '' }, 'is required'],
+		['validatePassword', 'password', { ...session, password: ` ${PASSWORD}` }, 'must not begin or end with a space'],
+		['validatePassword', 'password', { ...session, password: 'x'.repeat(129) }, 'at most 128 characters'],
+		['validatePassword', 'password', { ...session, password: 'pass\nword' }, 'control characters'],
+		['forgotPassword', 'confirmPassword', { ...session, password: PASSWORD, confirmPassword: 'Other-Pass-2' }, 'must be the same as password'],
+		['forgotPassword', 'confirmPassword', { ...session, password: PASSWORD }, 'is required'],
+		['expireToken', 'token', { ...mobile, token: 'short' }, 'must be the token Validate OTP returned'],
+		['expireToken', 'method', { ...mobile, token: 'user-jwt-abcdef', method: 'PUT' }, 'must be one of DELETE, POST'],
+		['expireToken', 'identifierValue', { ...mobile, identifierType: 'EXTERNALID', identifierValue: 'ext id', token: 'user-jwt-abcdef' }, 'must match'],
+		['generateToken', 'identifierType', { ...mobile, identifierType: 'EXTERNALID' }, 'must be one of MOBILE, EMAIL, USERNAME'],
+		['generateOtp', 'hash', { ...session, hash: 'a b' }, 'must be 1–512 letters'],
+	])('%s: bad %s → invalid_request naming it, nothing sent, no secret echoed', async (opId, field, params, rule) => {
+		const { result, transport } = await run(opId, params);
+		expect(transport.sent).toHaveLength(0);
+		expect(result.status).toBe('invalid_request');
+		expect(result.errors?.map((e) => e.field)).toContain(field);
+		expect(result.message).toContain(rule);
+		for (const secret of [PASSWORD, 'Other-Pass-2', 'user-jwt-abcdef']) expect(JSON.stringify(result)).not.toContain(secret);
+	});
+
+	test("Expire Token: DELETE by default (Capillary's sample), POST as an option; the token is sent and nowhere else", async () => {
+		const loggedIn = { ...mobile, sessionId: 'P-1234', token: 'user-jwt-abcdef', key: 'device-key-xyz' };
+		const transport = new FakeTransport(() => ok({ status: { success: true, code: 200, message: 'expired user-jwt-abcdef' } }));
+		const result = await runOperation(capillary, findOperation(capillary, 'expireToken'), {}, credentials, transport, {
+			now,
+			reference: loggedIn,
+			includeRaw: true,
+		});
+		expect(transport.sent[0]).toMatchObject({ method: 'DELETE', url: 'https://eu.api.capillarytech.com/auth/v1/mfa/token/expire' });
+		expect(transport.sent[0].body).toEqual({ identifierType: 'MOBILE', identifierValue: '919999999993', deviceId: '123456785', token: 'user-jwt-abcdef' });
+		expect(result).toMatchObject({ ok: true, status: 'completed', reference: { ...mobile, sessionId: 'P-1234' } });
+		expect(JSON.stringify(result)).not.toContain('user-jwt-abcdef');
+		const post = await run('expireToken', { ...mobile, token: 'user-jwt-abcdef', method: 'POST' });
+		expect(post.transport.sent[0].method).toBe('POST');
+		const none = await runOperation(capillary, findOperation(capillary, 'expireToken'), {}, credentials, new FakeTransport(), { now });
+		expect(none.message).toContain('run Validate OTP first');
+	});
+
+	test('Expire Token takes EXTERNALID (an MFA call); 1531 (unable to expire) is a provider error', async () => {
+		const external = { ...mobile, identifierType: 'EXTERNALID', identifierValue: 'CUST-0042', token: 'user-jwt-abcdef' };
+		const { result, transport } = await run('expireToken', external, json(200, { status: { success: false, code: 1531, message: 'Unable to expire token' } }));
+		expect(transport.sent[0].body).toMatchObject({ identifierType: 'EXTERNALID', identifierValue: 'CUST-0042' });
+		expect(result).toMatchObject({ status: 'provider_error', providerStatus: { code: '1531' } });
+	});
+
+	test('Generate OTP sends the optional hash only when set', async () => {
+		const without = await run('generateOtp', session);
+		expect(without.transport.sent[0].body).not.toHaveProperty('hash');
+		const withHash = await run('generateOtp', { ...session, hash: 'FA+9qCX9VSu' });
+		expect(withHash.transport.sent[0].body).toMatchObject({ hash: 'FA+9qCX9VSu', sessionId: 'P-1234' });
 	});
 });

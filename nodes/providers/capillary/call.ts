@@ -1,5 +1,5 @@
 /** What every Auth Engine call shares: the flavour's path, the identity in the body, the answer's status block. */
-import { joinUrl, type InterpretInput, type OperationInput, type Outcome, type Params } from '../../core';
+import { joinUrl, type InterpretInput, type OperationInput, type Outcome, type Params, type Reference } from '../../core';
 import { capillaryFailure, capillaryStatus } from './codes';
 
 export const IDENTITY = ['flavour', 'identifierType', 'identifierValue', 'deviceId'] as const;
@@ -24,4 +24,18 @@ export function interpretWith(onSuccess: (body: Record<string, any>, input: Inte
 		if (!status.success) return capillaryFailure(status.code, status.message);
 		return { code: String(status.code), text: status.message, ...onSuccess(body as Record<string, any>, input) };
 	};
+}
+
+/**
+ * What a login (Validate OTP, Validate Password) hands on: the customer's token, on mobile the device key, and the user
+ * ID. The token and key are the customer's credentials: the operation lists them in `handsOn` so they are scrubbed from
+ * everything but `reference`.
+ */
+export function loginReference(body: Record<string, any>): Reference {
+	const reference: Reference = {};
+	const userId = body.user?.userId;
+	if (userId !== undefined && userId !== null) reference.userId = String(userId);
+	if (typeof body.auth?.token === 'string' && body.auth.token !== '') reference.token = body.auth.token;
+	if (typeof body.auth?.key === 'string' && body.auth.key !== '') reference.key = body.auth.key;
+	return reference;
 }

@@ -2,21 +2,34 @@ import { email, numberBetween, pattern, type FieldSpec, type Rule, otpCodeField 
 
 /** The identifier's form depends on its type. */
 const identifierMatchesType: Rule = {
-	message: 'must match its identifier type: MOBILE digits with country code (8–15), EMAIL an email address, USERNAME 3–64 letters, digits or . _ @ -',
+	message:
+		'must match its identifier type: MOBILE digits with country code (8–15), EMAIL an email address, USERNAME 3–64 letters, digits or . _ @ -, EXTERNALID 1–64 letters, digits or . _ @ : -',
 	test: (v, all) => {
 		switch (String(all.identifierType ?? '')) {
 			case 'MOBILE':
 				return /^\d{8,15}$/.test(v);
 			case 'EMAIL':
 				return email().test(v, all);
+			case 'EXTERNALID':
+				// Its form is the brand's own (docs/providers.md §Capillary): only what could break a request is refused.
+				return /^[A-Za-z0-9._@:-]{1,64}$/.test(v);
 			default:
 				return /^[A-Za-z0-9._@-]{3,64}$/.test(v);
 		}
 	},
 };
 
-/** The identity fields every Auth Engine call repeats; chained steps read them from the previous result. */
-export function identityFields(chained: boolean): FieldSpec[] {
+const IDENTIFIER_TYPES = [
+	{ name: 'Mobile', value: 'MOBILE' },
+	{ name: 'Email', value: 'EMAIL' },
+	{ name: 'Username', value: 'USERNAME' },
+];
+
+/**
+ * The identity fields every Auth Engine call repeats; chained steps read them from the previous result. `externalId`
+ * adds EXTERNALID, which only the MFA calls (/auth/v1/mfa/…) document.
+ */
+export function identityFields(chained: boolean, { externalId = false } = {}): FieldSpec[] {
 	const from = (path: string) => (chained ? { fromPrevious: `reference.${path}` } : {});
 	return [
 		{
@@ -36,14 +49,10 @@ export function identityFields(chained: boolean): FieldSpec[] {
 			name: 'identifierType',
 			label: 'Identifier Type',
 			type: 'options',
-			options: [
-				{ name: 'Mobile', value: 'MOBILE' },
-				{ name: 'Email', value: 'EMAIL' },
-				{ name: 'Username', value: 'USERNAME' },
-			],
+			options: externalId ? [...IDENTIFIER_TYPES, { name: 'External ID', value: 'EXTERNALID' }] : IDENTIFIER_TYPES,
 			default: 'MOBILE',
 			required: true,
-			description: 'How the customer is identified',
+			description: externalId ? "How the customer is identified (External ID: the brand's own customer ID, MFA calls only)" : 'How the customer is identified',
 			...from('identifierType'),
 		},
 		{
@@ -52,7 +61,9 @@ export function identityFields(chained: boolean): FieldSpec[] {
 			type: 'string',
 			required: true,
 			placeholder: '919999999993',
-			description: 'The mobile number with country code (digits only), the email address or the username',
+			description: externalId
+				? 'The mobile number with country code (digits only), the email address, the username or the external ID'
+				: 'The mobile number with country code (digits only), the email address or the username',
 			rules: [identifierMatchesType],
 			...from('identifierValue'),
 		},
@@ -91,3 +102,32 @@ export const validityOption = (name: string, label: string, minutes: number, des
 });
 
 export const otpField = otpCodeField();
+
+/** The customer's password is sent as typed: one that begins or ends with a space would otherwise be trimmed silently. */
+const untrimmed = (name: string): Rule => ({
+	message: 'must not begin or end with a space',
+	test: (v, all) => typeof all[name] !== 'string' || all[name] === v,
+});
+
+/**
+ * A password the customer typed: sent to Capillary and never shown anywhere else (sensitive: scrubbed from messages,
+ * errors and raw, never carried in reference). The brand's own policy is Capillary's to check (1542).
+ */
+export function passwordField(name: string, label: string, description: string, rules: readonly Rule[] = []): FieldSpec {
+	return {
+		name,
+		label,
+		type: 'password',
+		required: true,
+		sensitive: 'secret',
+		maxLength: 128,
+		description: `${description} (a secret: map it from the message, e.g. {{ $json.${name} }} in n8n or msg.${name} in Node-RED, rather than typing it in)`,
+		rules: [untrimmed(name), ...rules],
+	};
+}
+
+/** confirmPassword: the same text as the password field. */
+export const sameAs = (other: string): Rule => ({
+	message: `must be the same as ${other}`,
+	test: (v, all) => typeof all[other] === 'string' && all[other].trim() === v,
+});

@@ -1,6 +1,19 @@
-import { inMinutes, type OperationSpec } from '../../../core';
+import { inMinutes, pattern, type FieldSpec, type OperationSpec } from '../../../core';
 import { identityFields, sessionIdField, validityOption } from '../fields';
 import { IDENTITY, url, identityBody, interpretWith } from '../call';
+
+/** Sent only when set: required by Capillary when the brand encrypts payloads, otherwise not applicable (5004 when stale). */
+const hashField: FieldSpec = {
+	name: 'hash',
+	label: 'Hash',
+	type: 'string',
+	advanced: true,
+	placeholder: 'FA+9qCX9VSu',
+	description:
+		"The hash your mobile app generates (e.g. Android's SMS Retriever app hash, or the payload-encryption hash). Required only when the brand has API payload encryption on; leave empty otherwise",
+	rules: [pattern(/^[A-Za-z0-9+/=_.:-]{1,512}$/, 'must be 1–512 letters, digits or + / = _ . : -')],
+	maxLength: 512,
+};
 
 export const generateOtp: OperationSpec = {
 	id: 'generateOtp',
@@ -10,6 +23,7 @@ export const generateOtp: OperationSpec = {
 	fields: [
 		...identityFields(true),
 		sessionIdField,
+		hashField,
 		validityOption('otpValidityMinutes', 'OTP Validity (Minutes)', 15, 'How long the OTP lives (it ends with the session), reported as expiresAt'),
 		validityOption(
 			'otpLimitWindowMinutes',
@@ -25,7 +39,11 @@ export const generateOtp: OperationSpec = {
 	request: (input) => ({
 		method: 'POST',
 		url: url(input, 'otp/generate'),
-		body: { ...identityBody(input.params), sessionId: input.params.sessionId },
+		body: {
+			...identityBody(input.params),
+			sessionId: input.params.sessionId,
+			...(input.params.hash !== undefined ? { hash: input.params.hash } : {}),
+		},
 	}),
 	interpret: (body, input) => {
 		const outcome = interpretWith((_body, input) => ({

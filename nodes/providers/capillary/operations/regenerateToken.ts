@@ -26,6 +26,7 @@ export const regenerateToken: OperationSpec = {
 			fromPrevious: 'reference.key',
 			description: "The key Validate OTP returned for this customer's device (the customer's credential: keep it out of logs)",
 			rules: [credentialRule],
+			maxLength: 4096,
 		},
 		{
 			name: 'expiredToken',
@@ -37,6 +38,8 @@ export const regenerateToken: OperationSpec = {
 			fromPrevious: 'reference.token',
 			description: "The customer's token from Validate OTP that has expired (the customer's credential: keep it out of logs)",
 			rules: [credentialRule],
+			// Capillary's tokens and keys are JWTs of about 400 characters: past the default limit.
+			maxLength: 4096,
 		},
 		{
 			// Not sent: the session travels on so a following Generate OTP can still use it while it lasts.

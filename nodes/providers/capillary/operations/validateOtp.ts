@@ -1,6 +1,6 @@
-import type { OperationSpec, Outcome, Reference } from '../../../core';
+import type { OperationSpec, Outcome } from '../../../core';
 import { identityFields, otpField, sessionIdField } from '../fields';
-import { IDENTITY, url, identityBody, interpretWith } from '../call';
+import { IDENTITY, url, identityBody, interpretWith, loginReference } from '../call';
 
 export const validateOtp: OperationSpec = {
 	id: 'validateOtp',
@@ -18,12 +18,5 @@ export const validateOtp: OperationSpec = {
 	// The customer's token (and, on mobile, key) is what every later Capillary call for this customer needs: it is
 	// handed on in reference, deliberately, and kept out of messages, raw and error texts.
 	handsOn: ['token', 'key'],
-	interpret: interpretWith((body): Outcome => {
-		const reference: Reference = {};
-		const userId = body.user?.userId;
-		if (userId !== undefined && userId !== null) reference.userId = String(userId);
-		if (typeof body.auth?.token === 'string' && body.auth.token !== '') reference.token = body.auth.token;
-		if (typeof body.auth?.key === 'string' && body.auth.key !== '') reference.key = body.auth.key;
-		return { status: 'verified', message: 'OTP verified', reference };
-	}),
+	interpret: interpretWith((body): Outcome => ({ status: 'verified', message: 'OTP verified', reference: loginReference(body) })),
 };
