@@ -49,7 +49,7 @@ function once(nodeBin, script, args, env, cwd) {
 }
 
 /** { nodeRed: { load: [ms…], extra: [ms…], files }, n8n: {…} } over `runs` fresh processes each. */
-function coldLoad({ pkgDir, work, runs, n8nInst }) {
+function coldLoad({ pkgDir, n8nDir, work, runs, n8nInst }) {
 	const pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
 	const env = { ...process.env };
 	delete env.NODE_OPTIONS;
@@ -66,10 +66,10 @@ function coldLoad({ pkgDir, work, runs, n8nInst }) {
 
 	if (n8nInst) {
 		const nodeFiles = fs
-			.readdirSync(path.join(pkgDir, 'dist', 'nodes'), { withFileTypes: true })
+			.readdirSync(path.join(n8nDir, 'dist', 'nodes'), { withFileTypes: true })
 			.filter((d) => d.isDirectory())
-			.flatMap((d) => listJs(path.join(pkgDir, 'dist', 'nodes', d.name), (f) => f.endsWith('.node.js')));
-		const files = [...nodeFiles, ...listJs(path.join(pkgDir, 'dist', 'credentials'))];
+			.flatMap((d) => listJs(path.join(n8nDir, 'dist', 'nodes', d.name), (f) => f.endsWith('.node.js')));
+		const files = [...nodeFiles, ...listJs(path.join(n8nDir, 'dist', 'credentials'))];
 		// n8n-workflow is an optional peer, not installed with the package: n8n's copy, found the way n8n finds it.
 		const n8nEnv = { ...env, NODE_PATH: n8nInst.n8nModules };
 		out.n8n = { load: [], extra: [], files: files.length };

@@ -40,7 +40,7 @@ class CoreBench {
 		Object.assign(this, { pkgDir, userDir, sandbox });
 		const dist = (p) => require(path.join(pkgDir, 'dist', ...p.split('/')));
 		this.core = dist('nodes/core');
-		this.capillary = dist('nodes/providers').capillary;
+		this.capillary = dist('nodes/providers/capillary').capillary;
 		this.op = this.core.findOperation(this.capillary, 'generateToken');
 		this.AxiosTransport = dist('node-red/transport').AxiosTransport;
 		this.axios = require(path.join(userDir, 'node_modules', 'axios'));

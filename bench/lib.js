@@ -224,33 +224,46 @@ class Series {
 	}
 }
 
-/** Files the benchmark needs from the package: a tarball packed while a build was half done lacks some. */
-const NEEDED = [
-	'dist/sandbox/cli.js',
-	'dist/sandbox/stats.js',
-	'dist/nodes/core/index.js',
-	'dist/node-red/capillary.js',
-	'dist/node-red/transport.js',
-	'dist/nodes/Capillary/Capillary.node.js',
-];
+/** Files the benchmark needs from each package: a tarball packed while a build was half done lacks some. */
+const NEEDED = {
+	sandbox: ['dist/sandbox/cli.js', 'dist/sandbox/stats.js'],
+	'node-red': ['dist/nodes/core/index.js', 'dist/node-red/capillary.js', 'dist/node-red/transport.js'],
+	n8n: ['dist/nodes/Capillary/Capillary.node.js'],
+};
 
 /**
- * `npm pack`s the project once and installs the tarball into `<work>/node-red-user` the way Node-RED users install
- * nodes (axios comes with it). Everything this run loads comes from that copy or the tarball, so a rebuild of dist/
- * while the benchmark runs changes nothing under it. Returns { tarball, userDir, pkgDir }.
+ * Packs the Node-RED, n8n and sandbox packages once (from dist/packages/) and installs the Node-RED one into
+ * `<work>/node-red-user` the way Node-RED users install nodes (axios comes with it), the sandbox into
+ * `<work>/sandbox-user`, and unpacks the n8n one into `<work>/n8n-package` for the cold-load timing. Everything
+ * this run loads comes from those copies, so a rebuild of dist/ while the benchmark runs changes nothing under it.
+ * Returns { tarball (n8n), userDir, pkgDir (Node-RED package), sandboxDir, n8nDir }.
  */
 function preparePackage(work) {
-	const n8nLib = require('../e2e/n8n/lib');
+	const packaging = require('../packaging');
 	const { installIntoUserDir } = require('../e2e/node-red/lib');
-	const missing = NEEDED.filter((f) => !fs.existsSync(path.join(ROOT, f)));
-	if (missing.length) throw new Error(`dist/ lacks ${missing.join(', ')}: run \`npm run build\` first (or wait for the build in progress)`);
-	const tarball = n8nLib.pack(work);
+	const cache = require('../e2e/node-red/cache');
+	const missing = Object.entries(NEEDED).flatMap(([kind, files]) => {
+		const dir = path.join(packaging.STAGE, packaging.folderOf(kind));
+		return files.filter((f) => !fs.existsSync(path.join(dir, f))).map((f) => `${kind}: ${f}`);
+	});
+	if (missing.length) throw new Error(`dist/packages/ lacks ${missing.join(', ')}: run \`npm run build\` first (or wait for the build in progress)`);
+	const tarballs = Object.fromEntries(Object.keys(NEEDED).map((kind) => [kind, packaging.pack(packaging.folderOf(kind), path.join(work, 'tarballs'))]));
 	const userDir = path.join(work, 'node-red-user');
 	fs.mkdirSync(userDir, { recursive: true });
-	const pkgDir = installIntoUserDir(userDir, tarball);
-	const lost = NEEDED.filter((f) => !fs.existsSync(path.join(pkgDir, f)));
-	if (lost.length) throw new Error(`the packed package lacks ${lost.join(', ')} (was dist/ rebuilt while packing?): run again`);
-	return { tarball, userDir, pkgDir };
+	const pkgDir = installIntoUserDir(userDir, tarballs['node-red']);
+	const sandboxUser = path.join(work, 'sandbox-user');
+	fs.mkdirSync(sandboxUser, { recursive: true });
+	fs.writeFileSync(path.join(sandboxUser, 'package.json'), '{"name":"sandbox-user","private":true}\n');
+	cache.runNpm(['install', tarballs.sandbox, '--no-audit', '--no-fund', '--loglevel=error'], sandboxUser);
+	const sandboxDir = path.join(sandboxUser, 'node_modules', ...packaging.manifest(packaging.folderOf('sandbox')).name.split('/'));
+	const n8nDir = path.join(work, 'n8n-package');
+	fs.mkdirSync(n8nDir, { recursive: true });
+	execFileSync('tar', ['-xzf', tarballs.n8n, '-C', n8nDir, '--strip-components=1']);
+	const lost = Object.entries({ 'node-red': pkgDir, sandbox: sandboxDir, n8n: n8nDir }).flatMap(([kind, dir]) =>
+		NEEDED[kind].filter((f) => !fs.existsSync(path.join(dir, f))).map((f) => `${kind}: ${f}`),
+	);
+	if (lost.length) throw new Error(`the packed packages lack ${lost.join(', ')} (was dist/ rebuilt while packing?): run again`);
+	return { tarball: tarballs.n8n, userDir, pkgDir, sandboxDir, n8nDir };
 }
 
 function secs(ms) {

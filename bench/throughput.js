@@ -99,7 +99,7 @@ async function main() {
 		let t = Date.now();
 		const pkg = B.preparePackage(work);
 		w(`  packed and installed the package (${B.secs(Date.now() - t)})`);
-		sandbox = await new B.SandboxProcess({ pkgDir: pkg.pkgDir, lifetimeS: Math.ceil(CONFIG.limitMs / 1000), children }).start();
+		sandbox = await new B.SandboxProcess({ pkgDir: pkg.sandboxDir, lifetimeS: Math.ceil(CONFIG.limitMs / 1000), children }).start();
 		w(`  sandbox: ${sandbox.url} (pid ${sandbox.pid}, its own process)`);
 		await sandbox.setLatency(0);
 
@@ -111,7 +111,7 @@ async function main() {
 			const { coldLoad } = require('./cold');
 			const { ensureN8n } = require('../e2e/n8n/install');
 			t = Date.now();
-			cold = coldLoad({ pkgDir: pkg.pkgDir, work, runs: CONFIG.coldRuns, n8nInst: ensureN8n({ log: () => {} }) });
+			cold = coldLoad({ pkgDir: pkg.pkgDir, n8nDir: pkg.n8nDir, work, runs: CONFIG.coldRuns, n8nInst: ensureN8n({ log: () => {} }) });
 			w(`  cold load measured, ${CONFIG.coldRuns} fresh processes each (${B.secs(Date.now() - t)})`);
 		}
 

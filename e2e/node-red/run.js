@@ -57,7 +57,7 @@ const EXAMPLE_PRELUDE = {
 	// "Registration consumes a type-1 OTP: click 1. send OTP in 00 - Full chain first, then put the code from the inbox into this inject."
 	'iserveu/03 - Register Customer.json': { chainInject: /^1\./, advance: 60 },
 	// "Beneficiary verification consumes a type-2 OTP sent with the same external reference: click 02 - Send OTP first, …"
-	'iserveu/04-verify-beneficiary.json': { example: /^02 - Send OTP/ },
+	'iserveu/04 - Verify Beneficiary.json': { example: /^02 - Send OTP/ },
 };
 
 /** The fault table: sandbox fault → the failure status every provider's send node must report. */
