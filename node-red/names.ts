@@ -11,12 +11,18 @@ export function kebab(id: string): string {
 		.toLowerCase();
 }
 
+/**
+ * Every type carries the package's own prefix, so it cannot collide with another package's nodes in Node-RED's one
+ * flat type namespace: 'otpflow-capillary-config', 'otpflow-capillary-generate-otp'.
+ */
+export const TYPE_PREFIX = 'otpflow';
+
 export function configType(provider: ProviderSpec): string {
-	return `otpflow-${provider.slug}-config`;
+	return `${TYPE_PREFIX}-${provider.slug}-config`;
 }
 
 export function operationType(provider: ProviderSpec, op: OperationSpec): string {
-	return `${provider.slug}-${kebab(op.id)}`;
+	return `${TYPE_PREFIX}-${provider.slug}-${kebab(op.id)}`;
 }
 
 /** Shown on the node in a flow when it has no name. */

@@ -101,7 +101,7 @@ describe.each([
 
 	it('gives operation nodes two labelled outputs, the palette category, a reference input on continuing steps, and empty chained fields', () => {
 		for (const op of mod.provider.operations) {
-			const def = editor.get(`${mod.provider.slug}-${op.id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`)!;
+			const def = editor.get(`otpflow-${mod.provider.slug}-${op.id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`)!;
 			expect(def).toMatchObject({
 				category: 'OTP Flow',
 				color: mod.provider.color,
@@ -135,7 +135,7 @@ describe.each([
 		const config = scripts(help, 'text/html').find((s) => s.includes(`data-help-name="${configType}"`))!;
 		for (const status of STATUSES) expect(config).toContain(`<dt>${status} `);
 		for (const op of mod.provider.operations) {
-			const type = `${mod.provider.slug}-${op.id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+			const type = `otpflow-${mod.provider.slug}-${op.id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 			const opHelp = scripts(help, 'text/html').find((s) => s.includes(`data-help-name="${type}"`))!;
 			for (const status of STATUSES) expect(opHelp).toContain(`<code>${status}</code>`);
 			expect(opHelp).not.toContain('<dt>retryAfterSeconds ');
@@ -149,7 +149,7 @@ describe.each([
 
 describe('editor validators and dialogs', () => {
 	const editor = editorTypes(providerHtml(capillaryNodes.provider as ProviderSpec));
-	const token = editor.get('capillary-generate-token')!;
+	const token = editor.get('otpflow-capillary-generate-token')!;
 
 	it('requires the device ID only while the app type is mobile (or read at run time)', () => {
 		const validate = token.defaults.deviceId.validate;
@@ -167,7 +167,7 @@ describe('editor validators and dialogs', () => {
 	it('sets up a typed input per field and hides the device ID for web apps', () => {
 		const web = fakeJquery({ flavour: { type: 'option', value: 'web' } });
 		const defs = editorTypes(providerHtml(capillaryNodes.provider as ProviderSpec), web.$);
-		defs.get('capillary-generate-token')!.oneditprepare();
+		defs.get('otpflow-capillary-generate-token')!.oneditprepare();
 		expect(Object.keys(web.typed).sort()).toEqual(['deviceId', 'flavour', 'identifierType', 'identifierValue', 'sessionMinutes']);
 		expect(web.typed.flavour.types[0]).toMatchObject({ value: 'option', options: [{ value: 'mobile' }, { value: 'web' }] });
 		expect(web.typed.identifierValue.typeField).toBe('#node-input-identifierValueType');
@@ -175,7 +175,7 @@ describe('editor validators and dialogs', () => {
 
 		const dynamic = fakeJquery({ flavour: { type: 'msg', value: 'payload.reference.flavour' } });
 		editorTypes(providerHtml(capillaryNodes.provider as ProviderSpec), dynamic.$)
-			.get('capillary-generate-otp')!
+			.get('otpflow-capillary-generate-otp')!
 			.oneditprepare();
 		expect(dynamic.shown.deviceId).toBe(true);
 	});
@@ -204,7 +204,7 @@ describe('editor HTML escaping', () => {
 		expect(html).not.toContain('<img');
 		expect((html.match(/<script/g) ?? []).length).toBe((html.match(/<\/script>/g) ?? []).length);
 		const types = editorTypes(html);
-		expect(types.get('capillary-generate-otp')!.label.call({})).toBe(`Evil ${evil} Op ${evil}`);
+		expect(types.get('otpflow-capillary-generate-otp')!.label.call({})).toBe(`Evil ${evil} Op ${evil}`);
 	});
 });
 
