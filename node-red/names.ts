@@ -25,6 +25,16 @@ export function operationType(provider: ProviderSpec, op: OperationSpec): string
 	return `${TYPE_PREFIX}-${provider.slug}-${kebab(op.id)}`;
 }
 
+/** The config node's Test endpoint, relative to the admin root (the editor posts to it as is): 'otpflow/bos/test'. */
+export function credentialTestPath(provider: ProviderSpec): string {
+	return `${TYPE_PREFIX}/${provider.slug}/test`;
+}
+
+/** The permission the Test endpoint needs: writing the account's config node type. */
+export function credentialTestPermission(provider: ProviderSpec): string {
+	return `${configType(provider)}.write`;
+}
+
 /** Shown on the node in a flow when it has no name. */
 export function defaultLabel(provider: ProviderSpec, op: OperationSpec): string {
 	return `${provider.label} ${op.name}`;

@@ -181,6 +181,79 @@ describe('editor validators and dialogs', () => {
 	});
 });
 
+describe("the account dialog's Test button", () => {
+	/** A jQuery stand-in for the config dialog: field values, the button's state, the result text and each ajax call. */
+	function dialog(values: Record<string, string>) {
+		const state = { disabled: false, text: '', color: '', click: undefined as undefined | (() => void) };
+		const calls: Array<{ options: Def; done?: (a: unknown) => void; fail?: (x: { status: number }) => void; always?: () => void }> = [];
+		const $ = Object.assign(
+			(selector: string) => {
+				const id = selector.replace(/^#(node-config-input-)?/, '');
+				return {
+					length: 1,
+					val: () => values[id],
+					on: (_event: string, fn: () => void) => {
+						if (id === 'node-config-otpflow-test') state.click = fn;
+					},
+					closest: () => ({ toggle: () => undefined }),
+					prop: (_name: string, v: boolean) => (state.disabled = v),
+					text: (v: string) => (state.text = v),
+					css: (_name: string, v: string) => (state.color = v),
+				};
+			},
+			{
+				ajax(options: Def) {
+					const call: (typeof calls)[number] = { options };
+					calls.push(call);
+					const chain = {
+						done: (fn: (a: unknown) => void) => ((call.done = fn), chain),
+						fail: (fn: (x: { status: number }) => void) => ((call.fail = fn), chain),
+						always: (fn: () => void) => ((call.always = fn), chain),
+					};
+					return chain;
+				},
+			},
+		);
+		return { $, state, calls };
+	}
+
+	const html = providerHtml(iserveuNodes.provider as ProviderSpec);
+
+	it('sits under the account fields, beside a live result area', () => {
+		const form = scripts(html, 'text/html').find((s) => s.includes('data-template-name="otpflow-iserveu-config"'))!;
+		expect(form).toMatch(/<button type="button" class="red-ui-button" id="node-config-otpflow-test"[^>]*>.*Test<\/button>/);
+		expect(form).toContain('id="node-config-otpflow-test-result" role="status" aria-live="polite"');
+		expect(form.indexOf('node-config-otpflow-test')).toBeGreaterThan(form.indexOf('node-config-input-clientSecret'));
+	});
+
+	it("posts the dialog's values and the node id to the provider's endpoint, disabled while it runs, and shows the answer", () => {
+		const d = dialog({ baseUrl: 'https://api.example/', clientId: 'cid', clientSecret: '__PWRD__' });
+		const config = editorTypes(html, d.$).get('otpflow-iserveu-config')!;
+		config.oneditprepare.call({ id: 'abc123' });
+		d.state.click!();
+		expect(d.state.disabled).toBe(true);
+		expect(d.state.text).toBe('Testing\u2026');
+		expect(d.calls).toHaveLength(1);
+		expect(d.calls[0].options).toMatchObject({ url: 'otpflow/iserveu/test', type: 'POST', contentType: 'application/json' });
+		expect(JSON.parse(d.calls[0].options.data)).toEqual({
+			id: 'abc123',
+			credentials: { baseUrl: 'https://api.example/', clientId: 'cid', clientSecret: '__PWRD__' },
+		});
+
+		d.calls[0].done!({ ok: false, message: 'iServeU rejected the client ID or secret' });
+		d.calls[0].always!();
+		expect(d.state).toMatchObject({ disabled: false, text: '\u2718 iServeU rejected the client ID or secret', color: expect.stringContaining('error') });
+
+		d.state.click!();
+		d.calls[1].done!({ ok: true, message: 'Connection successful' });
+		expect(d.state).toMatchObject({ text: '\u2714 Connection successful', color: expect.stringContaining('success') });
+
+		d.state.click!();
+		d.calls[2].fail!({ status: 403 });
+		expect(d.state.text).toBe('\u2718 You may not test this account (HTTP 403).');
+	});
+});
+
 describe('editor HTML escaping', () => {
 	const evil = '</script><img src=x onerror=alert(1)>"\'&';
 	const base = capillaryNodes.provider as ProviderSpec;
