@@ -224,6 +224,8 @@ describe("the account dialog's Test button", () => {
 		expect(form).toMatch(/<button type="button" class="red-ui-button" id="node-config-otpflow-test"[^>]*>.*Test<\/button>/);
 		expect(form).toContain('id="node-config-otpflow-test-result" role="status" aria-live="polite"');
 		expect(form.indexOf('node-config-otpflow-test')).toBeGreaterThan(form.indexOf('node-config-input-clientSecret'));
+		const help = scripts(providerHelp(iserveuNodes.provider as ProviderSpec), 'text/html').find((s) => s.includes('data-help-name="otpflow-iserveu-config"'))!;
+		expect(help).toContain('<p><b>Test</b> sends iServeU DMT Lite one harmless request');
 	});
 
 	it("posts the dialog's values and the node id to the provider's endpoint, disabled while it runs, and shows the answer", () => {
