@@ -69,7 +69,7 @@ function buildFlow(sandbox) {
 		{ id: 'bench-res', type: 'http response', z, name: '', statusCode: '', headers: {}, x: 0, y: 0, wires: [] },
 		{
 			id: 'bench-ours',
-			type: 'capillary-generate-token',
+			type: 'otpflow-capillary-generate-token',
 			z,
 			name: 'Generate Token',
 			config: 'bench-account',

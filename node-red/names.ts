@@ -11,12 +11,28 @@ export function kebab(id: string): string {
 		.toLowerCase();
 }
 
+/**
+ * Every type carries the package's own prefix, so it cannot collide with another package's nodes in Node-RED's one
+ * flat type namespace: 'otpflow-capillary-config', 'otpflow-capillary-generate-otp'.
+ */
+export const TYPE_PREFIX = 'otpflow';
+
 export function configType(provider: ProviderSpec): string {
-	return `otpflow-${provider.slug}-config`;
+	return `${TYPE_PREFIX}-${provider.slug}-config`;
 }
 
 export function operationType(provider: ProviderSpec, op: OperationSpec): string {
-	return `${provider.slug}-${kebab(op.id)}`;
+	return `${TYPE_PREFIX}-${provider.slug}-${kebab(op.id)}`;
+}
+
+/** The config node's Test endpoint, relative to the admin root (the editor posts to it as is): 'otpflow/bos/test'. */
+export function credentialTestPath(provider: ProviderSpec): string {
+	return `${TYPE_PREFIX}/${provider.slug}/test`;
+}
+
+/** The permission the Test endpoint needs: writing the account's config node type. */
+export function credentialTestPermission(provider: ProviderSpec): string {
+	return `${configType(provider)}.write`;
 }
 
 /** Shown on the node in a flow when it has no name. */

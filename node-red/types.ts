@@ -35,6 +35,16 @@ export interface RedNode {
 	error(message: string | Error, msg?: NodeMessage): void;
 }
 
+/** The slice of an express request and response the admin endpoints use. */
+export interface AdminRequest {
+	body?: unknown;
+}
+export interface AdminResponse {
+	status(code: number): AdminResponse;
+	json(body: unknown): void;
+}
+export type AdminHandler = (req: AdminRequest, res: AdminResponse, next: (err?: unknown) => void) => void;
+
 export type EvaluateCallback = (err: Error | null | undefined, value?: unknown) => void;
 
 export interface NodeAPI {
@@ -46,7 +56,12 @@ export interface NodeAPI {
 			options?: { credentials?: Record<string, { type: 'text' | 'password' }> },
 		): void;
 		getNode(id: string): RedNode | null;
+		/** A deployed node's stored credentials (decrypted), or undefined. */
+		getCredentials?(id: string): Record<string, unknown> | undefined;
 	};
+	/** The editor's admin HTTP app (express); absent in stand-ins. */
+	httpAdmin?: { post(path: string, ...handlers: AdminHandler[]): void };
+	auth?: { needsPermission(permission: string): AdminHandler };
 	util: {
 		evaluateNodeProperty(value: unknown, type: string, node: RedNode, msg: NodeMessage, callback: EvaluateCallback): void;
 	};

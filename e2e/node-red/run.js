@@ -24,6 +24,8 @@ const packaging = require('../../packaging');
 const PKG = packaging.manifest(packaging.folderOf('node-red'));
 const RESULT_TIMEOUT_MS = 30000;
 const NODE_TIMEOUT_S = 15; // the examples' "timeout" field; the timeout fault holds longer than this
+/** Typed into the account dialog's Test in step 4: must come back refused, and appear in no answer and no log line. */
+const WRONG_TEST_SECRET = 'wrong-e2e-access-token-do-not-log';
 
 /** What a successful run of each operation reports (`${slug}/${opId}`, or `*\/${opId}`). */
 const SUCCESS_STATUS = {
@@ -167,6 +169,31 @@ async function runtimeRun(rt, ctx) {
 			'account credentials stored (GET /credentials/<type>/<id> says has_<secret>, never the value)',
 			credProblems.length === 0 || credProblems.join('; '),
 		);
+		// The account dialog's Test button (POST <admin>/otpflow/<slug>/test), for BOS: the stored secret behind the
+		// editor's password placeholder, the right secret typed in, and a wrong one.
+		const bosAccount = flows.find((f) => f.type === 'otpflow-bos-config');
+		if (!bosAccount) report.fail('account Test endpoint', 'no otpflow-bos-config node in the examples');
+		else {
+			const { id, credentials, ...props } = bosAccount;
+			const test = async (body) => {
+				const res = await nr.post('/otpflow/bos/test', body);
+				return res.status === 200 && res.json ? res.json : { ok: undefined, message: `HTTP ${res.status} ${res.text.slice(0, 200)}` };
+			};
+			const stored = await test({ id, credentials: { ...props, accessToken: '__PWRD__' } });
+			const typed = await test({ credentials: { ...props, ...credentials } });
+			const wrong = await test({ id, credentials: { ...props, accessToken: WRONG_TEST_SECRET } });
+			const answers = JSON.stringify([stored, typed, wrong]);
+			report.check(
+				'account Test endpoint (BOS): stored and typed right secret ok, a wrong one refused, no secret in the answers',
+				(stored.ok === true &&
+					typed.ok === true &&
+					wrong.ok === false &&
+					/rejected the access token/.test(wrong.message) &&
+					![...ctx.secrets, WRONG_TEST_SECRET].some((x) => answers.includes(x))) ||
+					answers,
+				`"${stored.message}" / "${typed.message}" / "${wrong.message}"`,
+			);
+		}
 		// The examples' comment nodes name the (public) sandbox secrets on purpose; no other node may hold one.
 		const nonComment = JSON.stringify((deployedRes.json || []).filter((n) => n.type !== 'comment'));
 		const inFlows = ctx.secrets.filter((s) => nonComment.includes(s));
@@ -376,7 +403,7 @@ async function runtimeRun(rt, ctx) {
 		report.check('clean stop on SIGTERM', exit.code === 0 || exit.signal === 'SIGTERM' || JSON.stringify(exit), JSON.stringify(exit));
 		const crash = CRASH_PATTERNS.filter((re) => re.test(nr.log));
 		report.check('no uncaught exception / unhandled rejection in the log', crash.length === 0 || `log matches ${crash.join(', ')}`);
-		const leaked = ctx.secrets.filter((s) => nr.log.includes(s));
+		const leaked = [...ctx.secrets, WRONG_TEST_SECRET].filter((s) => nr.log.includes(s));
 		const dynamicSecrets = [...new Set(collector.entries.flatMap((e) => findSecrets(e.result)))];
 		const leakedDynamic = dynamicSecrets.filter((s) => nr.log.includes(s));
 		report.check(

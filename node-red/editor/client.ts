@@ -15,8 +15,19 @@ interface EditorElement {
 	closest(selector: string): EditorElement;
 	toggle(show: boolean): void;
 	on(event: string, handler: () => void): void;
+	prop(name: string, value: boolean): void;
+	text(value: string): void;
+	css(name: string, value: string): void;
 }
-declare const $: (selector: string) => EditorElement;
+/** The part of jQuery's ajax the Test button uses (the editor adds its own auth headers to every call). */
+interface Ajax {
+	done(fn: (answer: unknown) => void): Ajax;
+	fail(fn: (xhr: { status: number }) => void): Ajax;
+	always(fn: () => void): Ajax;
+}
+declare const $: ((selector: string) => EditorElement) & {
+	ajax(options: { url: string; type: string; contentType: string; dataType: string; data: string; timeout: number }): Ajax;
+};
 
 /** A node's properties as the dialog holds them while it validates (`this` of a validator). */
 type NodeProperties = Record<string, unknown>;
@@ -97,16 +108,61 @@ function prepareOperation(d: { reference: { type: string; types: string[] } | nu
 	wireShowWhen(d.fields, 'node-input-', true);
 }
 
-/** Edit dialog of a config node: credential fields shown and hidden by their conditions. */
-function prepareConfig(fields: ClientCredentialField[]): void {
+/**
+ * The account dialog's Test button: posts the dialog's current values (a stored secret shows as Node-RED's
+ * placeholder, which the endpoint replaces with the stored value) and shows the answer beside the button.
+ */
+function wireCredentialTest(fields: ClientCredentialField[], path: string, id: string): void {
+	const button = $('#node-config-otpflow-test');
+	const result = $('#node-config-otpflow-test-result');
+	if (!button.length) return;
+	const show = (ok: boolean | undefined, text: string) => {
+		result.text(ok === undefined ? text : `${ok ? '\u2714' : '\u2718'} ${text}`);
+		result.css('color', ok === undefined ? '' : ok ? 'var(--red-ui-text-color-success, #3c763d)' : 'var(--red-ui-text-color-error, #d9534f)');
+	};
+	button.on('click', () => {
+		const credentials: Record<string, string> = {};
+		fields.forEach((f) => {
+			credentials[f.name] = $(`#node-config-input-${f.name}`).val();
+		});
+		button.prop('disabled', true);
+		show(undefined, 'Testing\u2026');
+		$.ajax({ url: path, type: 'POST', contentType: 'application/json', dataType: 'json', data: JSON.stringify({ id, credentials }), timeout: 30000 })
+			.done((answer) => {
+				const a = (answer || {}) as { ok?: unknown; message?: unknown };
+				show(a.ok === true, String(a.message || 'The test gave no answer.'));
+			})
+			.fail((xhr) => {
+				const denied = xhr.status === 401 || xhr.status === 403;
+				show(false, denied ? `You may not test this account (HTTP ${xhr.status}).` : `The test did not answer${xhr.status ? ` (HTTP ${xhr.status})` : ''}.`);
+			})
+			.always(() => button.prop('disabled', false));
+	});
+}
+
+/** Edit dialog of a config node: credential fields shown and hidden by their conditions, and the Test button. */
+function prepareConfig(fields: ClientCredentialField[], testPath: string, id: string): void {
 	wireShowWhen(fields, 'node-config-input-', false);
+	wireCredentialTest(fields, testPath, id);
 }
 
 function urlValidator(label: string): Validator {
 	return (v) => (isEmpty(v) || /^https?:\/\/[^\s/]+/i.test(String(v)) ? true : `${label} must be an http(s) URL`);
 }
 
-const HELPERS = [isEmpty, holds, fieldValidator, typeDefs, wireShowWhen, wholeAtLeast, positiveSeconds, prepareOperation, prepareConfig, urlValidator];
+const HELPERS = [
+	isEmpty,
+	holds,
+	fieldValidator,
+	typeDefs,
+	wireShowWhen,
+	wholeAtLeast,
+	positiveSeconds,
+	prepareOperation,
+	wireCredentialTest,
+	prepareConfig,
+	urlValidator,
+];
 
 /** The helpers' compiled source, for the editor HTML. */
 export const CLIENT_HELPERS = [`var STATIC = ${JSON.stringify(STATIC)};`, ...HELPERS.map((fn) => fn.toString())].join('\n\n');

@@ -1,6 +1,6 @@
 /** The plain data each generated registerType call is built from (read by CLIENT_HELPERS in the browser). */
 import { takesReference, type CredentialField, type FieldSpec, type OperationSpec, type ProviderSpec } from '../../nodes/core';
-import { CATEGORY, DEFAULT_TIMEOUT_SECONDS, OUTPUT_LABELS, accountLabel, configType, defaultLabel, paletteLabel } from '../names';
+import { CATEGORY, DEFAULT_TIMEOUT_SECONDS, OUTPUT_LABELS, accountLabel, configType, credentialTestPath, defaultLabel, paletteLabel } from '../names';
 import { allowedTypes, nodeFields, propertyDefault, REFERENCE_DEFAULT, REFERENCE_TYPES } from '../properties';
 
 export interface ClientField {
@@ -66,6 +66,7 @@ export interface ClientCredentialField {
 export function configData(provider: ProviderSpec) {
 	return {
 		label: accountLabel(provider),
+		testPath: credentialTestPath(provider),
 		fields: provider.credential.fields.map((f): ClientCredentialField => ({
 			name: f.name,
 			label: f.label,

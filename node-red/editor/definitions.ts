@@ -71,7 +71,7 @@ export function configDefinition(provider: ProviderSpec): string {
 			['credentials', literal(credentials, '\t\t')],
 			['paletteLabel', js(d.label)],
 			['label', `function () { return this.name || ${js(d.label)}; }`],
-			['oneditprepare', `function () { prepareConfig(${js(d.fields)}); }`],
+			['oneditprepare', `function () { prepareConfig(${js(d.fields)}, ${js(d.testPath)}, this.id); }`],
 		],
 		'\t',
 	);

@@ -74,6 +74,11 @@ export function configForm(provider: ProviderSpec): string {
 		`<script type="text/html" data-template-name="${html(configType(provider))}">`,
 		row('node-config-input-name', 'Name', '<input type="text" id="node-config-input-name" placeholder="Name">', 'tag'),
 		...rows,
+		'<div class="form-row">',
+		'\t<label>&nbsp;</label>',
+		'\t<button type="button" class="red-ui-button" id="node-config-otpflow-test" title="Send a harmless request with these values; nothing is saved"><i class="fa fa-plug"></i> Test</button>',
+		'\t<span id="node-config-otpflow-test-result" role="status" aria-live="polite" style="display:inline-block;max-width:60%;margin-left:8px;vertical-align:middle;white-space:normal"></span>',
+		'</div>',
 		'<div class="form-row"><h4 style="margin:12px 0 0">Limits</h4></div>',
 		row(
 			'node-config-input-maxConcurrent',

@@ -109,6 +109,7 @@ export function configHelp(provider: ProviderSpec): string {
 	return [
 		`<script type="text/html" data-help-name="${html(configType(provider))}">`,
 		`<p>A ${html(provider.label)} account, shared by its OTP Flow nodes. Secrets are kept in Node-RED's encrypted credentials, never in the flow.</p>`,
+		`<p><b>Test</b> sends ${html(provider.label)} one harmless request with the values in this dialog (a secret left as stored is read from the deployed account) and shows <i>Connection successful</i> or the reason beside the button. It sends no OTP, saves nothing, and needs write permission on this node type.</p>`,
 		'<h3>The result every OTP Flow node returns</h3>',
 		'<p>In <code>msg.payload</code>; Success carries <code>ok</code> true, Failure <code>ok</code> false.</p>',
 		dl(

@@ -12,4 +12,5 @@ export * from './chain';
 export { seal, unseal, isSealed } from './seal';
 export { verhoeffValid, verhoeffCheckDigit } from './verhoeff';
 export * from './url';
+export * from './credential-test';
 export { isSecretField, otpCodeField } from './fields';

@@ -146,7 +146,7 @@ export interface ProviderSpec {
 	id: ProviderId;
 	/** 'iServeU DMT Lite' */
 	label: string;
-	/** Short lowercase prefix for Node-RED type names: 'iserveu' → 'iserveu-send-otp'. */
+	/** Short lowercase name in Node-RED type names: 'iserveu' → 'otpflow-iserveu-send-otp'. */
 	slug: string;
 	/** Node-RED palette colour. */
 	color: string;

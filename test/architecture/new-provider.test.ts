@@ -101,7 +101,7 @@ test('n8n runs it as a node and tests its credential, with the adapters unchange
 test('Node-RED runs it as palette nodes with a config node, and its editor HTML is generated', async () => {
 	const module = providerModule(acme);
 	const check = await loadNode(module, {
-		type: 'acme-check-code',
+		type: 'otpflow-acme-check-code',
 		props: { otp: 'code', otpType: 'msg' },
 		account: { type: 'otpflow-acme-config', props: { baseUrl }, credentials: { apiKey: API_KEY } },
 	});
@@ -109,5 +109,5 @@ test('Node-RED runs it as palette nodes with a config node, and its editor HTML 
 	expect(msg.payload).toMatchObject({ status: 'verified', provider: 'acme' });
 	await helper.unload();
 	const html = providerHtml(acme);
-	for (const type of ['otpflow-acme-config', 'acme-send-code', 'acme-check-code']) expect(html).toContain(`RED.nodes.registerType("${type}"`);
+	for (const type of ['otpflow-acme-config', 'otpflow-acme-send-code', 'otpflow-acme-check-code']) expect(html).toContain(`RED.nodes.registerType("${type}"`);
 });

@@ -20,7 +20,7 @@ const fixed = (values: Record<string, string>) => fixedValues(values, ['flavour'
 const identity = { flavour: 'mobile', identifierType: 'MOBILE', identifierValue: MOBILE, deviceId: DEVICE };
 
 async function openSession(): Promise<Record<string, unknown>> {
-	const token = await loadNode(capillaryNodes, { type: 'capillary-generate-token', props: fixed(identity), account: account() });
+	const token = await loadNode(capillaryNodes, { type: 'otpflow-capillary-generate-token', props: fixed(identity), account: account() });
 	const result = only(await token.run({ payload: 'start' }), 'success').payload;
 	await helper.unload();
 	return result;
@@ -28,7 +28,7 @@ async function openSession(): Promise<Record<string, unknown>> {
 
 describe('Capillary generate token node', () => {
 	it('opens a session and sends the result on the success output with a green status', async () => {
-		const node = await loadNode(capillaryNodes, { type: 'capillary-generate-token', props: fixed(identity), account: account() });
+		const node = await loadNode(capillaryNodes, { type: 'otpflow-capillary-generate-token', props: fixed(identity), account: account() });
 		const msg = only(await node.run({ payload: 'start', topic: 'login', _custom: { keep: 1 } }), 'success');
 		expect(msg.payload).toMatchObject({
 			ok: true,
@@ -53,7 +53,7 @@ describe('Capillary generate token node', () => {
 
 	it('reads fields from msg, flow context and JSONata', async () => {
 		const node = await loadNode(capillaryNodes, {
-			type: 'capillary-generate-token',
+			type: 'otpflow-capillary-generate-token',
 			props: {
 				flavour: 'web',
 				flavourType: 'option',
@@ -72,7 +72,11 @@ describe('Capillary generate token node', () => {
 	});
 
 	it('attaches the masked raw body only when asked', async () => {
-		const node = await loadNode(capillaryNodes, { type: 'capillary-generate-token', props: { ...fixed(identity), includeRaw: true }, account: account() });
+		const node = await loadNode(capillaryNodes, {
+			type: 'otpflow-capillary-generate-token',
+			props: { ...fixed(identity), includeRaw: true },
+			account: account(),
+		});
 		const msg = only(await node.run({}), 'success');
 		expect(msg.payload.raw).toMatchObject({ status: { success: true } });
 	});
@@ -83,7 +87,7 @@ describe('Capillary generate OTP → validate OTP chain', () => {
 		const session = await openSession();
 
 		// Generate OTP: every field at its editor default (read from msg.payload.reference).
-		const generate = await loadNode(capillaryNodes, { type: 'capillary-generate-otp', props: {}, account: account() });
+		const generate = await loadNode(capillaryNodes, { type: 'otpflow-capillary-generate-otp', props: {}, account: account() });
 		const sent = only(await generate.run({ payload: session, topic: 'chain' }), 'success');
 		expect(sent.payload).toMatchObject({ ok: true, status: 'otp_sent', next: 'validateOtp' });
 		expect(sent.payload.reference.sessionId).toBe((session.reference as Record<string, unknown>).sessionId);
@@ -93,7 +97,7 @@ describe('Capillary generate OTP → validate OTP chain', () => {
 		const code = sandbox.inbox.latest('capillary', MOBILE)?.otp;
 		expect(code).toMatch(/^\d{6}$/);
 
-		const validate = await loadNode(capillaryNodes, { type: 'capillary-validate-otp', props: { otp: 'code', otpType: 'msg' }, account: account() });
+		const validate = await loadNode(capillaryNodes, { type: 'otpflow-capillary-validate-otp', props: { otp: 'code', otpType: 'msg' }, account: account() });
 		const verified = only(await validate.run({ ...sent, code }), 'success');
 		expect(verified.payload).toMatchObject({ ok: true, status: 'verified', operation: 'validateOtp' });
 		expect(verified.topic).toBe('chain');
@@ -101,13 +105,13 @@ describe('Capillary generate OTP → validate OTP chain', () => {
 
 	it('sends a wrong code to the failure output as invalid_otp with a red status', async () => {
 		const session = await openSession();
-		const generate = await loadNode(capillaryNodes, { type: 'capillary-generate-otp', account: account() });
+		const generate = await loadNode(capillaryNodes, { type: 'otpflow-capillary-generate-otp', account: account() });
 		const sent = only(await generate.run({ payload: session }), 'success');
 		await helper.unload();
 		const right = sandbox.inbox.latest('capillary', MOBILE)?.otp ?? '';
 		const wrong = right === '111111' ? '222222' : '111111';
 
-		const validate = await loadNode(capillaryNodes, { type: 'capillary-validate-otp', props: fixed({ otp: wrong }), account: account() });
+		const validate = await loadNode(capillaryNodes, { type: 'otpflow-capillary-validate-otp', props: fixed({ otp: wrong }), account: account() });
 		const failed = only(await validate.run(sent), 'failure');
 		expect(failed.payload).toMatchObject({ ok: false, status: 'invalid_otp', retryable: true, providerStatus: { code: '1506' } });
 		const statuses = (helper.getNode('op') as unknown as { status: { args: unknown[][] } }).status.args.map((a) => a[0]);
@@ -125,7 +129,7 @@ describe('Capillary input validation', () => {
 	it('rejects an email given as a MOBILE identifier without sending anything', async () => {
 		const untouched = tripwire();
 		const node = await loadNode(capillaryNodes, {
-			type: 'capillary-generate-token',
+			type: 'otpflow-capillary-generate-token',
 			props: fixed({ ...identity, identifierValue: 'asha@example.com' }),
 			account: account(),
 		});
@@ -142,7 +146,7 @@ describe('Capillary input validation', () => {
 
 	it('requires the device ID in the mobile flavour and sends nothing', async () => {
 		const untouched = tripwire();
-		const node = await loadNode(capillaryNodes, { type: 'capillary-generate-token', props: fixed({ ...identity, deviceId: '' }), account: account() });
+		const node = await loadNode(capillaryNodes, { type: 'otpflow-capillary-generate-token', props: fixed({ ...identity, deviceId: '' }), account: account() });
 		const msg = only(await node.run({}), 'failure');
 		expect(msg.payload.status).toBe('invalid_request');
 		expect(msg.payload.errors).toEqual([{ field: 'deviceId', message: 'Device ID (deviceId) is required' }]);
@@ -151,14 +155,14 @@ describe('Capillary input validation', () => {
 
 	it('reports a missing session ID (nothing chained in) as invalid_request', async () => {
 		const untouched = tripwire();
-		const node = await loadNode(capillaryNodes, { type: 'capillary-generate-otp', account: account() });
+		const node = await loadNode(capillaryNodes, { type: 'otpflow-capillary-generate-otp', account: account() });
 		const msg = only(await node.run({ payload: { reference: { ...identity } } }), 'failure');
 		expect(msg.payload.errors).toEqual([{ field: 'sessionId', message: 'Session ID (sessionId) is required' }]);
 		expect(untouched()).toBe(true);
 	});
 
 	it('finishes each of several messages with exactly one output', async () => {
-		const node = await loadNode(capillaryNodes, { type: 'capillary-generate-token', props: fixed(identity), account: account() });
+		const node = await loadNode(capillaryNodes, { type: 'otpflow-capillary-generate-token', props: fixed(identity), account: account() });
 		const good = await node.run({ _msgid: 'a' });
 		const bad = await node.run({ _msgid: 'b' }); // same identity again: still a valid new session
 		expect([good.success.length, good.failure.length, bad.success.length, bad.failure.length]).toEqual([1, 0, 1, 0]);
@@ -167,7 +171,7 @@ describe('Capillary input validation', () => {
 
 describe('Capillary configuration errors', () => {
 	it('raises a catchable error naming the fix when no account is selected', async () => {
-		const node = await loadNode(capillaryNodes, { type: 'capillary-generate-token', props: fixed(identity) });
+		const node = await loadNode(capillaryNodes, { type: 'otpflow-capillary-generate-token', props: fixed(identity) });
 		const out = await node.run({ topic: 'x' });
 		expect(out.success.length + out.failure.length).toBe(0);
 		expect(out.caught).toHaveLength(1);
@@ -176,13 +180,13 @@ describe('Capillary configuration errors', () => {
 	});
 
 	it('raises a catchable error when the selected account no longer exists', async () => {
-		const node = await loadNode(capillaryNodes, { type: 'capillary-generate-token', props: fixed(identity), config: 'deleted-account' });
+		const node = await loadNode(capillaryNodes, { type: 'otpflow-capillary-generate-token', props: fixed(identity), config: 'deleted-account' });
 		const out = await node.run({});
 		expect(out.caught[0].error.message).toMatch(/account this node uses is missing or disabled/);
 	});
 
 	it('raises a catchable error when the account lacks its brand', async () => {
-		const node = await loadNode(capillaryNodes, { type: 'capillary-generate-token', props: fixed(identity), account: account({ brand: '' }) });
+		const node = await loadNode(capillaryNodes, { type: 'otpflow-capillary-generate-token', props: fixed(identity), account: account({ brand: '' }) });
 		const out = await node.run({});
 		expect(out.caught[0].error.message).toBe('Error: The Capillary Auth Engine account "test account" is missing Brand: open the account and fill it in.');
 		expect(sandbox.inbox.size).toBe(0);
@@ -190,7 +194,7 @@ describe('Capillary configuration errors', () => {
 
 	it('raises a catchable error for an expression that cannot be evaluated', async () => {
 		const node = await loadNode(capillaryNodes, {
-			type: 'capillary-generate-token',
+			type: 'otpflow-capillary-generate-token',
 			props: { ...fixed(identity), identifierValue: '$$$(', identifierValueType: 'jsonata' },
 			account: account(),
 		});
@@ -212,7 +216,7 @@ describe('unexpected exceptions', () => {
 			},
 		});
 		const node = await loadNode(broken, {
-			type: 'broken-generate-token',
+			type: 'otpflow-broken-generate-token',
 			props: fixed(identity),
 			account: { type: 'otpflow-broken-config', props: { baseUrl: `${sandbox.url}/capillary`, brand: 'DemoBrand' } },
 		});
@@ -237,7 +241,7 @@ describe('Capillary provider faults', () => {
 
 	it.each(cases)('maps %s to the failure output and keeps working', async (_name, fault, expected) => {
 		const node = await loadNode(capillaryNodes, {
-			type: 'capillary-generate-token',
+			type: 'otpflow-capillary-generate-token',
 			props: { ...fixed(identity), timeout: 0.3 },
 			account: account(),
 		});

@@ -19,7 +19,7 @@ const BRANDS = [
 ];
 
 describe.each(BRANDS)('$name CIBIL Score nodes', (brand) => {
-	const type = (op: string) => `${brand.id}-${op}`;
+	const type = (op: string) => `otpflow-${brand.id}-${op}`;
 	const secrets = [brand.accessToken, WRONG_TOKEN];
 
 	// Every test: the access token is in no output, error, status or log line.

@@ -101,7 +101,7 @@ describe.each([
 
 	it('gives operation nodes two labelled outputs, the palette category, a reference input on continuing steps, and empty chained fields', () => {
 		for (const op of mod.provider.operations) {
-			const def = editor.get(`${mod.provider.slug}-${op.id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`)!;
+			const def = editor.get(`otpflow-${mod.provider.slug}-${op.id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`)!;
 			expect(def).toMatchObject({
 				category: 'OTP Flow',
 				color: mod.provider.color,
@@ -135,7 +135,7 @@ describe.each([
 		const config = scripts(help, 'text/html').find((s) => s.includes(`data-help-name="${configType}"`))!;
 		for (const status of STATUSES) expect(config).toContain(`<dt>${status} `);
 		for (const op of mod.provider.operations) {
-			const type = `${mod.provider.slug}-${op.id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+			const type = `otpflow-${mod.provider.slug}-${op.id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 			const opHelp = scripts(help, 'text/html').find((s) => s.includes(`data-help-name="${type}"`))!;
 			for (const status of STATUSES) expect(opHelp).toContain(`<code>${status}</code>`);
 			expect(opHelp).not.toContain('<dt>retryAfterSeconds ');
@@ -149,7 +149,7 @@ describe.each([
 
 describe('editor validators and dialogs', () => {
 	const editor = editorTypes(providerHtml(capillaryNodes.provider as ProviderSpec));
-	const token = editor.get('capillary-generate-token')!;
+	const token = editor.get('otpflow-capillary-generate-token')!;
 
 	it('requires the device ID only while the app type is mobile (or read at run time)', () => {
 		const validate = token.defaults.deviceId.validate;
@@ -167,7 +167,7 @@ describe('editor validators and dialogs', () => {
 	it('sets up a typed input per field and hides the device ID for web apps', () => {
 		const web = fakeJquery({ flavour: { type: 'option', value: 'web' } });
 		const defs = editorTypes(providerHtml(capillaryNodes.provider as ProviderSpec), web.$);
-		defs.get('capillary-generate-token')!.oneditprepare();
+		defs.get('otpflow-capillary-generate-token')!.oneditprepare();
 		expect(Object.keys(web.typed).sort()).toEqual(['deviceId', 'flavour', 'identifierType', 'identifierValue', 'sessionMinutes']);
 		expect(web.typed.flavour.types[0]).toMatchObject({ value: 'option', options: [{ value: 'mobile' }, { value: 'web' }] });
 		expect(web.typed.identifierValue.typeField).toBe('#node-input-identifierValueType');
@@ -175,9 +175,84 @@ describe('editor validators and dialogs', () => {
 
 		const dynamic = fakeJquery({ flavour: { type: 'msg', value: 'payload.reference.flavour' } });
 		editorTypes(providerHtml(capillaryNodes.provider as ProviderSpec), dynamic.$)
-			.get('capillary-generate-otp')!
+			.get('otpflow-capillary-generate-otp')!
 			.oneditprepare();
 		expect(dynamic.shown.deviceId).toBe(true);
+	});
+});
+
+describe("the account dialog's Test button", () => {
+	/** A jQuery stand-in for the config dialog: field values, the button's state, the result text and each ajax call. */
+	function dialog(values: Record<string, string>) {
+		const state = { disabled: false, text: '', color: '', click: undefined as undefined | (() => void) };
+		const calls: Array<{ options: Def; done?: (a: unknown) => void; fail?: (x: { status: number }) => void; always?: () => void }> = [];
+		const $ = Object.assign(
+			(selector: string) => {
+				const id = selector.replace(/^#(node-config-input-)?/, '');
+				return {
+					length: 1,
+					val: () => values[id],
+					on: (_event: string, fn: () => void) => {
+						if (id === 'node-config-otpflow-test') state.click = fn;
+					},
+					closest: () => ({ toggle: () => undefined }),
+					prop: (_name: string, v: boolean) => (state.disabled = v),
+					text: (v: string) => (state.text = v),
+					css: (_name: string, v: string) => (state.color = v),
+				};
+			},
+			{
+				ajax(options: Def) {
+					const call: (typeof calls)[number] = { options };
+					calls.push(call);
+					const chain = {
+						done: (fn: (a: unknown) => void) => ((call.done = fn), chain),
+						fail: (fn: (x: { status: number }) => void) => ((call.fail = fn), chain),
+						always: (fn: () => void) => ((call.always = fn), chain),
+					};
+					return chain;
+				},
+			},
+		);
+		return { $, state, calls };
+	}
+
+	const html = providerHtml(iserveuNodes.provider as ProviderSpec);
+
+	it('sits under the account fields, beside a live result area', () => {
+		const form = scripts(html, 'text/html').find((s) => s.includes('data-template-name="otpflow-iserveu-config"'))!;
+		expect(form).toMatch(/<button type="button" class="red-ui-button" id="node-config-otpflow-test"[^>]*>.*Test<\/button>/);
+		expect(form).toContain('id="node-config-otpflow-test-result" role="status" aria-live="polite"');
+		expect(form.indexOf('node-config-otpflow-test')).toBeGreaterThan(form.indexOf('node-config-input-clientSecret'));
+		const help = scripts(providerHelp(iserveuNodes.provider as ProviderSpec), 'text/html').find((s) => s.includes('data-help-name="otpflow-iserveu-config"'))!;
+		expect(help).toContain('<p><b>Test</b> sends iServeU DMT Lite one harmless request');
+	});
+
+	it("posts the dialog's values and the node id to the provider's endpoint, disabled while it runs, and shows the answer", () => {
+		const d = dialog({ baseUrl: 'https://api.example/', clientId: 'cid', clientSecret: '__PWRD__' });
+		const config = editorTypes(html, d.$).get('otpflow-iserveu-config')!;
+		config.oneditprepare.call({ id: 'abc123' });
+		d.state.click!();
+		expect(d.state.disabled).toBe(true);
+		expect(d.state.text).toBe('Testing\u2026');
+		expect(d.calls).toHaveLength(1);
+		expect(d.calls[0].options).toMatchObject({ url: 'otpflow/iserveu/test', type: 'POST', contentType: 'application/json' });
+		expect(JSON.parse(d.calls[0].options.data)).toEqual({
+			id: 'abc123',
+			credentials: { baseUrl: 'https://api.example/', clientId: 'cid', clientSecret: '__PWRD__' },
+		});
+
+		d.calls[0].done!({ ok: false, message: 'iServeU rejected the client ID or secret' });
+		d.calls[0].always!();
+		expect(d.state).toMatchObject({ disabled: false, text: '\u2718 iServeU rejected the client ID or secret', color: expect.stringContaining('error') });
+
+		d.state.click!();
+		d.calls[1].done!({ ok: true, message: 'Connection successful' });
+		expect(d.state).toMatchObject({ text: '\u2714 Connection successful', color: expect.stringContaining('success') });
+
+		d.state.click!();
+		d.calls[2].fail!({ status: 403 });
+		expect(d.state.text).toBe('\u2718 You may not test this account (HTTP 403).');
 	});
 });
 
@@ -204,7 +279,7 @@ describe('editor HTML escaping', () => {
 		expect(html).not.toContain('<img');
 		expect((html.match(/<script/g) ?? []).length).toBe((html.match(/<\/script>/g) ?? []).length);
 		const types = editorTypes(html);
-		expect(types.get('capillary-generate-otp')!.label.call({})).toBe(`Evil ${evil} Op ${evil}`);
+		expect(types.get('otpflow-capillary-generate-otp')!.label.call({})).toBe(`Evil ${evil} Op ${evil}`);
 	});
 });
 

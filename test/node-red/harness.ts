@@ -36,7 +36,7 @@ export interface Loaded {
 }
 
 export interface NodeSetup {
-	/** e.g. 'capillary-generate-otp' */
+	/** e.g. 'otpflow-capillary-generate-otp' */
 	type: string;
 	props?: Record<string, unknown>;
 	/** The config node: its type and non-secret properties; omit for a node without an account. */

@@ -45,7 +45,7 @@ const registrationOtp = {
 
 describe('iServeU get customer node', () => {
 	it('reports a customer who is not onboarded as completed with the customer state', async () => {
-		const node = await load('iserveu-get-customer', fixed({ mobileNumber: MOBILE, username: USERNAME }));
+		const node = await load('otpflow-iserveu-get-customer', fixed({ mobileNumber: MOBILE, username: USERNAME }));
 		const msg = only(await node.run({ topic: 'lookup' }), 'success');
 		expect(msg.payload).toMatchObject({
 			ok: true,
@@ -60,7 +60,7 @@ describe('iServeU get customer node', () => {
 
 describe('iServeU registration and transaction chains', () => {
 	it('sends a registration OTP and registers the customer with the code from the inbox', async () => {
-		const send = await load('iserveu-send-otp', { ...registrationOtp, includeRaw: true });
+		const send = await load('otpflow-iserveu-send-otp', { ...registrationOtp, includeRaw: true });
 		const sent = only(await send.run({ aadhaar: AADHAAR, _custom: 'kept' }), 'success');
 		expect(sent.payload).toMatchObject({ ok: true, status: 'otp_sent', next: 'registerCustomer', retryAfterSeconds: 30, attemptsRemaining: 5 });
 		expect(sent._custom).toBe('kept');
@@ -68,7 +68,7 @@ describe('iServeU registration and transaction chains', () => {
 		expect(code).toMatch(/^\d{4,8}$/);
 
 		// Mobile number and username are left at their defaults: read from the Send OTP result.
-		const register = await load('iserveu-register-customer', {
+		const register = await load('otpflow-iserveu-register-customer', {
 			...fixed({ customerName: 'Asha Rao', address: '12 MG Road, Bengaluru', pincode: '560001' }),
 			otp: 'code',
 			otpType: 'msg',
@@ -86,23 +86,23 @@ describe('iServeU registration and transaction chains', () => {
 
 	it('sends a transaction OTP and verifies the beneficiary with the chained reference', async () => {
 		const send = await load(
-			'iserveu-send-otp',
+			'otpflow-iserveu-send-otp',
 			fixed({ otpType: '2', customerMobileNumber: MOBILE, username: USERNAME, externalRefNumber: 'TXN1432452', requestedAmount: '1001' }),
 		);
 		const sent = only(await send.run({}), 'success');
 		expect(sent.payload).toMatchObject({ status: 'otp_sent', next: 'verifyBeneficiary', reference: { externalRefNumber: 'TXN1432452' } });
 		const code = sandbox.inbox.latest('iserveu', MOBILE)?.otp;
 
-		const verify = await load('iserveu-verify-beneficiary', fixed({ otp: code ?? '' }));
+		const verify = await load('otpflow-iserveu-verify-beneficiary', fixed({ otp: code ?? '' }));
 		const msg = only(await verify.run(sent), 'success');
 		expect(msg.payload).toMatchObject({ ok: true, status: 'verified', reference: { externalRefNumber: 'TXN1432452', customerMobileNumber: MOBILE } });
 	});
 
 	it('sends a wrong code to the failure output as invalid_otp with the attempts left', async () => {
-		const send = await load('iserveu-send-otp', registrationOtp);
+		const send = await load('otpflow-iserveu-send-otp', registrationOtp);
 		const sent = only(await send.run({ aadhaar: AADHAAR }), 'success');
 		const right = sandbox.inbox.latest('iserveu', MOBILE)?.otp;
-		const register = await load('iserveu-register-customer', {
+		const register = await load('otpflow-iserveu-register-customer', {
 			...fixed({ otp: right === '111111' ? '222222' : '111111', customerName: 'Asha Rao', address: '12 MG Road', pincode: '560001' }),
 			ovdData: 'aadhaar',
 			ovdDataType: 'msg',
@@ -115,7 +115,7 @@ describe('iServeU registration and transaction chains', () => {
 describe('iServeU input validation', () => {
 	it('rejects an Aadhaar number with a wrong check digit without echoing it or sending anything', async () => {
 		const untouched = tripwire();
-		const node = await load('iserveu-send-otp', registrationOtp);
+		const node = await load('otpflow-iserveu-send-otp', registrationOtp);
 		const msg = only(await node.run({ aadhaar: BAD_AADHAAR }), 'failure');
 		expect(msg.payload.status).toBe('invalid_request');
 		expect(msg.payload.errors).toEqual([
@@ -127,7 +127,7 @@ describe('iServeU input validation', () => {
 
 	it('requires the external reference for a transaction OTP and names it', async () => {
 		const untouched = tripwire();
-		const node = await load('iserveu-send-otp', fixed({ otpType: '2', customerMobileNumber: MOBILE, username: USERNAME, requestedAmount: '100' }));
+		const node = await load('otpflow-iserveu-send-otp', fixed({ otpType: '2', customerMobileNumber: MOBILE, username: USERNAME, requestedAmount: '100' }));
 		const msg = only(await node.run({}), 'failure');
 		expect(msg.payload.errors).toEqual([{ field: 'externalRefNumber', message: expect.stringContaining('(externalRefNumber) is required when otpType is 2') }]);
 		expect(untouched()).toBe(true);
@@ -135,7 +135,7 @@ describe('iServeU input validation', () => {
 
 	it('rejects a mobile number that is not a 10-digit Indian number', async () => {
 		const untouched = tripwire();
-		const node = await load('iserveu-get-customer', { mobileNumber: 'phone', mobileNumberType: 'msg', ...fixed({ username: USERNAME }) });
+		const node = await load('otpflow-iserveu-get-customer', { mobileNumber: 'phone', mobileNumberType: 'msg', ...fixed({ username: USERNAME }) });
 		const msg = only(await node.run({ phone: '12345' }), 'failure');
 		expect(msg.payload.errors[0]).toMatchObject({ field: 'mobileNumber', message: expect.stringContaining('10-digit Indian mobile number') });
 		expect(untouched()).toBe(true);
@@ -144,7 +144,7 @@ describe('iServeU input validation', () => {
 
 describe('iServeU expression errors', () => {
 	it('raises a catchable error for a broken Aadhaar expression without quoting the number', async () => {
-		const node = await load('iserveu-send-otp', { ...registrationOtp, ovdData: `"${AADHAAR}" & (`, ovdDataType: 'jsonata' });
+		const node = await load('otpflow-iserveu-send-otp', { ...registrationOtp, ovdData: `"${AADHAAR}" & (`, ovdDataType: 'jsonata' });
 		const out = await node.run({});
 		expect(out.caught).toHaveLength(1);
 		expect(out.caught[0].error.message).toMatch(/^Error: Aadhaar Number \(OVD Data\) \(ovdData\) could not be read from jsonata: /);
@@ -156,7 +156,7 @@ describe('iServeU expression errors', () => {
 describe('iServeU credentials', () => {
 	it('reports a wrong client secret as auth_failed without revealing it', async () => {
 		const node = await load(
-			'iserveu-get-customer',
+			'otpflow-iserveu-get-customer',
 			{ ...fixed({ mobileNumber: MOBILE, username: USERNAME }), includeRaw: true },
 			account({ clientSecret: WRONG_SECRET }),
 		);
@@ -173,13 +173,13 @@ describe('iServeU credentials', () => {
 			requestedAmount: '10',
 			paramB: SECRET,
 		});
-		const node = await load('iserveu-send-otp', { ...props, includeRaw: true });
+		const node = await load('otpflow-iserveu-send-otp', { ...props, includeRaw: true });
 		const msg = only(await node.run({}), 'success');
 		expect(msg.payload.raw.paramB).toBe('****');
 	});
 
 	it('raises a catchable error naming the missing client secret', async () => {
-		const node = await load('iserveu-get-customer', fixed({ mobileNumber: MOBILE, username: USERNAME }), account({}));
+		const node = await load('otpflow-iserveu-get-customer', fixed({ mobileNumber: MOBILE, username: USERNAME }), account({}));
 		const out = await node.run({});
 		expect(out.success.length + out.failure.length).toBe(0);
 		expect(out.caught[0].error.message).toBe(
@@ -199,7 +199,7 @@ describe('iServeU provider faults', () => {
 	];
 
 	it.each(cases)('maps %s to the failure output and keeps working', async (_name, fault, expected) => {
-		const node = await load('iserveu-get-customer', { ...fixed({ mobileNumber: MOBILE, username: USERNAME }), timeout: 0.3 });
+		const node = await load('otpflow-iserveu-get-customer', { ...fixed({ mobileNumber: MOBILE, username: USERNAME }), timeout: 0.3 });
 		sandbox.faults.add({ provider: 'iserveu', ...fault });
 		const failed = only(await node.run({}), 'failure');
 		expect(failed.payload).toMatchObject({ ok: false, ...expected });

@@ -96,7 +96,7 @@ describe('a burst through one account in Node-RED', () => {
 
 	const load = (maxConcurrent: number | undefined) =>
 		loadNode(iserveuNodes, {
-			type: 'iserveu-get-customer',
+			type: 'otpflow-iserveu-get-customer',
 			props: { mobileNumber: 'mobile', mobileNumberType: 'msg', username: SANDBOX_ACCOUNTS.iserveu.username, usernameType: 'str' },
 			account: {
 				type: 'otpflow-iserveu-config',

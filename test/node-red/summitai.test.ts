@@ -46,7 +46,7 @@ function lastStatus(): unknown {
 
 /** Generate OTP for the seed's user; returns the result message and the code from the user's inbox. */
 async function generated(acct = apiKeyAccount()): Promise<{ sent: Msg; code: string }> {
-	const generate = await load('summitai-generate-otp', user, acct);
+	const generate = await load('otpflow-summitai-generate-otp', user, acct);
 	const sent = only(await generate.run({ topic: 'summit', _custom: { keep: 1 } }), 'success');
 	const code = sandbox.inbox.latest('summitai', USER.UserName)?.otp ?? '';
 	expect(code).toMatch(/^\d{6}$/);
@@ -78,7 +78,7 @@ describe.each([
 		expect(sandbox.inbox.latest('summitai', USER.UserName)).toMatchObject({ channel: 'email', to: 'abcd' });
 		expect(lastStatus()).toEqual({ fill: 'green', shape: 'dot', text: 'otp_sent' });
 
-		const validate = await load('summitai-validate-otp', validateProps, acct());
+		const validate = await load('otpflow-summitai-validate-otp', validateProps, acct());
 		const verified = only(await validate.run({ ...sent, code }), 'success');
 		expect(verified.payload).toEqual({
 			ok: true,
@@ -99,7 +99,7 @@ describe.each([
 describe('SummitAI OTP failures', () => {
 	it('sends a wrong code to the failure output as invalid_otp, and the right code still works', async () => {
 		const { sent, code } = await generated();
-		const validate = await load('summitai-validate-otp', validateProps);
+		const validate = await load('otpflow-summitai-validate-otp', validateProps);
 		const failed = only(await validate.run({ ...sent, code: wrongCode(code) }), 'failure');
 		expect(failed.payload).toMatchObject({
 			ok: false,
@@ -116,14 +116,14 @@ describe('SummitAI OTP failures', () => {
 	it('reports a code used after its validity as expired', async () => {
 		const { sent, code } = await generated();
 		sandbox.advance(sandbox.config.summitOtpValiditySeconds + 1);
-		const validate = await load('summitai-validate-otp', validateProps);
+		const validate = await load('otpflow-summitai-validate-otp', validateProps);
 		const msg = only(await validate.run({ ...sent, code }), 'failure');
 		expect(msg.payload).toMatchObject({ status: 'expired', message: 'SummitAI: OTP has expired (generate a new OTP)', retryable: false });
 	});
 
 	it('reports max_attempts after too many wrong codes, and refuses even the right code afterwards', async () => {
 		const { sent, code } = await generated();
-		const validate = await load('summitai-validate-otp', validateProps);
+		const validate = await load('otpflow-summitai-validate-otp', validateProps);
 		const statuses = [];
 		for (const _ of [1, 2, 3]) statuses.push(only(await validate.run({ ...sent, code: wrongCode(code) }), 'failure').payload.status);
 		expect(statuses).toEqual(['invalid_otp', 'invalid_otp', 'max_attempts']);
@@ -133,7 +133,7 @@ describe('SummitAI OTP failures', () => {
 
 	it('refuses a second validation of a used code (single use)', async () => {
 		const { sent, code } = await generated();
-		const validate = await load('summitai-validate-otp', validateProps);
+		const validate = await load('otpflow-summitai-validate-otp', validateProps);
 		only(await validate.run({ ...sent, code }), 'success');
 		const again = only(await validate.run({ ...sent, code }), 'failure');
 		expect(again.payload).toMatchObject({ status: 'invalid_request', providerStatus: { httpStatus: 200, text: 'Invalid TransactionID' } });
@@ -142,7 +142,10 @@ describe('SummitAI OTP failures', () => {
 
 describe('SummitAI HTTP 200 answers with Errors', () => {
 	it("reports a TransactionID the instance does not know as invalid_request in the provider's words", async () => {
-		const validate = await load('summitai-validate-otp', fixed({ OTP_Text: '123456', TransactionID: '00000000-0000-0000-0000-000000000000', LoginUID: '967' }));
+		const validate = await load(
+			'otpflow-summitai-validate-otp',
+			fixed({ OTP_Text: '123456', TransactionID: '00000000-0000-0000-0000-000000000000', LoginUID: '967' }),
+		);
 		const msg = only(await validate.run({ topic: 'unknown' }), 'failure');
 		expect(msg.payload).toMatchObject({
 			ok: false,
@@ -155,7 +158,7 @@ describe('SummitAI HTTP 200 answers with Errors', () => {
 
 	it("reports a LoginUID other than the one the OTP was generated for in the provider's words", async () => {
 		const { sent, code } = await generated();
-		const validate = await load('summitai-validate-otp', { ...validateProps, ...fixed({ LoginUID: '968' }) });
+		const validate = await load('otpflow-summitai-validate-otp', { ...validateProps, ...fixed({ LoginUID: '968' }) });
 		const msg = only(await validate.run({ ...sent, code }), 'failure');
 		expect(msg.payload).toMatchObject({ status: 'invalid_request', providerStatus: { text: 'Invalid TransactionID' } });
 		expect(msg.payload.message).toContain('Invalid TransactionID');
@@ -164,7 +167,7 @@ describe('SummitAI HTTP 200 answers with Errors', () => {
 
 describe('SummitAI credentials', () => {
 	it('reports a wrong API key as auth_failed without revealing it', async () => {
-		const generate = await load('summitai-generate-otp', { ...user, includeRaw: true }, apiKeyAccount(WRONG_KEY));
+		const generate = await load('otpflow-summitai-generate-otp', { ...user, includeRaw: true }, apiKeyAccount(WRONG_KEY));
 		const msg = only(await generate.run({}), 'failure');
 		expect(msg.payload).toMatchObject({
 			ok: false,
@@ -179,7 +182,7 @@ describe('SummitAI credentials', () => {
 	});
 
 	it('reports a wrong password as auth_failed without revealing it', async () => {
-		const generate = await load('summitai-generate-otp', user, formAccount(WRONG_PASSWORD));
+		const generate = await load('otpflow-summitai-generate-otp', user, formAccount(WRONG_PASSWORD));
 		const msg = only(await generate.run({}), 'failure');
 		expect(msg.payload).toMatchObject({
 			status: 'auth_failed',
@@ -195,7 +198,7 @@ describe('SummitAI credentials', () => {
 	])('sends AuthType %s in _ProxyDetails of a POST to CommonWS_JsonObjCall, ids as JSON numbers', async (_type, makeAccount, auth) => {
 		const proxy = await recordingProxy(sandbox.url);
 		try {
-			const generate = await load('summitai-generate-otp', user, makeAccount(sandbox.baseUrls.summitai.replace(sandbox.url, proxy.url)));
+			const generate = await load('otpflow-summitai-generate-otp', user, makeAccount(sandbox.baseUrls.summitai.replace(sandbox.url, proxy.url)));
 			only(await generate.run({}), 'success');
 			expect(proxy.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`POST ${ENDPOINT}`]);
 			const body = JSON.parse(proxy.requests[0].body);
@@ -223,7 +226,7 @@ describe('SummitAI input validation: invalid_request naming the field, nothing s
 
 	it.each(generateCases)('Generate OTP rejects %s', async (_what, override, field, message) => {
 		const untouched = tripwire();
-		const generate = await load('summitai-generate-otp', { ...user, ...fixed(override) });
+		const generate = await load('otpflow-summitai-generate-otp', { ...user, ...fixed(override) });
 		const msg = only(await generate.run({ topic: 'bad' }), 'failure');
 		expect(msg.payload).toMatchObject({ ok: false, status: 'invalid_request', retryable: false, providerStatus: {}, message: `Nothing was sent. ${message}.` });
 		expect(msg.payload.errors).toEqual([{ field, message }]);
@@ -259,7 +262,7 @@ describe('SummitAI input validation: invalid_request naming the field, nothing s
 
 	it.each(validateCases)('Validate OTP rejects %s', async (_what, props, input, field, message) => {
 		const untouched = tripwire();
-		const validate = await load('summitai-validate-otp', props);
+		const validate = await load('otpflow-summitai-validate-otp', props);
 		const msg = only(await validate.run({ ...input, topic: 'bad' }), 'failure');
 		expect(msg.payload).toMatchObject({ status: 'invalid_request', retryable: false, providerStatus: {} });
 		expect(msg.payload.errors).toEqual([{ field, message }]);
@@ -276,7 +279,7 @@ describe('SummitAI input validation: invalid_request naming the field, nothing s
 describe('SummitAI Validate OTP with nothing chained in', () => {
 	it('says to send a code first and sends nothing', async () => {
 		const untouched = tripwire();
-		const validate = await load('summitai-validate-otp', fixed({ OTP_Text: '123456' }));
+		const validate = await load('otpflow-summitai-validate-otp', fixed({ OTP_Text: '123456' }));
 		const msg = only(await validate.run({ payload: 'typed by hand' }), 'failure');
 		expect(msg.payload.status).toBe('invalid_request');
 		expect(msg.payload.errors.map((e: { field: string }) => e.field)).toEqual(['reference']);
@@ -287,7 +290,7 @@ describe('SummitAI Validate OTP with nothing chained in', () => {
 
 describe('SummitAI messages and faults', () => {
 	it('answers several messages arriving together with exactly one output each, keeping each message', async () => {
-		const generate = await load('summitai-generate-otp', { ...user, UserID: 'uid', UserIDType: 'msg' });
+		const generate = await load('otpflow-summitai-generate-otp', { ...user, UserID: 'uid', UserIDType: 'msg' });
 		const out = await generate.runAll([
 			{ _msgid: 'm1', uid: '967', topic: 'one' },
 			{ _msgid: 'm2', uid: 'x', topic: 'two' },
@@ -309,7 +312,7 @@ describe('SummitAI messages and faults', () => {
 	const faults = faultTable(11);
 
 	it.each(faults)('maps %s to the failure output and keeps working', async (_name, fault, expected) => {
-		const generate = await load('summitai-generate-otp', { ...user, timeout: 0.3 });
+		const generate = await load('otpflow-summitai-generate-otp', { ...user, timeout: 0.3 });
 		sandbox.faults.add({ provider: 'summitai', ...fault });
 		const failed = only(await generate.run({ topic: 'fault' }), 'failure');
 		expect(failed.payload).toMatchObject({ ok: false, operation: 'generateOtp', ...expected });
@@ -320,7 +323,7 @@ describe('SummitAI messages and faults', () => {
 
 	it('maps a fault on Validate OTP to the failure output, and the same code validates afterwards', async () => {
 		const { sent, code } = await generated();
-		const validate = await load('summitai-validate-otp', { ...validateProps, timeout: 0.3 });
+		const validate = await load('otpflow-summitai-validate-otp', { ...validateProps, timeout: 0.3 });
 		sandbox.faults.add({ provider: 'summitai', kind: 'reset' });
 		const failed = only(await validate.run({ ...sent, code }), 'failure');
 		expect(failed.payload).toMatchObject({ status: 'network_error', operation: 'validateOtp', retryable: true });
