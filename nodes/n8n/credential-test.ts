@@ -9,35 +9,37 @@
  */
 import { credentialTestGetWithBody, type FullResponse } from './legacy-request';
 import type { ICredentialTestFunction, ICredentialTestFunctions, ICredentialsDecrypted, INodeCredentialTestResult } from 'n8n-workflow';
-import { joinUrl, splitCredential, valueAt, type CredentialSpec, type ProviderSpec } from '../core';
+import { CREDENTIAL_TEST_TIMEOUT_MS, credentialTestRequest, evaluateCredentialTest, parseJson, Redactor, splitCredential, type ProviderSpec } from '../core';
+
+/** The Node error code n8n's legacy helper rejects with (ECONNREFUSED, ETIMEDOUT, ...), if any. */
+function errorCode(error: unknown): string | undefined {
+	const e = error as { code?: unknown; cause?: { code?: unknown } };
+	const code = e?.code ?? e?.cause?.code;
+	return typeof code === 'string' ? code : undefined;
+}
 
 export function credentialTestFunction(provider: ProviderSpec): ICredentialTestFunction {
-	const spec: CredentialSpec = provider.credential;
 	return async function (this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
 		const data = (credential.data ?? {}) as Record<string, unknown>;
+		const redactor = new Redactor(splitCredential(provider, data).secrets);
+		let request;
 		let response: FullResponse;
 		try {
-			const { account } = splitCredential(provider, data);
-			const built = spec.test.request(account);
-			const request = spec.authenticate(data, {
-				...built,
-				url: joinUrl(account.baseUrl, built.url),
-				headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...(built.headers ?? {}) },
-			});
-			response = await credentialTestGetWithBody(this.helpers, request, 15000);
+			request = provider.credential.authenticate(data, credentialTestRequest(provider, data));
+			response = await credentialTestGetWithBody(this.helpers, request, CREDENTIAL_TEST_TIMEOUT_MS);
 		} catch (error) {
-			const e = error as { code?: string; cause?: { code?: string }; message?: string };
-			return { status: 'Error', message: e.code ?? e.cause?.code ?? e.message ?? 'The test request failed' };
+			const code = errorCode(error);
+			const message = code ?? (error instanceof Error ? error.message : 'The test request failed');
+			return { status: 'Error', message: redactor.text(`The test request failed: ${message}. Check the base URL.`) };
 		}
-		for (const rule of spec.test.failWhen ?? []) {
-			if (valueAt(response.body, rule.key) === rule.value) return { status: 'Error', message: rule.message };
-		}
-		if (response.statusCode >= 300 && response.statusCode <= 399) {
-			return { status: 'Error', message: `The provider redirected the test (HTTP ${response.statusCode}); it was not followed. Check the base URL.` };
-		}
-		if (response.statusCode < 200 || response.statusCode > 299) {
-			return { status: 'Error', message: `Received HTTP status code: ${response.statusCode}` };
-		}
-		return { status: 'OK', message: 'Connection successful!' };
+		// The same reading as the Node-RED account's Test button: failWhen rules, a redirect, a status outside 2xx.
+		const body = typeof response.body === 'string' ? parseJson(response.body) : response.body;
+		const location = response.headers.location;
+		const verdict = evaluateCredentialTest(
+			provider,
+			{ status: response.statusCode, body, location: Array.isArray(location) ? location[0] : location, requestUrl: request.url },
+			redactor,
+		);
+		return { status: verdict.ok ? 'OK' : 'Error', message: verdict.message };
 	};
 }

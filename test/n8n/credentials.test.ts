@@ -112,13 +112,13 @@ describe('CIBIL credential tests (GET with a JSON body)', () => {
 		const fn = node.methods.credentialTest.cibilCredentialTest;
 		expect(await testCredentialWithFunction(fn, CREDENTIAL_TYPES[type], sandboxCredentials(sandbox)[type])).toEqual({
 			status: 'OK',
-			message: 'Connection successful!',
+			message: 'Connection successful',
 		});
 	});
 
 	it.each(BRANDS)('$type: as a node credentialTest method (legacy request sends the GET body) the sandbox credential passes', async ({ type, provider }) => {
 		const result = await testCredentialWithFunction(credentialTestFunction(provider), CREDENTIAL_TYPES[type], sandboxCredentials(sandbox)[type]);
-		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(result).toEqual({ status: 'OK', message: 'Connection successful' });
 	});
 
 	it.each(BRANDS)('$type: as a node credentialTest method a wrong access token, RegistrationID or CompanyCode fails', async ({ type, provider, name }) => {
@@ -136,7 +136,7 @@ describe('CIBIL credential tests (GET with a JSON body)', () => {
 		const data = { ...sandboxCredentials(sandbox).bosCibilApi, baseUrl: 'http://127.0.0.1:9/api/BOS/CibilScore/' };
 		expect(await testCredentialWithFunction(credentialTestFunction(bos), CREDENTIAL_TYPES.bosCibilApi, data)).toEqual({
 			status: 'Error',
-			message: 'ECONNREFUSED',
+			message: 'The test request failed: ECONNREFUSED. Check the base URL.',
 		});
 	});
 });
