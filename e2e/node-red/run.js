@@ -272,6 +272,8 @@ async function runtimeRun(rt, ctx) {
 
 		// 5. Each provider's full chain, then each operation example in file order on the same tab.
 		t = Date.now();
+		const unknownPreludes = Object.keys(EXAMPLE_PRELUDE).filter((key) => !index.examples.some((e) => `${e.slug}/${e.file}` === key));
+		report.check('every example prelude names a shipped example', unknownPreludes.length === 0, unknownPreludes.join(', '));
 		for (const slug of Object.keys(index.tabs)) {
 			const exs = index.examples.filter((e) => e.slug === slug);
 			const chain = exs.find((e) => /^00 - /.test(e.file));
