@@ -260,7 +260,7 @@ describe('Capillary password and logout nodes', () => {
 	it('Validate Password reads the password from msg.password and hands on the token; Expire Token then logs out', async () => {
 		const reference = (await openSession()).reference;
 		const validate = await loadNode(capillaryNodes, {
-			type: 'capillary-validate-password',
+			type: 'otpflow-capillary-validate-password',
 			props: { password: 'password', passwordType: 'msg' },
 			account: account(),
 		});
@@ -268,7 +268,7 @@ describe('Capillary password and logout nodes', () => {
 		expect(verified.payload).toMatchObject({ status: 'verified', reference: { token: expect.any(String), key: expect.any(String) } });
 		expect(JSON.stringify(verified.payload)).not.toContain(customer.password);
 		await helper.unload();
-		const expire = await loadNode(capillaryNodes, { type: 'capillary-expire-token', account: account() });
+		const expire = await loadNode(capillaryNodes, { type: 'otpflow-capillary-expire-token', account: account() });
 		const out = only(await expire.run({ payload: verified.payload }), 'success');
 		expect(out.payload).toMatchObject({ status: 'completed', operation: 'expireToken' });
 		expect(JSON.stringify(out.payload)).not.toContain(verified.payload.reference.token);
@@ -280,9 +280,9 @@ describe('Capillary password and logout nodes', () => {
 		['a connection reset', { kind: 'reset' }, 'network_error'],
 	];
 	const ops: Array<[string, Record<string, unknown>]> = [
-		['capillary-validate-password', { sessionId: 'P-12345678', password: customer.password }],
-		['capillary-forgot-password', { sessionId: 'P-12345678', password: customer.password, confirmPassword: customer.password }],
-		['capillary-expire-token', { token: 'user-token-12345678' }],
+		['otpflow-capillary-validate-password', { sessionId: 'P-12345678', password: customer.password }],
+		['otpflow-capillary-forgot-password', { sessionId: 'P-12345678', password: customer.password, confirmPassword: customer.password }],
+		['otpflow-capillary-expire-token', { token: 'user-token-12345678' }],
 	];
 	it.each(ops.flatMap(([type, fields]) => faults.map(([name, fault, status]) => [type, name, fields, fault, status] as const)))(
 		'%s maps %s to the failure output without quoting the secret',
