@@ -19,7 +19,8 @@ export const userFields: FieldSpec[] = [
 		type: 'string',
 		required: true,
 		placeholder: '967',
-		description: 'Numeric ID of the user the OTP is for',
+		fromPrevious: 'reference.userId',
+		description: "Numeric ID of the user the OTP is for (read from Find User's reference.userId when left empty)",
 		rules: [positiveInteger()],
 	},
 	{
@@ -28,7 +29,8 @@ export const userFields: FieldSpec[] = [
 		type: 'string',
 		required: true,
 		placeholder: '967',
-		description: "The user's numeric login ID; Validate OTP needs the same value",
+		fromPrevious: 'reference.loginUid',
+		description: "The user's numeric login ID; Validate OTP needs the same value (read from Find User's reference.loginUid when left empty)",
 		rules: [positiveInteger()],
 	},
 	{
@@ -37,7 +39,8 @@ export const userFields: FieldSpec[] = [
 		type: 'string',
 		required: true,
 		placeholder: 'abcd',
-		description: 'The name of the user',
+		fromPrevious: 'reference.userName',
+		description: "The name of the user (read from Find User's reference.userName when left empty)",
 		rules: [length(1, 200)],
 	},
 ];
