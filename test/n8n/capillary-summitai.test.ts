@@ -157,13 +157,14 @@ describe('SummitAI node in the n8n engine', () => {
 			status: 'otp_sent',
 			provider: 'summitai',
 			next: 'validateOtp',
-			reference: { loginUid: '967', transactionId: expect.any(String) },
+			reference: { loginUid: '967', userId: '967', userName: 'abcd', transactionId: expect.any(String) },
 		});
 		expect(out(r, 'Validate OTP', 0)).toEqual([
 			expect.objectContaining({
 				ok: true,
 				status: 'verified',
-				reference: { transactionId: (sent.reference as Record<string, string>).transactionId, loginUid: '967' },
+				// The user travels on too, for a new Generate OTP after a failed validation.
+				reference: sent.reference,
 			}),
 		]);
 		for (const step of ['Generate OTP', 'Validate OTP']) {

@@ -70,7 +70,12 @@ describe.each([
 			provider: 'summitai',
 			operation: 'generateOtp',
 			message: 'OTP sent',
-			reference: { loginUid: String(USER.LoginUID), transactionId: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+			reference: {
+				loginUid: String(USER.LoginUID),
+				userId: String(USER.UserID),
+				userName: USER.UserName,
+				transactionId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+			},
 			retryable: false,
 			next: 'validateOtp',
 			providerStatus: { httpStatus: 200 },
@@ -87,7 +92,7 @@ describe.each([
 			provider: 'summitai',
 			operation: 'validateOtp',
 			message: 'OTP validated successfully',
-			reference: { transactionId: sent.payload.reference.transactionId, loginUid: String(USER.LoginUID) },
+			reference: { ...sent.payload.reference },
 			retryable: false,
 			providerStatus: { httpStatus: 200 },
 		});

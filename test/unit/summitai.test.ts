@@ -61,7 +61,12 @@ describe('SummitAI description', () => {
 				.fields.filter((f) => f.fromPrevious)
 				.map((f) => [f.name, f.fromPrevious]),
 		);
-		expect(from).toEqual({ TransactionID: 'reference.transactionId', LoginUID: 'reference.loginUid' });
+		expect(from).toEqual({
+			TransactionID: 'reference.transactionId',
+			LoginUID: 'reference.loginUid',
+			UserID: 'reference.userId',
+			UserName: 'reference.userName',
+		});
 	});
 
 	test('credential: API key by default; key and password are secret and shown for their auth type', () => {
@@ -424,6 +429,19 @@ describe('SummitAI Find User (ADM_SearchAllUser)', () => {
 		});
 		expect((transport.sent[0].body as any).objCommonParameters.objUserInformation).toEqual({ DomainId: 1, UserID: 17, LoginUID: 17, UserName: 'Jyothi' });
 		expect(sent).toMatchObject({ status: 'otp_sent', reference: { transactionId: TX, loginUid: '17' } });
+	});
+
+	test('Validate OTP passes the user on (not sent), so a failed validation goes back to Generate OTP with nothing set', async () => {
+		const { result, transport } = await run('validateOtp', { ...validate, UserID: '967', UserName: 'abcd' }, json(200, envelope('OTP has expired', null)));
+		expect((transport.sent[0].body as any).objCommonParameters.objUserInformation).toEqual({ OTP_Text: '123456', TransactionID: TX, LoginUID: 967 });
+		expect(result).toMatchObject({ status: 'expired', reference: { transactionId: TX, loginUid: '967', userId: '967', userName: 'abcd' } });
+		const again = new FakeTransport(() => json(200, generated));
+		const resent = await runOperation(summitai, findOperation(summitai, 'generateOtp'), { DomainId: '1' }, keyCredentials, again, {
+			now,
+			reference: result.reference,
+		});
+		expect(resent.status).toBe('otp_sent');
+		expect((again.sent[0].body as any).objCommonParameters.objUserInformation).toEqual({ DomainId: 1, UserID: 967, LoginUID: 967, UserName: 'abcd' });
 	});
 
 	test('Generate OTP alone still names each empty field', async () => {

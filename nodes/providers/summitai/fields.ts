@@ -75,4 +75,21 @@ export const validateFields: FieldSpec[] = [
 		description: "The LoginUID used for Generate OTP (read from the previous step's reference.loginUid by default)",
 		rules: [positiveInteger()],
 	},
+	{
+		name: 'UserID',
+		label: 'User ID (Passed On)',
+		type: 'string',
+		fromPrevious: 'reference.userId',
+		description:
+			"Not sent with this call. The user's ID, passed on in reference.userId so that a failed validation can go straight back to Generate OTP; leave empty",
+		rules: [positiveInteger()],
+	},
+	{
+		name: 'UserName',
+		label: 'User Name (Passed On)',
+		type: 'string',
+		fromPrevious: 'reference.userName',
+		description: "Not sent with this call. The user's name, passed on in reference.userName for a new Generate OTP; leave empty",
+		rules: [length(1, 200)],
+	},
 ];
