@@ -32,6 +32,18 @@ const ACCOUNTS = {
 		password: 'sandbox-pass',
 		/** The seed's user; any numeric UserID/LoginUID > 0 is also accepted. */
 		user: { DomainId: 1, UserID: 967, LoginUID: 967, UserName: 'abcd' },
+		/**
+		 * The users ADM_SearchAllUser (Find User) searches: the seed's user first; two users share the name "john" (a
+		 * search by that name finds several), and "johnny" shows that a name search matches part of a name. Frm_PWD stands for
+		 * the stored password SummitAI's answer documents in each row: no result or log may ever show one.
+		 */
+		directory: [
+			{ UserID: 967, UserName: 'abcd', EmpID: 'E967', EmailID: 'abcd@summit.local', Frm_PWD: 'TalyhVCYpE7JjHjUiI4vL/ZRcs6ZdDNDtyDNkiyc7CI=' },
+			{ UserID: 17, UserName: 'Jyothi', EmpID: '12345', EmailID: 'jyothi@summit.local', Frm_PWD: 'NvUE4X3cI6pYpC8j8XM0yRXbJfcNFpiQqBXfb9xBhCA=' },
+			{ UserID: 1799, UserName: 'john', EmpID: 'S100', EmailID: 'john1@summit.local', Frm_PWD: 'qchWabDL5euFWAC4hcx73QUNbQNT7WUOUj0XjnQtQo0=' },
+			{ UserID: 1800, UserName: 'john', EmpID: 'S101', EmailID: 'john2@summit.local', Frm_PWD: 'EekZ8dRhVkrXb4wIB4TzMi7KPKmDnPNllKpuFOGp3oc=' },
+			{ UserID: 1801, UserName: 'johnny', EmpID: 'S102', EmailID: 'johnny@summit.local', Frm_PWD: 'EftM/7Ph5hkONYtdbFeZ9O+OSHcPrZ1TnwlnuCZFq+w=' },
+		],
 	},
 } as const;
 

@@ -31,6 +31,7 @@ export function credentialHints(): Record<ProviderId, Record<string, string>> {
 			APIKey: a.summitai.apiKey,
 			'or AuthType FORM': `${a.summitai.userName} / ${a.summitai.password}`,
 			'test user': `DomainId ${a.summitai.user.DomainId}, UserID/LoginUID ${a.summitai.user.LoginUID}, UserName ${a.summitai.user.UserName}`,
+			'Find User': `e-mail ${a.summitai.directory[0].EmailID}; user name "john" finds several`,
 		},
 	};
 }

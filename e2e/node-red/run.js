@@ -43,6 +43,7 @@ const SUCCESS_STATUS = {
 	'*/validatePassword': 'verified',
 	'*/expireToken': 'completed',
 	'*/forgotPassword': 'completed',
+	'*/findUser': 'completed',
 };
 
 /**
@@ -422,7 +423,7 @@ async function runtimeRun(rt, ctx) {
 		const resultsText = JSON.stringify(collector.entries.map((e) => e.result));
 		const inResults = [...ctx.secrets, ...ctx.aadhaar].filter((s) => resultsText.includes(s));
 		report.check('no fixed secret or Aadhaar number in any result message', inResults.length === 0 || `found ${inResults.map(mask).join(', ')}`);
-		// The customers' passwords the examples send (Capillary): to the provider only, never in a result or the log.
+		// The customers' passwords the examples send (Capillary) and the stored ones SummitAI's user search lists: never in a result or the log.
 		const passwords = ctx.passwords.filter((s) => resultsText.includes(s) || nr.log.includes(s));
 		report.check(
 			`no customer password (${ctx.passwords.length}) in any result or the log`,
@@ -451,7 +452,7 @@ function findSecrets(value, key = '') {
 	return Object.entries(value).flatMap(([k, v]) => findSecrets(v, k));
 }
 
-/** Fixed sandbox secrets (password fields of every credential), the Aadhaar numbers and customer passwords the examples use. */
+/** Fixed sandbox secrets (password fields of every credential), the Aadhaar numbers and customer passwords the examples use or the sandbox lists. */
 function secretsAndPii() {
 	const secrets = sandboxSecrets(ROOT);
 	const aadhaar = new Set();
@@ -469,6 +470,9 @@ function secretsAndPii() {
 		}
 	};
 	walk(path.join(ROOT, 'examples'));
+	// The stored passwords (Frm_PWD) SummitAI's user search lists for each user: Find User passes none of them on.
+	const { SANDBOX_ACCOUNTS } = require(path.join(ROOT, 'dist', 'sandbox'));
+	for (const u of SANDBOX_ACCOUNTS.summitai.directory) passwords.add(u.Frm_PWD);
 	return { secrets, aadhaar: [...aadhaar], passwords: [...passwords] };
 }
 

@@ -42,6 +42,17 @@ export function maskAadhaarLike(text: string): string {
 	});
 }
 
+/** The object or list a string holds as JSON text; undefined for any other string. */
+function jsonText(s: string): object | undefined {
+	if (!/^\s*[[{]/.test(s)) return undefined;
+	try {
+		const v: unknown = JSON.parse(s);
+		return v !== null && typeof v === 'object' ? v : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
 export class Redactor {
 	private readonly secrets: string[];
 	private readonly aadhaars: string[];
@@ -69,9 +80,16 @@ export class Redactor {
 		return maskAadhaarLike(this.known(s));
 	}
 
-	/** A deep copy with secret keys masked and every string and number scrubbed. */
+	/**
+	 * A deep copy with secret keys masked and every string and number scrubbed. A string that is itself JSON text of an
+	 * object or list (SummitAI documents answers encoded twice) is read, scrubbed the same way, and written back.
+	 */
 	value(v: unknown): unknown {
-		return this.walk(v, '', (s) => this.text(s));
+		const scrub = (s: string): string => {
+			const inner = jsonText(s);
+			return inner === undefined ? this.text(s) : JSON.stringify(this.walk(inner, '', scrub));
+		};
+		return this.walk(v, '', scrub);
 	}
 
 	/**

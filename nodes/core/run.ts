@@ -181,6 +181,6 @@ export async function runOperation(
 	if (outcome.text !== undefined) providerStatus.text = scrubberFor(outcome).text(outcome.text);
 
 	const extra: Partial<OtpResult> = { providerStatus };
-	if (options.includeRaw && body !== undefined) extra.raw = scrubberFor(outcome).value(body);
+	if (options.includeRaw && body !== undefined) extra.raw = scrubberFor(outcome).value(op.rawView ? op.rawView(body) : body);
 	return finish(outcome, extra);
 }

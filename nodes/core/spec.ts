@@ -110,6 +110,11 @@ export interface OperationSpec {
 	 * operation recognises: the runner then classifies by HTTP status.
 	 */
 	interpret(body: unknown, input: InterpretInput): Outcome | undefined;
+	/**
+	 * What "Include Raw Response" shows of a body this operation read, when the whole body says more than any result
+	 * may (a search answer listing other people's records): by default the body itself. Masked like any raw body.
+	 */
+	rawView?(body: unknown): unknown;
 }
 
 export interface CredentialField {

@@ -20,6 +20,8 @@ import {
 } from './common';
 
 const ENDPOINT = '/rest/summit_restwcf.svc/restservice/commonws_jsonobjcall';
+/** ADM_SearchAllUser is documented at its own URL, with _ProxyDetails and objFilters at the top of the body. */
+const SEARCH = '/rest/summit_restwcf.svc/restservice/adm_searchalluser';
 const ACCOUNT = SANDBOX_ACCOUNTS.summitai;
 
 interface Transaction extends OtpRecord {
@@ -33,6 +35,7 @@ export function createSummitai(ctx: ProviderContext): ProviderEmulator {
 	let transactions = new Map<string, Transaction>();
 
 	function handle(req: ProviderRequest): ProviderResponse | undefined {
+		if (req.path.toLowerCase() === SEARCH) return searchUsers(req);
 		if (req.path.toLowerCase() !== ENDPOINT) return undefined;
 		if (req.method !== 'POST') return methodNotAllowed(['POST']);
 		const common = objectField(req.body, 'objCommonParameters');
@@ -111,6 +114,56 @@ export function createSummitai(ctx: ProviderContext): ProviderEmulator {
 			transactions = new Map();
 		},
 	};
+}
+
+/**
+ * ADM_SearchAllUser as documented: the answer is JSON text inside a JSON string, and its Output is JSON text again,
+ * holding AllUserDetails."UserDetails " (with the documented trailing space). Filters combine; a user name matches a
+ * part of the name (as SummitAI's user search does), the others the whole value. No filter at all is refused.
+ */
+function searchUsers(req: ProviderRequest): ProviderResponse {
+	if (req.method !== 'POST') return methodNotAllowed(['POST']);
+	const answer = (errors: string, rows: ReadonlyArray<Record<string, unknown>> | null) =>
+		json(
+			JSON.stringify({
+				Errors: errors,
+				Message: null,
+				OrgID: 0,
+				Output: rows ? JSON.stringify({ AllUserDetails: { 'UserDetails ': rows } }) : '',
+				TokenID: hex(96, true),
+				OutputObject: null,
+			}),
+		);
+	const authError = checkAuth(objectField(req.body, '_ProxyDetails'));
+	if (authError) return answer(authError, null);
+	const filters = objectField(req.body, 'objFilters');
+	const email = field(filters, '_emailID').toLowerCase();
+	const userId = field(filters, '_useID');
+	const userName = field(filters, '_userName').toLowerCase();
+	const empId = field(filters, '_empID').toLowerCase();
+	const wanted = userId !== '' && userId !== '0';
+	if (!email && !wanted && !userName && !empId) return answer('Enter at least one search parameter', null);
+	const rows = ACCOUNT.directory
+		.filter(
+			(u) =>
+				(!email || u.EmailID.toLowerCase() === email) &&
+				(!wanted || String(u.UserID) === userId) &&
+				(!userName || u.UserName.toLowerCase().includes(userName)) &&
+				(!empId || u.EmpID.toLowerCase() === empId),
+		)
+		.map((u) => ({
+			UserID: u.UserID,
+			UserName: u.UserName,
+			EmpID: u.EmpID,
+			Role: 'Report',
+			RoleName: 'Report',
+			EmailID: u.EmailID,
+			NT_UID: null,
+			Frm_UID: u.EmailID,
+			// The documented rows carry the stored password (Frm_PWD): the nodes must never pass it on.
+			Frm_PWD: u.Frm_PWD,
+		}));
+	return answer('', rows);
 }
 
 /** APIKEY when asked for (or when only a key is sent); FORM (user name + password) otherwise. */

@@ -8,8 +8,9 @@ const WRONG_KEY = 'wrong-api-key-must-not-leak';
 
 const CUSTOMER = SANDBOX_ACCOUNTS.capillary.passwordCustomer;
 const NEW_PASSWORD = 'Brand-New-Pass-7';
-// A customer's password is sent to Capillary and nowhere else.
-const suite = sandboxSuite([SUMMIT.apiKey, SUMMIT.password, WRONG_KEY, CUSTOMER.password, NEW_PASSWORD]);
+// A customer's password is sent to Capillary and nowhere else; the stored passwords Find User's answer lists reach no output.
+const STORED_PASSWORDS = SUMMIT.directory.map((u) => u.Frm_PWD);
+const suite = sandboxSuite([SUMMIT.apiKey, SUMMIT.password, WRONG_KEY, CUSTOMER.password, NEW_PASSWORD, ...STORED_PASSWORDS]);
 const { run } = suite;
 
 describe('Capillary node in the n8n engine', () => {
@@ -156,19 +157,57 @@ describe('SummitAI node in the n8n engine', () => {
 			status: 'otp_sent',
 			provider: 'summitai',
 			next: 'validateOtp',
-			reference: { loginUid: '967', transactionId: expect.any(String) },
+			reference: { loginUid: '967', userId: '967', userName: 'abcd', transactionId: expect.any(String) },
 		});
 		expect(out(r, 'Validate OTP', 0)).toEqual([
 			expect.objectContaining({
 				ok: true,
 				status: 'verified',
-				reference: { transactionId: (sent.reference as Record<string, string>).transactionId, loginUid: '967' },
+				// The user travels on too, for a new Generate OTP after a failed validation.
+				reference: sent.reference,
 			}),
 		]);
 		for (const step of ['Generate OTP', 'Validate OTP']) {
 			expect(out(r, step, 1)).toEqual([]);
 			expect(paired(r, step, 0)).toEqual([{ item: 0 }]);
 		}
+	});
+
+	it.each(AUTH)(
+		'$authType auth: Find User by e-mail → Generate OTP → Validate OTP, with only the address, domain and code typed in',
+		async ({ credential }) => {
+			const credentials = sandboxCredentials(suite.sandbox);
+			credentials.summitAiApi = { baseUrl: suite.sandbox.baseUrls.summitai, ...credential };
+			const r = await run(
+				[
+					otp('Find User', 'summitAi', 'findUser', { findBy: 'email', email: 'abcd@summit.local', options: { includeRaw: true } }),
+					// UserID, LoginUID and UserName left empty: the Reference parameter's default fills them.
+					otp('Generate OTP', 'summitAi', 'generateOtp', { DomainId: '1' }),
+					readInbox('summitai', 'abcd'),
+					otp('Validate OTP', 'summitAi', 'validateOtp', { OTP_Text: '={{ $json.code }}', reference: "={{ $('Generate OTP').item.json.reference }}" }),
+				],
+				undefined,
+				credentials,
+			);
+			expect(r.error).toBeUndefined();
+			const [found] = out(r, 'Find User', 0);
+			expect(found).toMatchObject({ ok: true, status: 'completed', next: 'generateOtp', reference: { userId: '967', loginUid: '967', userName: 'abcd' } });
+			expect(JSON.stringify(found)).not.toContain('summit.local');
+			expect(JSON.stringify(found)).not.toContain('Frm_PWD');
+			expect(out(r, 'Generate OTP', 0)).toEqual([expect.objectContaining({ status: 'otp_sent', reference: expect.objectContaining({ loginUid: '967' }) })]);
+			expect(out(r, 'Validate OTP', 0)).toEqual([expect.objectContaining({ ok: true, status: 'verified' })]);
+		},
+	);
+
+	it.each([
+		[{ findBy: 'email', email: 'nobody@summit.local' }, 'SummitAI found no user with this e-mail address (email)'],
+		[{ findBy: 'userName', userName: 'john' }, 'SummitAI found 3 users with this user name (userName)'],
+	])('Find User %j → Failure as invalid_request, nothing handed on', async (params, words) => {
+		const r = await run([otp('Find User', 'summitAi', 'findUser', params)]);
+		const [failed] = out(r, 'Find User', 1);
+		expect(failed).toMatchObject({ ok: false, status: 'invalid_request', reference: {} });
+		expect(failed.message).toContain(words);
+		expect(out(r, 'Find User', 0)).toEqual([]);
 	});
 
 	it.each<{ authType: string; wrong: ICredentialDataDecryptedObject }>([

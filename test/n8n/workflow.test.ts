@@ -384,7 +384,7 @@ describe('coverage of this suite', () => {
 			bos: ['registerCustomer', 'generateOtp', 'submitOtp', 'getCreditHistory'],
 			aopay: ['registerCustomer', 'generateOtp', 'submitOtp', 'getCreditHistory'],
 			iserveu: ['getCustomer', 'sendOtp', 'registerCustomer', 'verifyBeneficiary'],
-			summitai: ['generateOtp', 'validateOtp'],
+			summitai: ['findUser', 'generateOtp', 'validateOtp'],
 			capillary: ['generateToken', 'generateOtp', 'validateOtp', 'regenerateToken', 'validatePassword', 'expireToken', 'forgotPassword'],
 		});
 	});

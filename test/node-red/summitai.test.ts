@@ -7,12 +7,13 @@ const ACCOUNT = SANDBOX_ACCOUNTS.summitai;
 const USER = ACCOUNT.user;
 const WRONG_KEY = 'wrong-summit-key-do-not-leak';
 const WRONG_PASSWORD = 'wrong-summit-pass-do-not-leak';
-const SECRETS = [ACCOUNT.apiKey, ACCOUNT.password, WRONG_KEY, WRONG_PASSWORD];
+// With the stored passwords (Frm_PWD) Find User's answer lists: never in an output, status or log line.
+const SECRETS = [ACCOUNT.apiKey, ACCOUNT.password, WRONG_KEY, WRONG_PASSWORD, ...ACCOUNT.directory.map((u) => u.Frm_PWD)];
 const ENDPOINT = '/summitai/REST/Summit_RESTWCF.svc/RESTService/CommonWS_JsonObjCall';
 
 let sandbox: Sandbox;
 nodeRedRuntime((s) => (sandbox = s));
-// Every test: neither the API key nor the password is in any output, error, status or log line.
+// Every test: neither the API key, the password nor a stored password is in any output, error, status or log line.
 const loadChecked = leakCheckedLoader(summitaiNodes, SECRETS);
 
 const apiKeyAccount = (apiKey: string = ACCOUNT.apiKey, baseUrl?: string): NodeSetup['account'] => ({
@@ -69,7 +70,12 @@ describe.each([
 			provider: 'summitai',
 			operation: 'generateOtp',
 			message: 'OTP sent',
-			reference: { loginUid: String(USER.LoginUID), transactionId: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+			reference: {
+				loginUid: String(USER.LoginUID),
+				userId: String(USER.UserID),
+				userName: USER.UserName,
+				transactionId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+			},
 			retryable: false,
 			next: 'validateOtp',
 			providerStatus: { httpStatus: 200 },
@@ -86,7 +92,7 @@ describe.each([
 			provider: 'summitai',
 			operation: 'validateOtp',
 			message: 'OTP validated successfully',
-			reference: { transactionId: sent.payload.reference.transactionId, loginUid: String(USER.LoginUID) },
+			reference: { ...sent.payload.reference },
 			retryable: false,
 			providerStatus: { httpStatus: 200 },
 		});
@@ -328,5 +334,62 @@ describe('SummitAI messages and faults', () => {
 		const failed = only(await validate.run({ ...sent, code }), 'failure');
 		expect(failed.payload).toMatchObject({ status: 'network_error', operation: 'validateOtp', retryable: true });
 		expect(only(await validate.run({ ...sent, code }), 'success').payload.status).toBe('verified');
+	});
+});
+
+describe('SummitAI Find User', () => {
+	const byEmail = fixed({ findBy: 'email', email: 'abcd@summit.local' }, ['findBy']);
+
+	it.each([
+		['APIKEY', () => apiKeyAccount()],
+		['FORM', () => formAccount()],
+	])('finds the user by e-mail (%s) and Generate OTP chains from its reference with only the domain set', async (_authType, acct) => {
+		const find = await load('otpflow-summitai-find-user', { ...byEmail, includeRaw: true }, acct());
+		const found = only(await find.run({ topic: 'find' }), 'success');
+		expect(found.payload).toMatchObject({
+			ok: true,
+			status: 'completed',
+			operation: 'findUser',
+			next: 'generateOtp',
+			reference: { userId: '967', loginUid: '967', userName: 'abcd' },
+			raw: { Errors: '', UserRows: 1 },
+		});
+		expect(JSON.stringify(found.payload)).not.toMatch(/summit\.local|Frm_PWD|E967/);
+		const generate = await load('otpflow-summitai-generate-otp', fixed({ DomainId: '1' }), acct());
+		const sent = only(await generate.run(found), 'success');
+		expect(sent.payload).toMatchObject({ status: 'otp_sent', reference: { loginUid: '967' } });
+		expect(sandbox.inbox.latest('summitai', 'abcd')).toMatchObject({ to: 'abcd' });
+	});
+
+	it.each([
+		[{ findBy: 'email', email: 'nobody@summit.local' }, 'SummitAI found no user with this e-mail address (email)'],
+		[{ findBy: 'employeeId', employeeId: 'X1' }, 'SummitAI found no user with this employee ID (employeeId)'],
+		[{ findBy: 'userName', userName: 'john' }, 'SummitAI found 3 users with this user name (userName)'],
+	])('%j → failure output as invalid_request, saying which filter and how many', async (props, words) => {
+		const find = await load('otpflow-summitai-find-user', fixed(props, ['findBy']));
+		const failed = only(await find.run({}), 'failure');
+		expect(failed.payload).toMatchObject({ ok: false, status: 'invalid_request', reference: {} });
+		expect(failed.payload.message).toContain(words);
+		expect(JSON.stringify(failed.payload)).not.toMatch(/1799|1800|S10\d|summit\.local/);
+	});
+
+	it.each([
+		['a malformed e-mail address', { findBy: 'email', email: 'abcd@' }, 'email'],
+		['an empty e-mail address', { findBy: 'email', email: '' }, 'email'],
+		['a user ID that is not a number', { findBy: 'userId', userId: 'abc' }, 'userId'],
+		['an employee ID with a space', { findBy: 'employeeId', employeeId: 'S 100' }, 'employeeId'],
+	])('rejects %s locally, naming the field', async (_what, props, field) => {
+		const untouched = tripwire();
+		const find = await load('otpflow-summitai-find-user', fixed(props, ['findBy']));
+		const failed = only(await find.run({}), 'failure');
+		expect(failed.payload).toMatchObject({ status: 'invalid_request', errors: [expect.objectContaining({ field })] });
+		expect(untouched()).toBe(true);
+	});
+
+	it('maps a fault to the failure output and keeps working', async () => {
+		const find = await load('otpflow-summitai-find-user', { ...byEmail, timeout: 0.3 });
+		sandbox.faults.add({ provider: 'summitai', kind: 'reset' });
+		expect(only(await find.run({}), 'failure').payload).toMatchObject({ status: 'network_error', operation: 'findUser' });
+		expect(only(await find.run({}), 'success').payload.status).toBe('completed');
 	});
 });

@@ -222,6 +222,19 @@ export const ANSWERS: readonly Answer[] = [
 		}),
 	),
 	answer('Errors refusal', ({ text, extra }) => json(200, { Errors: text, Message: '', OutputObject: {}, ...extra })),
+	// SummitAI's user search, as documented: JSON text in a JSON string, its Output JSON text again, rows with Frm_PWD.
+	answer('user rows encoded twice', ({ text, extra }) =>
+		json(
+			200,
+			JSON.stringify({
+				Errors: '',
+				Message: text,
+				OrgID: 0,
+				Output: JSON.stringify({ AllUserDetails: { 'UserDetails ': [{ UserID: 17, UserName: text, EmailID: text, Frm_PWD: text, ...extra }] } }),
+				...extra,
+			}),
+		),
+	),
 	answer('status.success true', ({ text, extra }) =>
 		json(200, {
 			status: { success: true, code: 200, message: text },

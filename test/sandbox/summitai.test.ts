@@ -119,3 +119,45 @@ describe('SummitAI ADM_ValidateOTP', () => {
 		expect((await validateOtp(otp, transactionId)).json.Errors).toBe('');
 	});
 });
+
+describe('SummitAI ADM_SearchAllUser (addressed by URL)', () => {
+	const searchUrl = () => `${sb.baseUrls.summitai}/REST/Summit_RESTWCF.svc/RESTService/ADM_SearchAllUser`;
+	const EMPTY = { _emailID: '', _useID: 0, _userName: null, _customer: null, _location: null, _empID: null, _ntID: null };
+	const search = (filters: Record<string, unknown>, proxy: Record<string, unknown> = KEY_AUTH) =>
+		call(searchUrl(), { body: { _ProxyDetails: { ProxyID: 0, ReturnType: 'JSON', OrgID: 1, ...proxy }, objFilters: { ...EMPTY, ...filters } } });
+	/** The documented answer: JSON text in a JSON string; Output JSON text again. */
+	const decode = (r: { json: unknown }) => {
+		expect(typeof r.json).toBe('string');
+		const envelope = JSON.parse(r.json as string);
+		const output = envelope.Output ? JSON.parse(envelope.Output) : undefined;
+		return { envelope, rows: output?.AllUserDetails?.['UserDetails '] as Array<Record<string, unknown>> | undefined };
+	};
+
+	it.each([
+		['e-mail (any case)', { _emailID: 'ABCD@summit.local' }, [967]],
+		['user id', { _useID: 17 }, [17]],
+		['user id as text', { _useID: '1799' }, [1799]],
+		['employee id', { _empID: 'S101' }, [1800]],
+		['part of a user name', { _userName: 'john' }, [1799, 1800, 1801]],
+		['user name and employee id together', { _userName: 'john', _empID: 'S102' }, [1801]],
+		['an unknown e-mail', { _emailID: 'nobody@summit.local' }, []],
+	])('by %s', async (_what, filters, ids) => {
+		const r = await search(filters);
+		expect(r.status).toBe(200);
+		const { envelope, rows } = decode(r);
+		expect(envelope).toMatchObject({ Errors: '', Message: null, OrgID: 0 });
+		expect(rows?.map((u) => u.UserID)).toEqual(ids);
+		for (const u of rows ?? []) expect(Object.keys(u)).toEqual(['UserID', 'UserName', 'EmpID', 'Role', 'RoleName', 'EmailID', 'NT_UID', 'Frm_UID', 'Frm_PWD']);
+	});
+
+	it('refuses a search without any filter, and a wrong key or password, in Errors', async () => {
+		expect(decode(await search({})).envelope).toMatchObject({ Errors: 'Enter at least one search parameter', Output: '' });
+		expect(decode(await search({ _emailID: 'abcd@summit.local' }, { ...KEY_AUTH, APIKey: 'nope' })).envelope.Errors).toBe('Invalid API Key');
+		expect(decode(await search({ _emailID: 'abcd@summit.local' }, FORM_AUTH)).rows).toHaveLength(1);
+		expect(decode(await search({ _emailID: 'abcd@summit.local' }, { ...FORM_AUTH, Password: 'x' })).envelope.Errors).toBe('Invalid UserName or Password');
+	});
+
+	it('answers only POST', async () => {
+		expect((await call(searchUrl(), { method: 'GET' })).status).toBe(405);
+	});
+});

@@ -99,4 +99,13 @@ describe('redaction', () => {
 		expect(out).toEqual({ identifierValue: mobileWithCountryCode, echoed: maskAadhaar(aadhaar), note: MASK });
 		expect(redactor.text(mobileWithCountryCode)).toBe(maskAadhaar(mobileWithCountryCode));
 	});
+	test('reads JSON text inside a string (an answer encoded twice) and masks it the same way', () => {
+		const inner = JSON.stringify({ Errors: '', Output: JSON.stringify({ rows: [{ refreshToken: 'tk-inner-secret-1', note: aadhaar }] }), Frm_UID: 'x' });
+		const out = redactor.value({ wrapped: inner }) as { wrapped: string };
+		expect(out.wrapped).not.toContain('tk-inner-secret-1');
+		expect(out.wrapped).not.toContain(aadhaar);
+		expect(JSON.parse(JSON.parse(out.wrapped).Output).rows[0]).toEqual({ refreshToken: MASK, note: maskAadhaar(aadhaar) });
+		expect(redactor.value('{not json')).toBe('{not json');
+		expect(redactor.value(JSON.stringify('plain'))).toBe('"plain"');
+	});
 });

@@ -1,5 +1,5 @@
 import type { CredentialSpec } from '../../core';
-import { ENDPOINT, serviceBody } from './envelope';
+import { ENDPOINT, SEARCH_ENDPOINT, serviceBody } from './envelope';
 
 type Json = Record<string, unknown>;
 
@@ -27,7 +27,7 @@ export const summitAiCredential: CredentialSpec = {
 			default: '',
 			required: true,
 			placeholder: 'https://yourcompany.symphonysummit.com',
-			description: `Your SummitAI API server; /${ENDPOINT} is appended. For the OTP Flow sandbox: http://127.0.0.1:4010/summitai`,
+			description: `Your SummitAI API server; /${ENDPOINT} (or /${SEARCH_ENDPOINT} for Find User) is appended. For the OTP Flow sandbox: http://127.0.0.1:4010/summitai`,
 		},
 		{
 			name: 'authType',
@@ -79,6 +79,10 @@ export const summitAiCredential: CredentialSpec = {
 	],
 	authenticate(credentials, request) {
 		const body = asObject(request.body);
+		// ADM_SearchAllUser carries _ProxyDetails at the top of the body; every CommonWS_JsonObjCall service inside objCommonParameters.
+		if ('_ProxyDetails' in body && !('objCommonParameters' in body)) {
+			return { ...request, body: { ...body, _ProxyDetails: { ...asObject(body._ProxyDetails), ...proxyAuth(credentials) } } };
+		}
 		const common = asObject(body.objCommonParameters);
 		const proxy = { ...asObject(common._ProxyDetails), ...proxyAuth(credentials) };
 		return { ...request, body: { ...body, objCommonParameters: { ...common, _ProxyDetails: proxy } } };

@@ -7,6 +7,9 @@ import { NUMERIC_FIELDS } from './fields';
 
 export const ENDPOINT = 'REST/Summit_RESTWCF.svc/RESTService/CommonWS_JsonObjCall';
 
+/** ADM_SearchAllUser is documented at its own URL, with `_ProxyDetails` and `objFilters` at the top of the body. */
+export const SEARCH_ENDPOINT = 'REST/Summit_RESTWCF.svc/RESTService/ADM_SearchAllUser';
+
 /**
  * The non-secret proxy fields SummitAI's "Common API Parameters" page fixes (ProxyID 0, OrgID 1,
  * ReturnType, TokenID empty), plus SAASOrgID "0" as in the OTP sample. The sample's RequestType
@@ -21,6 +24,13 @@ export function serviceBody(serviceName: string, user: Record<string, unknown>):
 
 export function serviceRequest(baseUrl: string | undefined, serviceName: string, user: Record<string, unknown>) {
 	return { method: 'POST' as const, url: joinUrl(baseUrl, ENDPOINT), body: serviceBody(serviceName, user) };
+}
+
+/** The proxy fields of ADM_SearchAllUser's own sample (ProxyID 0, ReturnType, OrgID 1 as a number). */
+export const SEARCH_PROXY_DEFAULTS = Object.freeze({ ProxyID: 0, ReturnType: 'JSON', OrgID: 1 });
+
+export function searchRequest(baseUrl: string | undefined, objFilters: Record<string, unknown>) {
+	return { method: 'POST' as const, url: joinUrl(baseUrl, SEARCH_ENDPOINT), body: { _ProxyDetails: { ...SEARCH_PROXY_DEFAULTS }, objFilters } };
 }
 
 /** objUserInformation as the documentation sends it: the numeric ids as JSON numbers. */

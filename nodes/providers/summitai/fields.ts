@@ -19,7 +19,8 @@ export const userFields: FieldSpec[] = [
 		type: 'string',
 		required: true,
 		placeholder: '967',
-		description: 'Numeric ID of the user the OTP is for',
+		fromPrevious: 'reference.userId',
+		description: "Numeric ID of the user the OTP is for (read from Find User's reference.userId when left empty)",
 		rules: [positiveInteger()],
 	},
 	{
@@ -28,7 +29,8 @@ export const userFields: FieldSpec[] = [
 		type: 'string',
 		required: true,
 		placeholder: '967',
-		description: "The user's numeric login ID; Validate OTP needs the same value",
+		fromPrevious: 'reference.loginUid',
+		description: "The user's numeric login ID; Validate OTP needs the same value (read from Find User's reference.loginUid when left empty)",
 		rules: [positiveInteger()],
 	},
 	{
@@ -37,7 +39,8 @@ export const userFields: FieldSpec[] = [
 		type: 'string',
 		required: true,
 		placeholder: 'abcd',
-		description: 'The name of the user',
+		fromPrevious: 'reference.userName',
+		description: "The name of the user (read from Find User's reference.userName when left empty)",
 		rules: [length(1, 200)],
 	},
 ];
@@ -71,5 +74,22 @@ export const validateFields: FieldSpec[] = [
 		fromPrevious: 'reference.loginUid',
 		description: "The LoginUID used for Generate OTP (read from the previous step's reference.loginUid by default)",
 		rules: [positiveInteger()],
+	},
+	{
+		name: 'UserID',
+		label: 'User ID (Passed On)',
+		type: 'string',
+		fromPrevious: 'reference.userId',
+		description:
+			"Not sent with this call. The user's ID, passed on in reference.userId so that a failed validation can go straight back to Generate OTP; leave empty",
+		rules: [positiveInteger()],
+	},
+	{
+		name: 'UserName',
+		label: 'User Name (Passed On)',
+		type: 'string',
+		fromPrevious: 'reference.userName',
+		description: "Not sent with this call. The user's name, passed on in reference.userName for a new Generate OTP; leave empty",
+		rules: [length(1, 200)],
 	},
 ];

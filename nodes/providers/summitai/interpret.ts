@@ -9,7 +9,18 @@ export interface SummitEnvelope {
 
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 
-export function readEnvelope(body: unknown): SummitEnvelope | undefined {
+/** JSON text of an object, read; anything else as it is. SummitAI documents some answers encoded twice (JSON text in a JSON string). */
+export function decoded(v: unknown): unknown {
+	if (typeof v !== 'string' || !/^\s*[{[]/.test(v)) return v;
+	try {
+		return JSON.parse(v);
+	} catch {
+		return v;
+	}
+}
+
+export function readEnvelope(answer: unknown): SummitEnvelope | undefined {
+	const body = decoded(answer);
 	if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
 	const b = body as Record<string, unknown>;
 	if (!('Errors' in b) && !('OutputObject' in b)) return undefined;

@@ -1,7 +1,8 @@
-/** Sample values for the examples and templates: the sandbox's seeded user. */
+/** Sample values for the examples and templates: the sandbox's seeded user, found by its e-mail address. */
 import type { ProviderSamples } from '../../core';
 
 export const summitAiSamples: ProviderSamples = {
-	input: { DomainId: '1', UserID: '967', LoginUID: '967', UserName: 'abcd' },
+	input: { email: 'abcd@summit.local', DomainId: '1', UserID: '967', LoginUID: '967', UserName: 'abcd' },
+	options: { findBy: 'email' },
 	inboxTo: 'UserName',
 };

@@ -9,8 +9,9 @@ export const generateOtp: OperationSpec = {
 	action: 'Send the user an OTP',
 	description: "Generates an OTP and sends it by the instance's configured medium (SMS or email). To resend, generate again",
 	fields: userFields,
-	carry: ['LoginUID'],
-	carryAs: { LoginUID: 'loginUid' },
+	// The user travels on with the transaction, so a failed validation can generate again with nothing set.
+	carry: ['LoginUID', 'UserID', 'UserName'],
+	carryAs: { LoginUID: 'loginUid', UserID: 'userId', UserName: 'userName' },
 	next: 'validateOtp',
 	sendsCode: true,
 	request: (input) => serviceRequest(input.account.baseUrl, 'ADM_GenerateOTP', userInformation(input, ['DomainId', 'UserID', 'LoginUID', 'UserName'])),

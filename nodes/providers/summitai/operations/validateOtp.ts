@@ -10,8 +10,8 @@ export const validateOtp: OperationSpec = {
 	description: 'Checks the OTP against the transaction Generate OTP started',
 	continues: 'generateOtp',
 	fields: validateFields,
-	carry: ['TransactionID', 'LoginUID'],
-	carryAs: { TransactionID: 'transactionId', LoginUID: 'loginUid' },
+	carry: ['TransactionID', 'LoginUID', 'UserID', 'UserName'],
+	carryAs: { TransactionID: 'transactionId', LoginUID: 'loginUid', UserID: 'userId', UserName: 'userName' },
 	request: (input) => serviceRequest(input.account.baseUrl, 'ADM_ValidateOTP', userInformation(input, ['OTP_Text', 'TransactionID', 'LoginUID'])),
 	interpret: summitInterpreter((env) => {
 		const said = firstOf(env.output, 'OTP_Validation', 'Message');
