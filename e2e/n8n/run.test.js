@@ -48,6 +48,7 @@ const EXPECTED_STATUS = {
 	'iserveu:sendOtp': 'otp_sent',
 	'iserveu:registerCustomer': 'verified',
 	'iserveu:verifyBeneficiary': 'verified',
+	'iserveu:transactionStatus': 'completed',
 	'summitai:generateOtp': 'otp_sent',
 	'summitai:validateOtp': 'verified',
 	'capillary:generateToken': 'completed',

@@ -43,6 +43,7 @@ const SUCCESS_STATUS = {
 	'*/validatePassword': 'verified',
 	'*/expireToken': 'completed',
 	'*/forgotPassword': 'completed',
+	'*/transactionStatus': 'completed',
 };
 
 /**
