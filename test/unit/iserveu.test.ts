@@ -389,8 +389,10 @@ describe('iServeU Transaction Status Enquiry', () => {
 			now,
 			reference: { externalRefNumber: 'TXN1432452', customerMobileNumber: '9876543210' },
 		});
-		expect(transport.sent[0].body).toMatchObject({ $6: 'TXN1432452' });
+		expect(transport.sent[0].body).toEqual({ $1: 'DMT_txn_status_api_lite_common', $4: '2026-11-22', $5: '2026-11-22', $6: 'TXN1432452' });
 		expect(result.status).toBe('completed');
+		// The customer's ids are not sent, only handed on for a next step.
+		expect(result.reference).toMatchObject({ externalRefNumber: 'TXN1432452', customerMobileNumber: '9876543210' });
 	});
 
 	test.each([

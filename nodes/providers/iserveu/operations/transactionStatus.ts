@@ -1,6 +1,7 @@
 import { length, pattern, type InterpretInput, type OperationSpec, type Outcome, type Reference, type Rule } from '../../../core';
 import { otpFailure, readBody } from '../interpret';
 import { postTo } from '../call';
+import { mobileField, usernameField } from '../fields';
 
 /** The enquiry's own path and query operation, outside the DMT Lite base path [doc]. */
 export const TXN_REPORT_PATH = 'redis-v2/statuscheck-report/txnreport';
@@ -149,9 +150,22 @@ export const transactionStatus: OperationSpec = {
 			description: 'The day of the transaction as YYYY-MM-DD; empty means today (India time). iServeU searches that one day',
 			rules: [enquiryDate()],
 		},
+		// Not part of the enquiry: only handed on, so that the step after it (another Send OTP) still has the customer.
+		{
+			...mobileField('customerMobileNumber', 'customerMobileNumber'),
+			required: false,
+			advanced: true,
+			description: "The customer's 10-digit mobile number: not sent with the enquiry, only handed on in reference for the next step",
+		},
+		{
+			...usernameField('username'),
+			required: false,
+			advanced: true,
+			description: 'Your iServeU user (retailer) name: not sent with the enquiry, only handed on in reference for the next step',
+		},
 	],
-	// Handed on as the external reference, so a pending enquiry can be repeated from its own result.
-	carry: ['clientRefId'],
+	// The reference is handed on as the external reference, so a pending enquiry can be repeated from its own result.
+	carry: ['clientRefId', 'customerMobileNumber', 'username'],
 	carryAs: { clientRefId: 'externalRefNumber' },
 	request: (input) => {
 		const date = String(input.params.transactionDate ?? indiaDate(input.now));
