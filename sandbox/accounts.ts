@@ -6,6 +6,12 @@ const ACCOUNTS = {
 		/** Any username matching `usernamePattern` is accepted; this one is used in examples. */
 		username: 'sandbox_agent',
 		usernamePattern: /^[A-Za-z0-9_.-]{3,40}$/,
+		/** Client references the status enquiry finds on any day, one per outcome (other references: verified beneficiaries). */
+		demoTransactions: {
+			SANDBOXSUCCESS01: { status: 'SUCCESS', statusDesc: 'Successfully credited -' },
+			SANDBOXPENDING01: { status: 'INPROGRESS', statusDesc: 'Transaction is in progress' },
+			SANDBOXFAILED01: { status: 'FAILED', statusDesc: 'Transaction failed at the bank' },
+		},
 	},
 	capillary: {
 		/** Capillary has no secret for these calls: the brand is the only account check. */

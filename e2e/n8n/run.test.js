@@ -49,6 +49,7 @@ const EXPECTED_STATUS = {
 	'iserveu:registerCustomer': 'verified',
 	'iserveu:verifyBeneficiary': 'verified',
 	'summitai:findUser': 'completed',
+	'iserveu:transactionStatus': 'completed',
 	'summitai:generateOtp': 'otp_sent',
 	'summitai:validateOtp': 'verified',
 	'capillary:generateToken': 'completed',

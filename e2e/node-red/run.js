@@ -44,6 +44,7 @@ const SUCCESS_STATUS = {
 	'*/expireToken': 'completed',
 	'*/forgotPassword': 'completed',
 	'*/findUser': 'completed',
+	'*/transactionStatus': 'completed',
 };
 
 /**

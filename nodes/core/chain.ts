@@ -4,7 +4,7 @@
  */
 import type { FieldError } from './result';
 import type { OperationSpec, ProviderSpec } from './spec';
-import { isSealed, unseal } from './seal';
+import { isSealed, unseal, UNOPENED } from './seal';
 import { conditionHolds, isEmpty } from './validate';
 
 const PREFIX = 'reference.';
@@ -35,7 +35,7 @@ export function chainedFields(op: OperationSpec) {
 
 /**
  * The raw parameters with every empty chained field filled from the reference (when it has the value). A sealed
- * value is opened with the account's secrets; one that does not open is left out, so the field is reported missing.
+ * value is opened with the account's secrets; one that does not open becomes UNOPENED, which validation refuses by name.
  */
 export function fillFromReference(
 	op: OperationSpec,
@@ -50,7 +50,7 @@ export function fillFromReference(
 		const v = reference[field.fromPrevious!.slice(PREFIX.length)];
 		if (isSealed(v)) {
 			const opened = unseal(v, secrets);
-			if (opened !== undefined) filled[field.name] = opened;
+			filled[field.name] = opened ?? UNOPENED;
 		} else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') filled[field.name] = v;
 	}
 	return filled;

@@ -36,6 +36,12 @@ export function unseal(token: string, secrets: readonly string[]): string | unde
 	return undefined;
 }
 
+/**
+ * Stands in for a sealed value that did not open (sealed by another account, or altered): the field is then refused by
+ * name rather than taken as empty, where an optional field would otherwise go out without it.
+ */
+export const UNOPENED: Readonly<{ sealedValueThatDidNotOpen: true }> = Object.freeze({ sealedValueThatDidNotOpen: true });
+
 export function isSealed(value: unknown): value is string {
 	return typeof value === 'string' && value.startsWith(VERSION);
 }

@@ -4,6 +4,7 @@
  */
 import type { FieldError } from './result';
 import type { FieldCondition, FieldSpec, FieldValue, Params } from './spec';
+import { UNOPENED } from './seal';
 
 /**
  * The longest text any field takes unless it says otherwise (FieldSpec.maxLength): enough for a name, an
@@ -81,7 +82,7 @@ export interface Prepared {
 export function prepareParams(fields: readonly FieldSpec[], given: Record<string, unknown>): Prepared {
 	// Only plain values reach rules and conditions: an object in one field is that field's error, not a crash in another's rule.
 	const raw: Record<string, unknown> = {};
-	for (const [name, v] of Object.entries(given)) raw[name] = v !== null && (typeof v === 'object' || typeof v === 'function') ? OBJECT : v;
+	for (const [name, v] of Object.entries(given)) raw[name] = v === UNOPENED ? v : v !== null && (typeof v === 'object' || typeof v === 'function') ? OBJECT : v;
 	for (const field of fields) if (isEmpty(raw[field.name]) && field.default !== undefined) raw[field.name] = field.default;
 	const params: Params = {};
 	const errors: FieldError[] = [];
@@ -90,6 +91,10 @@ export function prepareParams(fields: readonly FieldSpec[], given: Record<string
 	for (const field of fields) {
 		if (!conditionHolds(field.showWhen, raw)) continue;
 		const v = raw[field.name];
+		if (v === UNOPENED) {
+			fail(field, 'was handed on sealed by another account (or altered) and cannot be opened with this one: give it again, or use the account that sent it');
+			continue;
+		}
 		if (isEmpty(v)) {
 			if (field.required) fail(field, 'is required');
 			else if (field.requiredWhen && conditionHolds(field.requiredWhen, raw)) {

@@ -167,7 +167,7 @@ describe.each(PROVIDER_ROWS)('%s full chain, run as a person would', (_slug, pro
 const SEQUENCES: Record<string, string[]> = {
 	bos: ['01 - Register Customer', '02 - Generate OTP', '03 - Submit OTP', '04 - Get Credit History'],
 	aopay: ['01 - Register Customer', '02 - Generate OTP', '03 - Submit OTP', '04 - Get Credit History'],
-	iserveu: ['01 - Get Customer', 'chain-send', '03 - Register Customer', '02 - Send OTP', '04 - Verify Beneficiary'],
+	iserveu: ['01 - Get Customer', 'chain-send', '03 - Register Customer', '02 - Send OTP', '04 - Verify Beneficiary', '05 - Transaction Status Enquiry'],
 	summitai: ['01 - Find User', '02 - Generate OTP', '03 - Validate OTP'],
 	capillary: ['01 - Generate Token', '02 - Generate OTP', '03 - Validate OTP', '04 - Regenerate Token', '05 - Validate Password', '06 - Expire Token', '07 - Forgot Password'],
 };

@@ -8,8 +8,10 @@ const USERNAME = SANDBOX_ACCOUNTS.iserveu.username;
 const SECRET = SANDBOX_ACCOUNTS.iserveu.clientSecret;
 const WRONG_SECRET = 'wrong-secret-must-not-leak';
 const AADHAAR = testAadhaar();
+/** Biometric PID data (Base64): a secret like the Aadhaar number, never in an output or a log. */
+const PID = Buffer.from('<PidData><Resp errCode="0"/><Data type="X">n8n-biometric-sample</Data></PidData>').toString('base64');
 
-const suite = sandboxSuite([SECRET, WRONG_SECRET, AADHAAR]);
+const suite = sandboxSuite([SECRET, WRONG_SECRET, AADHAAR, PID]);
 const { run } = suite;
 
 describe('iServeU node in the n8n engine', () => {
@@ -32,7 +34,7 @@ describe('iServeU node in the n8n engine', () => {
 });
 
 describe('iServeU registration and transaction chains in one workflow', () => {
-	it('Send OTP (type 1) → inbox → Register Customer → Send OTP (type 2) → inbox → Verify Beneficiary, chaining through the default expressions', async () => {
+	it('Send OTP (type 1) → inbox → Register Customer → Send OTP (type 2) → inbox → Verify Beneficiary → Transaction Status Enquiry, chaining through the default expressions', async () => {
 		const r = await run(
 			[
 				otp('Send Registration OTP', 'iServeU', 'sendOtp', {
@@ -61,6 +63,8 @@ describe('iServeU registration and transaction chains in one workflow', () => {
 				readInbox('iserveu', '={{ $json.reference.customerMobileNumber }}', 'Customer Reads SMS 2'),
 				// Mobile number, username and external reference left at their defaults.
 				otp('Verify Beneficiary', 'iServeU', 'verifyBeneficiary', { otp: '={{ $json.code }}' }),
+				// The client reference left at its default (Verify Beneficiary's externalRefNumber), the date at today.
+				otp('Transaction Status', 'iServeU', 'transactionStatus', {}),
 			],
 			[{ mobile: MOBILE, aadhaar: AADHAAR }],
 		);
@@ -73,6 +77,7 @@ describe('iServeU registration and transaction chains in one workflow', () => {
 			'Send Transaction OTP',
 			'Customer Reads SMS 2',
 			'Verify Beneficiary',
+			'Transaction Status',
 		]);
 		expect(out(r, 'Send Registration OTP', 0)).toEqual([
 			expect.objectContaining({
@@ -102,13 +107,46 @@ describe('iServeU registration and transaction chains in one workflow', () => {
 				reference: { customerMobileNumber: MOBILE, username: USERNAME, externalRefNumber: 'TXN1432452' },
 			}),
 		]);
-		for (const name of ['Send Registration OTP', 'Register Customer', 'Send Transaction OTP', 'Verify Beneficiary']) {
+		expect(out(r, 'Transaction Status', 0)).toEqual([
+			expect.objectContaining({
+				ok: true,
+				status: 'completed',
+				operation: 'transactionStatus',
+				reference: expect.objectContaining({ externalRefNumber: 'TXN1432452', transactionStatus: 'SUCCESS' }),
+			}),
+		]);
+		for (const name of ['Send Registration OTP', 'Register Customer', 'Send Transaction OTP', 'Verify Beneficiary', 'Transaction Status']) {
 			expect(out(r, name, 1)).toEqual([]);
 			expect(paired(r, name, 0)).toEqual([{ item: 0 }]);
 		}
 		// The registration is real: the customer is now verified.
 		const lookup = await run([otp('Get Customer', 'iServeU', 'getCustomer', { mobileNumber: MOBILE, username: USERNAME })]);
 		expect(out(lookup, 'Get Customer', 0)[0]).toMatchObject({ status: 'completed', reference: { customerState: 'verified' } });
+	});
+
+	it('a BioAuth send takes the PID data from the item: otp_sent by the bank for 3 minutes, the PID data in no output', async () => {
+		const r = await run(
+			[
+				otp('Send BioAuth OTP', 'iServeU', 'sendOtp', {
+					otpType: '1',
+					customerMobileNumber: '9876543219',
+					username: USERNAME,
+					ovdType: 'BioAuth',
+					ovdData: '={{ $json.aadhaar }}',
+					pid: '={{ $json.pid }}',
+					latLong: '12.9716,77.5946',
+					options: { includeRaw: true },
+				}),
+				readInbox('iserveu', '9876543219'),
+			],
+			[{ aadhaar: AADHAAR, pid: PID }],
+		);
+		expect(r.error).toBeUndefined();
+		const [sent] = out(r, 'Send BioAuth OTP', 0);
+		expect(sent).toMatchObject({ ok: true, status: 'otp_sent', message: 'OTP sent by the bank (valid 3 minutes)' });
+		expect(Date.parse(String(sent.expiresAt)) - Date.now()).toBeLessThanOrEqual(180000);
+		expect(JSON.stringify(sent)).not.toContain(PID.slice(0, 40));
+		expect(out(r, 'Read Inbox', 0)[0]).toMatchObject({ code: '123456' });
 	});
 
 	it('a wrong code goes to Failure as invalid_otp with the attempts left, and the workflow finishes', async () => {

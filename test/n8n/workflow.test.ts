@@ -383,7 +383,7 @@ describe('coverage of this suite', () => {
 		expect(Object.fromEntries(PROVIDERS.map((p) => [p.id, p.operations.map((o) => o.id)]))).toEqual({
 			bos: ['registerCustomer', 'generateOtp', 'submitOtp', 'getCreditHistory'],
 			aopay: ['registerCustomer', 'generateOtp', 'submitOtp', 'getCreditHistory'],
-			iserveu: ['getCustomer', 'sendOtp', 'registerCustomer', 'verifyBeneficiary'],
+			iserveu: ['getCustomer', 'sendOtp', 'registerCustomer', 'verifyBeneficiary', 'transactionStatus'],
 			summitai: ['findUser', 'generateOtp', 'validateOtp'],
 			capillary: ['generateToken', 'generateOtp', 'validateOtp', 'regenerateToken', 'validatePassword', 'expireToken', 'forgotPassword'],
 		});

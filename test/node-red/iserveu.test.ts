@@ -11,11 +11,13 @@ const WRONG_SECRET = 'wrong-secret-do-not-leak';
 const AADHAAR_BASE = '23456789012';
 const AADHAAR = `${AADHAAR_BASE}${verhoeffCheckDigit(AADHAAR_BASE)}`;
 const BAD_AADHAAR = `${AADHAAR_BASE}${(verhoeffCheckDigit(AADHAAR_BASE) + 1) % 10}`;
+/** Biometric PID data (Base64): as secret as the Aadhaar number. */
+const PID = Buffer.from('<PidData><Resp errCode="0"/><Data type="X">node-red-biometric-sample</Data></PidData>').toString('base64');
 
 let sandbox: Sandbox;
 nodeRedRuntime((s) => (sandbox = s));
 // Every test: no secret and no Aadhaar number in any output, status or log line.
-const loadChecked = leakCheckedLoader(iserveuNodes, [SECRET, WRONG_SECRET, AADHAAR, BAD_AADHAAR]);
+const loadChecked = leakCheckedLoader(iserveuNodes, [SECRET, WRONG_SECRET, AADHAAR, BAD_AADHAAR, PID]);
 
 function account(credentials: Record<string, unknown> = { clientSecret: SECRET }): NodeSetup['account'] {
 	return {
@@ -25,7 +27,7 @@ function account(credentials: Record<string, unknown> = { clientSecret: SECRET }
 	};
 }
 
-const fixed = (values: Record<string, string>) => fixedValues(values, ['otpType']);
+const fixed = (values: Record<string, string>) => fixedValues(values, ['otpType', 'ovdType']);
 
 function load(type: string, props: Record<string, unknown> = {}, acct = account()): Promise<Loaded> {
 	return loadChecked({ type, props, account: acct });
@@ -96,6 +98,43 @@ describe('iServeU registration and transaction chains', () => {
 		const verify = await load('otpflow-iserveu-verify-beneficiary', fixed({ otp: code ?? '' }));
 		const msg = only(await verify.run(sent), 'success');
 		expect(msg.payload).toMatchObject({ ok: true, status: 'verified', reference: { externalRefNumber: 'TXN1432452', customerMobileNumber: MOBILE } });
+
+		// The enquiry reads the client reference from Verify Beneficiary's reference; the date is today.
+		const enquiry = await load('otpflow-iserveu-transaction-status', {});
+		const status = only(await enquiry.run(msg), 'success');
+		expect(status.payload).toMatchObject({
+			ok: true,
+			status: 'completed',
+			operation: 'transactionStatus',
+			reference: { externalRefNumber: 'TXN1432452', transactionStatus: 'SUCCESS' },
+		});
+	});
+
+	it('sends a BioAuth OTP with the PID data from the message: the bank code 123456, valid 3 minutes', async () => {
+		const send = await load('otpflow-iserveu-send-otp', {
+			...fixed({ otpType: '1', customerMobileNumber: MOBILE, username: USERNAME, ovdType: 'BioAuth', latLong: '12.9716,77.5946' }),
+			ovdData: 'aadhaar',
+			ovdDataType: 'msg',
+			pid: 'pid',
+			pidType: 'msg',
+		});
+		const sent = only(await send.run({ aadhaar: AADHAAR, pid: PID }), 'success');
+		expect(sent.payload).toMatchObject({ status: 'otp_sent', message: 'OTP sent by the bank (valid 3 minutes)' });
+		expect(sandbox.inbox.latest('iserveu', MOBILE)?.otp).toBe('123456');
+	});
+
+	it('refuses PID data that is not Base64, naming the field, sending nothing', async () => {
+		const untouched = tripwire();
+		const send = await load('otpflow-iserveu-send-otp', {
+			...fixed({ otpType: '1', customerMobileNumber: MOBILE, username: USERNAME, ovdType: 'BioAuth', latLong: '12.9716,77.5946' }),
+			ovdData: 'aadhaar',
+			ovdDataType: 'msg',
+			pid: 'pid',
+			pidType: 'msg',
+		});
+		const msg = only(await send.run({ aadhaar: AADHAAR, pid: `${PID}!` }), 'failure');
+		expect(msg.payload).toMatchObject({ status: 'invalid_request', errors: [{ field: 'pid', message: expect.stringContaining('must be Base64') }] });
+		expect(untouched()).toBe(true);
 	});
 
 	it('sends a wrong code to the failure output as invalid_otp with the attempts left', async () => {

@@ -209,8 +209,8 @@ describe('iServeU verify-bene (type-2 OTP)', () => {
 			externalRefNumber: ref,
 			username: USER,
 			otp,
-			beneAccountNumber: '001122334455',
-			beneIfsc: 'SBIN0000001',
+			accountNumber: '001122334455',
+			beneIfscCode: 'SBIN0000001',
 			paramA: 'keep',
 			...extra,
 		});
@@ -244,5 +244,107 @@ describe('iServeU verify-bene (type-2 OTP)', () => {
 		expect((await verify(wrong, 'TXN0001')).json.statusDesc).toBe('Invalid OTP. 4 attempts remaining');
 		sb.advance(601);
 		expect((await verify(otp, 'TXN0001')).json.statusDesc).toBe('OTP expired. Please request a new OTP');
+	});
+});
+
+const PID = Buffer.from('<PidData><Resp errCode="0"/></PidData>').toString('base64');
+
+describe('iServeU BioAuth send (the bank sends the OTP)', () => {
+	it('needs the PID data and latLong, then sends the staging OTP 123456, valid 3 minutes', async () => {
+		const missing = await sendType1({ ovdType: 'BioAuth' });
+		expect(missing.json).toMatchObject({ statusCode: '-1', statusDesc: 'PID data is mandatory for BioAuth' });
+		const noPlace = await sendType1({ ovdType: 'BioAuth', pid: PID });
+		expect(noPlace.json).toMatchObject({ statusCode: '-1', statusDesc: 'latLong is mandatory for BioAuth' });
+		const badPid = await sendType1({ ovdType: 'BioAuth', pid: 'not base64!', latLong: '12.97,77.59' });
+		expect(badPid.json).toMatchObject({ statusCode: '-1', statusDesc: 'Invalid PID data' });
+		const r = await sendType1({ ovdType: 'BioAuth', pid: PID, latLong: '12.97,77.59' });
+		expect(r.json).toMatchObject({ status: 'SUCCESS', statusCode: '0' });
+		expect(latestOtp()).toBe('123456');
+		expect(sb.inbox.latest('iserveu', MOBILE)!.text).toContain('Valid for 3 minutes');
+		expect(JSON.stringify(sb.inbox.latest('iserveu', MOBILE))).not.toContain(PID);
+		sb.advance(181);
+		expect((await register('123456')).json.statusDesc).toBe('OTP expired. Please request a new OTP');
+	});
+
+	it('registers the customer with the bank OTP', async () => {
+		await sendType1({ ovdType: 'BioAuth', pid: PID, latLong: '12.97,77.59' });
+		expect((await register('123456', { ovdType: 'Aadhaar Card' })).json).toMatchObject({ statusCode: '0' });
+	});
+});
+
+describe('iServeU field names per endpoint', () => {
+	it.each([
+		['otp/send', 'latlong', 'latLong'],
+		['otp/send', 'customerIP', 'publicIP'],
+		['transaction/verify-bene', 'latlong', 'latLong'],
+		['transaction/verify-bene', 'publicIP', 'customerIP'],
+		['customer/get-customer', 'latLong', 'latlong'],
+		['customer/get-customer', 'customerIP', 'publicIP'],
+		['customer/process-customer-registration', 'latLong', 'latlong'],
+		['customer/process-customer-registration', 'customerIP', 'publicIP'],
+	])('%s refuses %s (it takes %s)', async (path, wrong, right) => {
+		const r = await post(path, {
+			mobileNumber: MOBILE,
+			customerMobileNumber: MOBILE,
+			username: USER,
+			[wrong]: wrong.startsWith('lat') ? '12.97,77.59' : '10.0.0.1',
+		});
+		expect(r.json).toMatchObject({ status: 'FAILED', statusCode: '-1', statusDesc: `Unknown field ${wrong}: this API takes ${right}` });
+	});
+
+	it('takes the documented spellings', async () => {
+		expect((await post('customer/get-customer', { mobileNumber: MOBILE, username: USER, latlong: '12.97,77.59', publicIP: '10.0.0.1' })).json.statusCode).toBe(
+			'0',
+		);
+		expect((await sendType1({ latLong: '12.97,77.59', publicIP: '10.0.0.1' })).json.statusCode).toBe('0');
+		expect((await register(latestOtp(), { latlong: '12.97,77.59', publicIP: '10.0.0.1' })).json.statusCode).toBe('0');
+	});
+
+	it('registers without address, pincode or OVD (customer state 3: OVD not verified)', async () => {
+		await sendType1();
+		const r = await register(latestOtp(), { address: undefined, pincode: undefined, ovdType: undefined, ovdData: undefined });
+		expect(r.json).toMatchObject({ statusCode: '0' });
+		expect((await post('customer/get-customer', { mobileNumber: MOBILE, username: USER })).json.statusCode).toBe('3');
+	});
+});
+
+describe('iServeU transaction status enquiry', () => {
+	const today = () => new Date(Date.now() + 330 * 60000).toISOString().slice(0, 10);
+	const enquire = (ref: string, date = today(), extra: Record<string, unknown> = {}) =>
+		call(`${sb.baseUrls.iserveu}/redis-v2/statuscheck-report/txnreport`, {
+			body: { $1: 'DMT_txn_status_api_lite_common', $4: date, $5: date, $6: ref, ...extra },
+			headers: AUTH,
+		});
+
+	it('finds a verified beneficiary on its day as SUCCESS, and nothing on another day', async () => {
+		await sendType2('TXN0009');
+		const v = await post('transaction/verify-bene', { customerMobileNumber: MOBILE, externalRefNumber: 'TXN0009', username: USER, otp: latestOtp() });
+		expect(v.json.statusCode).toBe('0');
+		const r = await enquire('TXN0009');
+		expect(r.status).toBe(200);
+		expect(r.json).toMatchObject({
+			status: 200,
+			message: 'Success',
+			length: 1,
+			results: [{ status: 'SUCCESS', clientreferenceid: 'TXN0009', txnAmount: 1001 }],
+		});
+		expect((await enquire('TXN0009', '2024-10-08')).json).toEqual({ status: 200, message: 'No Data Found', length: 0, results: [] });
+		expect((await enquire('TXN0404')).json).toMatchObject({ length: 0, results: [] });
+	});
+
+	it.each([
+		['SANDBOXSUCCESS01', 'SUCCESS'],
+		['SANDBOXPENDING01', 'INPROGRESS'],
+		['SANDBOXFAILED01', 'FAILED'],
+	])('knows the demo reference %s (%s) on any day', async (ref, status) => {
+		expect((await enquire(ref, '2024-10-08')).json.results[0]).toMatchObject({ status, clientreferenceid: ref });
+	});
+
+	it('refuses another query operation, a range of days and a missing reference; needs the client headers', async () => {
+		expect((await enquire('TXN0009', today(), { $1: 'DMT_txn_status_api' })).json).toMatchObject({ status: 400 });
+		expect((await enquire('TXN0009', today(), { $5: '2099-01-01' })).json).toMatchObject({ status: 400 });
+		expect((await enquire('')).json).toMatchObject({ status: 400 });
+		const r = await call(`${sb.baseUrls.iserveu}/redis-v2/statuscheck-report/txnreport`, { body: {}, headers: { ...AUTH, client_secret: 'nope' } });
+		expect(r.status).toBe(401);
 	});
 });

@@ -251,3 +251,221 @@ describe('iServeU answers → normalised status', () => {
 		expect(JSON.stringify(result)).not.toContain('very-secret-value');
 	});
 });
+
+describe('iServeU BioAuth send', () => {
+	const PID = Buffer.from('<PidData><Resp errCode="0"/><Data type="X">biometric</Data></PidData>').toString('base64');
+	const bio = { ...sendType1, ovdType: 'BioAuth', pid: PID, latLong: '12.97,77.59' };
+
+	test.each([
+		['pid', { ...bio, pid: undefined }, 'is required when ovdType is BioAuth'],
+		['pid', { ...bio, pid: 'not base64!' }, 'must be Base64'],
+		['pid', { ...bio, pid: 'QUJD' + 'A'.repeat(3) }, 'must be Base64'],
+		['pid', { ...bio, pid: `${PID.slice(0, 8)}\n${PID.slice(8)}` }, 'must not contain control characters'],
+		['pid', { ...bio, pid: 'A'.repeat(20004) }, 'at most 20000 characters'],
+		['latLong', { ...bio, latLong: undefined }, 'is required when ovdType is BioAuth'],
+		['latLong', { ...bio, latLong: 'here' }, 'latitude -90 to 90'],
+		['ovdType', { ...bio, ovdType: 'Voter ID' }, 'must be one of Aadhaar Card, BioAuth'],
+	])('bad %s → invalid_request naming it, nothing sent, the PID data nowhere', async (field, params, rule) => {
+		const outcome = await run('sendOtp', params);
+		expectRejectedLocally(outcome, field, rule);
+		expect(JSON.stringify(outcome.result)).not.toContain(PID.slice(0, 40));
+	});
+
+	test('sends ovdType BioAuth, pid and latLong; the bank OTP lives 3 minutes whatever the validity option', async () => {
+		const echo = json(200, { status: 'SUCCESS', statusCode: '0', statusDesc: `OTP Sent Successfully for ${PID}`, pid: PID, paramA: '' });
+		const transport = new FakeTransport(() => echo);
+		const result = await runOperation(iserveu, findOperation(iserveu, 'sendOtp'), { ...bio, otpValidityMinutes: 10 }, credentials, transport, {
+			now,
+			includeRaw: true,
+		});
+		expect(transport.sent[0].body).toMatchObject({ ovdType: 'BioAuth', pid: PID, latLong: '12.97,77.59', ovdData: AADHAAR, otpType: '1' });
+		expect(result).toMatchObject({ status: 'otp_sent', expiresAt: '2026-11-22T10:03:00.000Z', message: 'OTP sent by the bank (valid 3 minutes)' });
+		const seen = JSON.stringify(result);
+		expect(seen).not.toContain(PID);
+		expect(seen).not.toContain(AADHAAR);
+		expect(result.reference).not.toHaveProperty('pid');
+	});
+
+	test('a PID field is not shown, checked or sent for an Aadhaar Card send', async () => {
+		const { result, transport } = await run('sendOtp', { ...sendType1, pid: 'not base64!' });
+		expect(result.status).toBe('otp_sent');
+		expect(transport.sent[0].body).not.toHaveProperty('pid');
+	});
+});
+
+describe('iServeU field names per endpoint', () => {
+	test('verify-bene sends latLong and customerIP, and the beneficiary as accountNumber / beneIfscCode', async () => {
+		const { transport } = await run(
+			'verifyBeneficiary',
+			{
+				customerMobileNumber: '9876543210',
+				username: 'isutestapi1',
+				externalRefNumber: 'TXN1432452',
+				otp: '123456',
+				beneAccountNumber: '001122334455',
+				beneIfsc: 'SBIN0000001',
+				latLong: '12.97,77.59',
+				publicIP: '10.0.0.1',
+			},
+			json(200, { status: 'SUCCESS', statusCode: '0', statusDesc: 'Beneficiary verified successfully' }),
+		);
+		const body = transport.sent[0].body as Record<string, unknown>;
+		expect(body).toMatchObject({ latLong: '12.97,77.59', customerIP: '10.0.0.1', accountNumber: '001122334455', beneIfscCode: 'SBIN0000001' });
+		expect(Object.keys(body)).not.toEqual(expect.arrayContaining(['latlong']));
+		expect(body).not.toHaveProperty('publicIP');
+	});
+
+	test('get-customer sends latlong in lower case and publicIP', async () => {
+		const { transport } = await run(
+			'getCustomer',
+			{ mobileNumber: '9876543210', username: 'isutestapi1', latLong: '12.97,77.59', publicIP: '10.0.0.1' },
+			json(200, { status: 'SUCCESS', statusCode: '0', statusDesc: 'Customer not onboarded' }),
+		);
+		expect(transport.sent[0].body).toEqual({ mobileNumber: '9876543210', username: 'isutestapi1', latlong: '12.97,77.59', publicIP: '10.0.0.1' });
+	});
+
+	test('send-otp sends latLong and publicIP', async () => {
+		const { transport } = await run('sendOtp', { ...sendType1, latLong: '12.97,77.59', publicIP: '10.0.0.1' });
+		expect(transport.sent[0].body).toMatchObject({ latLong: '12.97,77.59', publicIP: '10.0.0.1' });
+		expect(transport.sent[0].body).not.toHaveProperty('latlong');
+	});
+
+	test('registration without address, PIN code or OVD sends none of them (nor the OVD type)', async () => {
+		const { result, transport } = await run(
+			'registerCustomer',
+			{ mobileNumber: '9876543210', username: 'isutestapi1', otp: '123456', customerName: 'Asha Rao', publicIP: '10.0.0.1' },
+			json(200, { status: 'SUCCESS', statusCode: '0', statusDesc: 'Customer registered successfully' }),
+		);
+		expect(result.status).toBe('verified');
+		expect(transport.sent[0].body).toEqual({ mobileNumber: '9876543210', name: 'Asha Rao', otp: '123456', username: 'isutestapi1', publicIP: '10.0.0.1' });
+	});
+});
+
+describe('iServeU Transaction Status Enquiry', () => {
+	const report = (rows: unknown[], extra: Record<string, unknown> = {}) =>
+		json(200, { status: 200, message: 'Success', length: rows.length, results: rows, ...extra });
+	const row = (status: string, extra: Record<string, unknown> = {}) => ({
+		statusDesc: status === 'SUCCESS' ? 'Successfully credited -' : 'x',
+		createdDate: 1728402123007,
+		updatedDate: 1728402125003,
+		productCode: 'DMT',
+		txnType: 'IMPS_FUND_TRANSFER',
+		txnAmount: 101,
+		status,
+		rrn: '128215139760',
+		txnId: '#7539296023420928',
+		clientreferenceid: 'DL99009078000035',
+		...extra,
+	});
+	const enquire = (params: Record<string, unknown>, answer = report([row('SUCCESS')]), at = now) =>
+		runOperation(iserveu, findOperation(iserveu, 'transactionStatus'), params, credentials, new FakeTransport(() => answer), { now: at });
+
+	test('posts the documented query for one day, today in India when no date is given', async () => {
+		const transport = new FakeTransport(() => report([row('SUCCESS')]));
+		// 20:00 UTC is already the next day in India.
+		await runOperation(iserveu, findOperation(iserveu, 'transactionStatus'), { clientRefId: 'DL99009078000035' }, credentials, transport, {
+			now: () => new Date('2026-11-22T20:00:00Z'),
+		});
+		expect(transport.sent[0].url).toBe('https://apidev.iserveu.online/redis-v2/statuscheck-report/txnreport');
+		expect(transport.sent[0].method).toBe('POST');
+		expect(transport.sent[0].body).toEqual({ $1: 'DMT_txn_status_api_lite_common', $4: '2026-11-23', $5: '2026-11-23', $6: 'DL99009078000035' });
+		const given = new FakeTransport(() => report([row('SUCCESS')]));
+		await runOperation(
+			iserveu,
+			findOperation(iserveu, 'transactionStatus'),
+			{ clientRefId: 'DL99009078000035', transactionDate: '2024-10-08' },
+			credentials,
+			given,
+			{
+				now,
+			},
+		);
+		expect(given.sent[0].body).toMatchObject({ $4: '2024-10-08', $5: '2024-10-08' });
+	});
+
+	test('takes the client reference from the previous step (Verify Beneficiary hands on externalRefNumber)', async () => {
+		const transport = new FakeTransport(() => report([row('SUCCESS', { clientreferenceid: 'TXN1432452' })]));
+		const result = await runOperation(iserveu, findOperation(iserveu, 'transactionStatus'), {}, credentials, transport, {
+			now,
+			reference: { externalRefNumber: 'TXN1432452', customerMobileNumber: '9876543210' },
+		});
+		expect(transport.sent[0].body).toEqual({ $1: 'DMT_txn_status_api_lite_common', $4: '2026-11-22', $5: '2026-11-22', $6: 'TXN1432452' });
+		expect(result.status).toBe('completed');
+		// The customer's ids are not sent, only handed on for a next step.
+		expect(result.reference).toMatchObject({ externalRefNumber: 'TXN1432452', customerMobileNumber: '9876543210' });
+	});
+
+	test.each([
+		['clientRefId', {}, 'is required'],
+		['clientRefId', { clientRefId: 'ABC12' }, '6 to 22 characters'],
+		['clientRefId', { clientRefId: 'DL9900 9078' }, 'only letters, digits'],
+		['clientRefId', { clientRefId: 'DL\u0000990090780' }, 'must not contain control characters'],
+		['transactionDate', { clientRefId: 'DL99009078000035', transactionDate: '2026-02-30' }, 'real date as YYYY-MM-DD'],
+		['transactionDate', { clientRefId: 'DL99009078000035', transactionDate: '08/10/2024' }, 'real date as YYYY-MM-DD'],
+		['transactionDate', { clientRefId: 'DL99009078000035', transactionDate: '2099-01-01' }, 'not after today'],
+	])('bad %s → invalid_request naming it, nothing sent', async (field, params, rule) => {
+		const transport = new FakeTransport(() => report([]));
+		const result = await runOperation(iserveu, findOperation(iserveu, 'transactionStatus'), params, credentials, transport, { now });
+		expectRejectedLocally({ result, transport }, field, rule);
+	});
+
+	test('SUCCESS → completed, with the status word, iServeU ids and the date in reference', async () => {
+		const result = await enquire({ clientRefId: 'DL99009078000035', transactionDate: '2024-10-08' });
+		expect(result).toMatchObject({
+			ok: true,
+			status: 'completed',
+			message: 'Transaction SUCCESS: Successfully credited -',
+			reference: {
+				externalRefNumber: 'DL99009078000035',
+				transactionDate: '2024-10-08',
+				transactionStatus: 'SUCCESS',
+				txnId: '#7539296023420928',
+				rrn: '128215139760',
+			},
+			providerStatus: { httpStatus: 200, code: 'SUCCESS', text: 'Successfully credited -' },
+		});
+	});
+
+	test.each([
+		['FAILED', { status: 'provider_error', retryable: false, ok: false }],
+		['INPROGRESS', { status: 'pending', retryable: true, next: 'transactionStatus' }],
+		['PENDING', { status: 'pending', retryable: true }],
+		['HOLD', { status: 'provider_error', retryable: true }],
+		['', { status: 'provider_error', retryable: true }],
+	])("a transaction %s → %j, with iServeU's words", async (word, expected) => {
+		const result = await enquire({ clientRefId: 'DL99009078000035' }, report([row(word, { statusDesc: 'as iServeU says' })]));
+		expect(result).toMatchObject({ ...expected, reference: { transactionStatus: word || 'unknown' } });
+		expect(result.message).toContain('as iServeU says');
+	});
+
+	test('the latest row of this reference decides; rows of other references are ignored', async () => {
+		const rows = [
+			row('FAILED', { updatedDate: 1 }),
+			row('SUCCESS', { updatedDate: 5 }),
+			row('INPROGRESS', { updatedDate: 9, clientreferenceid: 'OTHER123456' }),
+		];
+		expect((await enquire({ clientRefId: 'DL99009078000035' }, report(rows))).status).toBe('completed');
+	});
+
+	test.each([
+		['no rows', report([], { message: 'No Data Found' }), 'invalid_request'],
+		['rows of another reference only', report([row('SUCCESS', { clientRefId: 'OTHER123456', clientreferenceid: undefined })]), 'invalid_request'],
+		['the DMT Lite envelope with -1', json(200, { status: 'FAILED', statusCode: '-1', statusDesc: 'ClientRefID must not be NULL' }), 'invalid_request'],
+		['the DMT Lite envelope with 1', json(200, { status: 'FAILED', statusCode: '1', statusDesc: 'Something failed' }), 'provider_error'],
+		['status 400 with a message', json(200, { status: 400, message: 'Invalid date' }), 'invalid_request'],
+		['status 500 with a message', json(200, { status: 500, message: 'Internal error' }), 'provider_error'],
+		['HTTP 500 and nothing readable', json(500, { error: 'x' }), 'provider_error'],
+		['HTTP 401', json(401, { status: 401, message: 'Unauthorized very-secret-value' }), 'auth_failed'],
+	])('%s → %s', async (_label, answer, status) => {
+		const result = await enquire({ clientRefId: 'DL99009078000035' }, answer);
+		expect(result.status).toBe(status);
+		expect(JSON.stringify(result)).not.toContain('very-secret-value');
+	});
+
+	test('not found names the reference and the date, and is not retried blindly', async () => {
+		const result = await enquire({ clientRefId: 'DL99009078000035', transactionDate: '2024-10-08' }, report([], { message: 'No Data Found' }));
+		expect(result).toMatchObject({ status: 'invalid_request', retryable: false });
+		expect(result.message).toContain('DL99009078000035 on 2024-10-08');
+		expect(result.message).toContain('clientRefId');
+	});
+});

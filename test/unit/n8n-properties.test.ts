@@ -24,6 +24,10 @@ describe('n8n parameters', () => {
 	test('a field that depends on a fixed choice is shown only for that choice', () => {
 		expect(property(capillary, 'generateToken', 'deviceId')?.displayOptions?.show).toEqual({ operation: ['generateToken'], flavour: ['mobile'] });
 		expect(property(iserveu, 'sendOtp', 'requestedAmount')?.displayOptions?.show).toEqual({ operation: ['sendOtp'], otpType: ['2'] });
+		// BioAuth's PID data: shown for BioAuth only, masked as a password in the editor.
+		const pid = property(iserveu, 'sendOtp', 'pid');
+		expect(pid?.displayOptions?.show).toEqual({ operation: ['sendOtp'], ovdType: ['BioAuth'] });
+		expect(pid?.typeOptions).toEqual({ password: true });
 	});
 
 	test('a field that depends on a chained field stays visible: the editor cannot evaluate the expression', () => {
@@ -35,6 +39,6 @@ describe('n8n parameters', () => {
 	test('advanced fields and the common options sit in one Options collection per operation', () => {
 		const options = property(iserveu, 'sendOtp', 'options');
 		const names = (options?.options ?? []).map((o) => ('name' in o ? o.name : ''));
-		expect(names).toEqual(expect.arrayContaining(['includeRaw', 'timeoutSeconds', 'otpValidityMinutes', 'resendWaitSeconds', 'maxAttempts', 'latLong']));
+		expect(names).toEqual(expect.arrayContaining(['includeRaw', 'timeoutSeconds', 'otpValidityMinutes', 'resendWaitSeconds', 'maxAttempts', 'publicIP']));
 	});
 });

@@ -44,7 +44,7 @@ describe('iServeU registration hands the Aadhaar number on sealed', () => {
 		expect(JSON.stringify(registered)).not.toContain(AADHAAR);
 	});
 
-	test('another account (another secret) cannot open it: the Aadhaar number is reported missing, nothing sent', async () => {
+	test('another account (another secret) cannot open it: the Aadhaar number is refused by name, nothing sent', async () => {
 		const sent = await runOperation(iserveu, findOperation(iserveu, 'sendOtp'), send, credentials, new FakeTransport(() => ok), { now });
 		const transport = new FakeTransport(() => ok);
 		const result = await runOperation(
@@ -59,6 +59,8 @@ describe('iServeU registration hands the Aadhaar number on sealed', () => {
 			},
 		);
 		expect(result.errors?.map((e) => e.field)).toEqual(['ovdData']);
+		// Optional on registration, but never silently dropped: refused by name.
+		expect(result.errors?.[0].message).toContain('sealed by another account');
 		expect(transport.sent).toHaveLength(0);
 	});
 });

@@ -1,4 +1,4 @@
-import { aadhaar, indianMobile, ipAddress, latLong, length, numberBetween, pattern, positiveNumber, type FieldSpec, otpCodeField } from '../../core';
+import { aadhaar, indianMobile, ipAddress, latLong, length, numberBetween, pattern, positiveNumber, type FieldSpec, type Rule, otpCodeField } from '../../core';
 
 const chained = (path: string | undefined) => (path ? { fromPrevious: `reference.${path}` } : {});
 
@@ -43,6 +43,52 @@ export const ovdTypeField: FieldSpec = {
 	description: 'Officially valid document type, as iServeU names it (e.g. Aadhaar Card)',
 };
 
+/** The OVD type value of the biometric send variant (docs/providers.md §iServeU). */
+export const BIO_AUTH = 'BioAuth';
+
+/** On Send OTP the OVD type is a choice: an Aadhaar OTP by SMS, or BioAuth (the bank sends the OTP after a fingerprint). */
+export const sendOvdTypeField: FieldSpec = {
+	name: 'ovdType',
+	label: 'OVD Type',
+	type: 'options',
+	options: [
+		{ name: 'Aadhaar Card', value: 'Aadhaar Card', description: 'The OTP is sent by SMS (iServeU)' },
+		{
+			name: 'BioAuth (Biometric)',
+			value: BIO_AUTH,
+			description: "The customer's fingerprint (PID data) is authenticated and the bank sends the OTP, valid 3 minutes",
+		},
+	],
+	default: 'Aadhaar Card',
+	maxLength: 40,
+	description: 'How the customer is authenticated before the OTP is sent',
+};
+
+/** Base64 text without line breaks (those are refused before any rule as control characters). */
+const base64 = (): Rule => ({
+	message: 'must be Base64 text (A–Z, a–z, 0–9, + and /, padded with = to a multiple of 4 characters)',
+	test: (v) => v.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(v),
+});
+
+/**
+ * The biometric PID block of a BioAuth send, Base64 as the capture device gives it. It identifies the customer like the
+ * Aadhaar number does: typed as a password (a secret), so it is sent to iServeU only, never carried in reference, and
+ * scrubbed from messages, errors and raw.
+ */
+export const pidField: FieldSpec = {
+	name: 'pid',
+	label: 'PID Data (Biometric)',
+	type: 'password',
+	sensitive: 'secret',
+	maxLength: 20000,
+	placeholder: 'UElEX0RBVEE=',
+	description:
+		"Base64-encoded PID data from the customer's fingerprint capture (map it from the message, e.g. {{ $json.pid }} in n8n or msg.pid in Node-RED); sent to iServeU only",
+	showWhen: { field: 'ovdType', equals: [BIO_AUTH] },
+	requiredWhen: { field: 'ovdType', equals: [BIO_AUTH] },
+	rules: [base64()],
+};
+
 /**
  * Registration needs the Aadhaar number twice (Send OTP, then Register Customer): Send OTP hands it on sealed
  * (encrypted with the account's client secret) in reference.ovdDataSealed, so nobody types it again and no page,
@@ -50,7 +96,8 @@ export const ovdTypeField: FieldSpec = {
  */
 export const OVD_SEALED = 'ovdDataSealed';
 
-export const ovdDataField = (required: boolean, chained = false): FieldSpec => ({
+/** `type1`: required for a registration OTP only (Send OTP); `optional`: checked when given (registration [doc]). */
+export const ovdDataField = (need: 'type1' | 'optional', chained = false): FieldSpec => ({
 	name: 'ovdData',
 	label: 'Aadhaar Number (OVD Data)',
 	type: 'string',
@@ -61,28 +108,35 @@ export const ovdDataField = (required: boolean, chained = false): FieldSpec => (
 	rules: [aadhaar()],
 	sensitive: 'aadhaar',
 	...(chained ? { fromPrevious: `reference.${OVD_SEALED}` } : {}),
-	...(required ? { required: true } : { requiredWhen: { field: 'otpType', equals: ['1'] } }),
+	...(need === 'type1' ? { requiredWhen: { field: 'otpType', equals: ['1'] } } : {}),
 });
 
-export const latLongField = (name: string): FieldSpec => ({
-	name,
+/**
+ * The device location. iServeU spells its key per endpoint: `latLong` on send-otp and verify-bene, `latlong` on
+ * get-customer and process-customer-registration (docs/providers.md §iServeU): the field is always latLong here, and
+ * each operation's request names the key its endpoint takes.
+ */
+export const latLongField = (extra: Partial<FieldSpec> = {}): FieldSpec => ({
+	name: 'latLong',
 	label: 'Location (Lat,Long)',
 	type: 'string',
 	placeholder: '12.9716,77.5946',
 	advanced: true,
 	description: 'Location of the transaction device, "latitude,longitude"',
 	rules: [latLong()],
+	...extra,
 });
 
-export const publicIpField: FieldSpec = {
+/** The device's IP address: sent as `publicIP`, except on verify-bene, which names it `customerIP` (docs/providers.md §iServeU). */
+export const publicIpField = (sentAs: 'publicIP' | 'customerIP' = 'publicIP'): FieldSpec => ({
 	name: 'publicIP',
-	label: 'Public IP',
+	label: sentAs === 'customerIP' ? 'Customer IP' : 'Public IP',
 	type: 'string',
 	placeholder: '192.168.1.1',
 	advanced: true,
-	description: 'Public IP address of the transaction device',
+	description: sentAs === 'customerIP' ? "IP address of the customer's device (sent as customerIP)" : 'Public IP address of the transaction device',
 	rules: [ipAddress()],
-};
+});
 
 export const clientParams: FieldSpec[] = ['paramA', 'paramB', 'paramC'].map((name) => ({
 	name,

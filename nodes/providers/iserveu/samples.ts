@@ -35,5 +35,12 @@ export const iserveuSamples: ProviderSamples = {
 			before: { sendOtp: transactionOtp },
 			note: 'Beneficiary verification consumes a type-2 OTP sent with the same external reference: click 02 - Send OTP first, then put the code from the inbox into this inject.',
 		},
+		transactionStatus: {
+			// A demo reference the sandbox finds on any day; after 04 - Verify Beneficiary the flow's reference is that transaction's.
+			reference: { externalRefNumber: 'SANDBOXSUCCESS01' },
+			// The n8n template runs the enquiry alone: the same demo reference, typed in.
+			input: { clientRefId: 'SANDBOXSUCCESS01' },
+			note: 'Looks up a transaction by its client reference (the external reference of Send OTP and Verify Beneficiary) on one day, today unless a date is given. After 04 - Verify Beneficiary it finds that verification; the sandbox also knows SANDBOXSUCCESS01, SANDBOXPENDING01 and SANDBOXFAILED01 on any day.',
+		},
 	},
 };

@@ -1,5 +1,5 @@
 import type { OperationSpec } from '../../../core';
-import { mobileField, usernameField } from '../fields';
+import { latLongField, mobileField, publicIpField, usernameField } from '../fields';
 import { otpFailure, readBody } from '../interpret';
 import { post } from '../call';
 
@@ -24,12 +24,16 @@ export const getCustomer: OperationSpec = {
 	name: 'Get Customer',
 	action: 'Check whether a customer is onboarded',
 	description: 'Looks up the customer: not onboarded (register with a type-1 OTP), created, verified, or verified without OVD',
-	fields: [mobileField('mobileNumber'), usernameField()],
+	fields: [mobileField('mobileNumber'), usernameField(), latLongField(), publicIpField()],
 	// Every iServeU step hands the mobile number on as customerMobileNumber, whatever the call names it.
 	carry: ['mobileNumber', 'username'],
 	carryAs: { mobileNumber: 'customerMobileNumber' },
 	next: 'sendOtp',
-	request: (input) => post(input, 'customer/get-customer', { mobileNumber: input.params.mobileNumber, username: input.params.username }),
+	// get-customer spells the location latlong, in lower case (docs/providers.md §iServeU).
+	request: (input) => {
+		const p = input.params;
+		return post(input, 'customer/get-customer', { mobileNumber: p.mobileNumber, username: p.username, latlong: p.latLong, publicIP: p.publicIP });
+	},
 	interpret: (body, input) => {
 		const read = readBody(body);
 		if (!read || input.httpStatus === 401 || input.httpStatus === 403) return undefined;

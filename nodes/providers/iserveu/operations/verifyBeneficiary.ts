@@ -31,8 +31,8 @@ export const verifyBeneficiary: OperationSpec = {
 			description: "The beneficiary bank's IFSC",
 			rules: [pattern(/^[A-Z]{4}0[A-Z0-9]{6}$/, 'must be an IFSC like SBIN0001234')],
 		},
-		latLongField('latLong'),
-		publicIpField,
+		latLongField(),
+		publicIpField('customerIP'),
 		...clientParams,
 	],
 	carry: ['customerMobileNumber', 'username', 'externalRefNumber'],
@@ -43,10 +43,12 @@ export const verifyBeneficiary: OperationSpec = {
 			externalRefNumber: p.externalRefNumber,
 			username: p.username,
 			otp: p.otp,
-			beneAccountNumber: p.beneAccountNumber,
-			beneIfsc: p.beneIfsc,
+			// The beneficiary page names these accountNumber and beneIfscCode [doc].
+			accountNumber: p.beneAccountNumber,
+			beneIfscCode: p.beneIfsc,
+			// verify-bene spells these latLong and customerIP (docs/providers.md §iServeU).
 			latLong: p.latLong,
-			publicIP: p.publicIP,
+			customerIP: p.publicIP,
 			...pickClientParams(p),
 		});
 	},
