@@ -100,7 +100,7 @@ export const CODE_FIELD = 'code';
 // ---------------------------------------------------------------------------------------------------
 
 /** The sandbox credential a template refers to, by id and name, as templates/n8n/credentials.sandbox.json has it. */
-function sandboxCredentials(): Map<string, { id: string; name: string }> {
+export function sandboxCredentials(): Map<string, { id: string; name: string }> {
 	const list = JSON.parse(fs.readFileSync(path.join(ROOT, 'templates', 'n8n', 'credentials.sandbox.json'), 'utf8')) as Array<{
 		id: string;
 		name: string;

@@ -1,5 +1,5 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { credentialTestFunction, executeProvider, nodeDescription } from '../n8n';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { credentialTestFunction, executeProvider, webhookProvider, nodeDescription } from '../n8n';
 import { aopay } from '../providers/cibil';
 
 export class AoPay implements INodeType {
@@ -16,5 +16,10 @@ export class AoPay implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return executeProvider.call(this, aopay);
+	}
+
+	/** Send and Wait for Code: the page and the app's requests while the run waits. */
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return webhookProvider.call(this, aopay);
 	}
 }

@@ -1,5 +1,5 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { credentialTestFunction, executeProvider, nodeDescription } from '../n8n';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { credentialTestFunction, executeProvider, webhookProvider, nodeDescription } from '../n8n';
 import { bos } from '../providers/cibil';
 
 export class Bos implements INodeType {
@@ -16,5 +16,10 @@ export class Bos implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return executeProvider.call(this, bos);
+	}
+
+	/** Send and Wait for Code: the page and the app's requests while the run waits. */
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return webhookProvider.call(this, bos);
 	}
 }

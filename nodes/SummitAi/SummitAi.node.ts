@@ -1,5 +1,5 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { executeProvider, nodeDescription } from '../n8n';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { executeProvider, webhookProvider, nodeDescription } from '../n8n';
 import { summitai } from '../providers/summitai';
 
 export class SummitAi implements INodeType {
@@ -12,5 +12,10 @@ export class SummitAi implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return executeProvider.call(this, summitai);
+	}
+
+	/** Send and Wait for Code: the page and the app's requests while the run waits. */
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return webhookProvider.call(this, summitai);
 	}
 }

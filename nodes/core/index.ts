@@ -14,3 +14,5 @@ export { verhoeffValid, verhoeffCheckDigit } from './verhoeff';
 export * from './url';
 export * from './credential-test';
 export { isSecretField, otpCodeField } from './fields';
+export * from './wait';
+export * from './wait-page';

@@ -85,6 +85,16 @@ export interface OperationSpec {
 	/** This operation sends the customer a code (a continuing step without its reference says "send one first"). */
 	sendsCode?: boolean;
 	/**
+	 * When several operations continue the same one (iServeU's Register Customer and Verify Beneficiary both continue
+	 * Send OTP), the condition on that operation's fields under which this one is the step that follows.
+	 */
+	continuesWhen?: FieldCondition;
+	/**
+	 * Fields whose value must differ on every send (a transaction's own reference): sending again (Send and Wait for
+	 * Code's "send a new code") gives them a new value, the same length, ending R<n>.
+	 */
+	renewOnResend?: readonly string[];
+	/**
 	 * Ask again while the answer is `pending`, when the boolean field `enabledBy` is true: at most `times` (a number
 	 * field) more times, `intervalSeconds` (a number field) apart, through the runtime's wait (RunOptions.wait).
 	 */

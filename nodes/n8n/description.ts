@@ -3,8 +3,9 @@
  * Icon, subtitle and usableAsTool are written in each node file, where n8n's lint reads them.
  */
 import { NodeConnectionTypes, type INodeTypeDescription } from 'n8n-workflow';
-import type { ProviderSpec } from '../core';
+import { codeFlow, type ProviderSpec } from '../core';
 import { nodeProperties } from './properties';
+import { SEND_AND_WAIT_WEBHOOKS } from './send-and-wait';
 
 export function nodeDescription(provider: ProviderSpec, name: string): Omit<INodeTypeDescription, 'icon' | 'subtitle' | 'usableAsTool'> {
 	return {
@@ -19,5 +20,7 @@ export function nodeDescription(provider: ProviderSpec, name: string): Omit<INod
 		outputNames: ['Success', 'Failure'],
 		credentials: [{ name: provider.credential.name, required: true }],
 		properties: nodeProperties(provider),
+		// Send and Wait for Code's page and the app's requests reach the paused run through these.
+		...(codeFlow(provider) ? { webhooks: SEND_AND_WAIT_WEBHOOKS } : {}),
 	};
 }

@@ -7,9 +7,20 @@
  * rate-limit), optionally in batches with a pause between them; the outputs keep the input order whatever order
  * the answers arrive in. The credential is read and decrypted once per execution.
  */
-import { NodeOperationError, sleep, sleepWithAbort, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import {
+	NodeOperationError,
+	sleep,
+	sleepWithAbort,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+import {
+	codeFlow,
 	findOperation,
+	SEND_AND_WAIT,
 	Redactor,
 	runOperation,
 	splitCredential,
@@ -21,6 +32,7 @@ import {
 } from '../core';
 import { DEFAULT_MAX_CONCURRENT, REFERENCE_PARAMETER } from './properties';
 import { N8nTransport } from './transport';
+import { executeSendAndWait, webhookSendAndWait } from './send-and-wait';
 
 const SUCCESS = 0;
 const FAILURE = 1;
@@ -100,7 +112,10 @@ export async function executeProvider(this: IExecuteFunctions, provider: Provide
 	if (items.length === 0) return [[], []];
 	const asTool = runningAsTool(this);
 	// The operation cannot be an expression (noDataExpression): the same for every item.
-	const op = findOperation(provider, this.getNodeParameter('operation', 0) as string);
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const flow = codeFlow(provider);
+	if (operation === SEND_AND_WAIT && flow) return await executeSendAndWait.call(this, provider, flow);
+	const op = findOperation(provider, operation);
 	const empty = emptyInNode(this, op);
 	if (empty) {
 		throw new NodeOperationError(this.getNode(), `${empty.label} is required`, {
@@ -156,4 +171,11 @@ export async function executeProvider(this: IExecuteFunctions, provider: Provide
 	const outputs: INodeExecutionData[][] = [[], []];
 	for (const { output, item } of results) outputs[output].push(item);
 	return outputs;
+}
+
+/** The requests a paused Send and Wait for Code run receives (its page, the app's code). */
+export async function webhookProvider(this: IWebhookFunctions, provider: ProviderSpec): Promise<IWebhookResponseData> {
+	const flow = codeFlow(provider);
+	if (!flow) throw new NodeOperationError(this.getNode(), `${provider.label} has no operation that waits for a code`);
+	return await webhookSendAndWait.call(this, provider, flow);
 }

@@ -1,4 +1,4 @@
-export { executeProvider } from './execute';
+export { executeProvider, webhookProvider } from './execute';
 export { nodeDescription } from './description';
 export { credentialProperties, credentialTest } from './properties';
 export { credentialAuthenticate } from './authenticate';

@@ -2,8 +2,13 @@
  * Generates n8n node and credential properties from the runtime-neutral provider descriptions.
  * Only n8n-workflow types are imported here (n8n's community lint allows nothing else).
  */
-import type { ICredentialTestRequest, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import { takesReference, type CredentialSpec, type FieldSpec, type OperationSpec, type ProviderSpec } from '../core';
+import type { ICredentialTestRequest, INodeProperties } from 'n8n-workflow';
+import { codeFlow, takesReference, type CredentialSpec, type OperationSpec, type ProviderSpec } from '../core';
+
+import { fieldProperty } from './field-property';
+import { SEND_AND_WAIT_OPTION, sendAndWaitProperties } from './send-and-wait';
+
+export { fieldProperty };
 
 /** Requests in flight at once per node execution unless the node says otherwise. */
 export const DEFAULT_MAX_CONCURRENT = 10;
@@ -68,36 +73,6 @@ function referenceProperty(provider: ProviderSpec, op: OperationSpec): INodeProp
 	};
 }
 
-function fieldDefault(field: FieldSpec): string | number | boolean {
-	// Chained fields stay empty: the Reference parameter fills them.
-	if (field.fromPrevious) return '';
-	if (field.default !== undefined) return field.default;
-	return field.type === 'number' ? 0 : field.type === 'boolean' ? false : '';
-}
-
-export function fieldProperty(field: FieldSpec, show: Record<string, Array<string | number | boolean>> = {}): INodeProperties {
-	const requiredNote = field.requiredWhen ? ` Required when ${field.requiredWhen.field} is ${field.requiredWhen.equals.join(' or ')}.` : '';
-	const chainedNote = field.fromPrevious ? ' Leave empty to take it from the Reference.' : '';
-	const property: INodeProperties = {
-		displayName: field.label,
-		name: field.name,
-		type: field.type === 'password' ? 'string' : field.type,
-		default: fieldDefault(field),
-		description: `${field.description}${requiredNote}${chainedNote}`,
-	};
-	if (field.type === 'password') property.typeOptions = { password: true };
-	// A chained field is filled from the Reference at run time, so the editor must not demand it.
-	if (field.required && !field.fromPrevious) property.required = true;
-	if (field.placeholder) property.placeholder = field.placeholder;
-	if (field.options) {
-		const fromReference = field.fromPrevious ? [{ name: 'From the Reference', value: '', description: 'As the previous step had it' }] : [];
-		property.options = [...fromReference, ...field.options.map((o) => ({ ...o }))] as INodePropertyOptions[];
-	}
-	if (field.showWhen) show = { ...show, [field.showWhen.field]: [...field.showWhen.equals] };
-	if (Object.keys(show).length > 0) property.displayOptions = { show };
-	return property;
-}
-
 /** The properties of one operation: its main fields, then an Options collection for the advanced ones. */
 export function operationProperties(provider: ProviderSpec, op: OperationSpec): INodeProperties[] {
 	const show = { operation: [op.id] };
@@ -125,15 +100,20 @@ export function operationProperties(provider: ProviderSpec, op: OperationSpec): 
 
 export function nodeProperties(provider: ProviderSpec): INodeProperties[] {
 	const firstOperation = provider.operations[0].id;
+	const flow = codeFlow(provider);
 	const operation: INodeProperties = {
 		displayName: 'Operation',
 		name: 'operation',
 		type: 'options',
 		noDataExpression: true,
-		options: provider.operations.map((op) => ({ name: op.name, value: op.id, action: op.action, description: op.description })),
+		options: [
+			...provider.operations.map((op) => ({ name: op.name, value: op.id, action: op.action, description: op.description })),
+			// Send and Wait for Code, on every provider whose flow has a code (send-and-wait.ts).
+			...(flow ? [SEND_AND_WAIT_OPTION] : []),
+		],
 		default: firstOperation,
 	};
-	return [operation, ...provider.operations.flatMap((op) => operationProperties(provider, op))];
+	return [operation, ...provider.operations.flatMap((op) => operationProperties(provider, op)), ...(flow ? sendAndWaitProperties(flow) : [])];
 }
 
 export function credentialProperties(spec: CredentialSpec): INodeProperties[] {

@@ -157,7 +157,9 @@ describe('n8n templates', () => {
 
 	it('exist for every operation of every n8n node, and a chain per node', () => {
 		const used = new Set<string>();
-		for (const file of templateFiles) {
+		// Send and Wait for Code has its own templates, one per journey and mode (journeys/n8n-wait.ts, test/journeys).
+		const waitFiles = filesUnder('templates/n8n/send-and-wait');
+		for (const file of [...templateFiles, ...waitFiles]) {
 			for (const n of readJson(file).nodes) if (nodeDescriptions.has(n.type)) used.add(`${n.type}:${n.parameters.operation}`);
 		}
 		for (const [type, d] of nodeDescriptions) {

@@ -40,6 +40,7 @@ export const registerCustomer: OperationSpec = {
 	carryAs: { mobileNumber: 'customerMobileNumber' },
 	next: 'sendOtp',
 	continues: 'sendOtp',
+	continuesWhen: { field: 'otpType', equals: ['1'] },
 	request: (input) => {
 		const p = input.params;
 		return post(input, 'customer/process-customer-registration', {

@@ -27,6 +27,8 @@ export const sendOtp: OperationSpec = {
 	description:
 		'Sends an OTP to the customer. Type 1 (registration) needs the Aadhaar number and is consumed by Register Customer; type 2 (transaction) needs an external reference and is consumed by Verify Beneficiary. With OVD Type BioAuth the fingerprint PID data and location are required and the bank sends the OTP',
 	sendsCode: true,
+	// A transaction OTP is tied to its reference: a new one needs a new reference (the sandbox refuses a reused one).
+	renewOnResend: ['externalRefNumber'],
 	fields: [
 		{
 			name: 'otpType',

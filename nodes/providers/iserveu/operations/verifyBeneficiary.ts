@@ -9,6 +9,7 @@ export const verifyBeneficiary: OperationSpec = {
 	action: 'Verify a beneficiary with the OTP',
 	description: 'Verifies the beneficiary; consumes the transaction (type 2) OTP sent with the same external reference, mobile and username',
 	continues: 'sendOtp',
+	continuesWhen: { field: 'otpType', equals: ['2'] },
 	fields: [
 		mobileField('customerMobileNumber', 'customerMobileNumber'),
 		usernameField('username'),

@@ -1,0 +1,349 @@
+/**
+ * "Send and Wait for Code" in n8n: one operation that runs the provider's steps up to the code, pauses the run, takes
+ * the code from the person (its own page at the waiting URL, or an app posting to it), verifies it, lets them retry
+ * and ask for a new code, and only then continues: on Success (verified/completed) or Failure (everything else).
+ *
+ * How n8n 2.41.1 pauses a run for a node (docs/runtime-notes.md): execute() sends the code, calls putExecutionToWait and
+ * returns; requests to $execution.resumeUrl reach webhook() through the waiting webhooks below (restartWebhook). A
+ * webhook() that writes the answer itself and returns no workflowData keeps the run waiting; one that returns
+ * workflowData resumes it with that as the node's output.
+ *
+ * The timeout: when the wait ends without an answer, n8n runs the node again "disabled", and that passes its input
+ * through. So before waiting, execute() replaces its own input on the execution stack with nothing on Success and the
+ * `expired` result on Failure (and asks n8n to forward every output, which n8n 2.41.1 honours; an engine that forwards
+ * only the first output then emits nothing at all). A run whose person never answers can never read as a success.
+ *
+ * No provider is named here: the steps come from the provider's description (nodes/core/wait.ts).
+ */
+import {
+	NodeOperationError,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+	type ITaskMetadata,
+	type IWebhookDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+import {
+	answerWait,
+	appAnswer,
+	chooseVerify,
+	codePage,
+	endPage,
+	finalResult,
+	flowFields,
+	expiredResult,
+	givenFor,
+	initialState,
+	invalidPage,
+	openState,
+	redirectPage,
+	runOperation,
+	sealState,
+	SEND_AND_WAIT,
+	sendSteps,
+	splitCredential,
+	waitKey,
+	type CodeFlow,
+	type OtpResult,
+	type ProviderSpec,
+	type Reference,
+	type ResponseMode,
+	type WaitReply,
+	type WaitState,
+} from '../core';
+import { fieldProperty } from './field-property';
+import { N8nTransport } from './transport';
+
+/**
+ * The waiting webhooks: GET shows the page, POST takes a code or a request for a new code. `path: ''` answers at
+ * $execution.resumeUrl. A named constant: n8n's lint reads a literal webhooks array as a trigger's and asks for the
+ * trigger lifecycle methods.
+ */
+export const SEND_AND_WAIT_WEBHOOKS: IWebhookDescription[] = [
+	{ name: 'default', httpMethod: 'GET', responseMode: 'onReceived', path: '', restartWebhook: true },
+	{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '', restartWebhook: true },
+];
+
+/** The operation as n8n lists it. */
+export const SEND_AND_WAIT_OPTION = {
+	name: 'Send and Wait for Code',
+	value: SEND_AND_WAIT,
+	action: 'Send a code and wait for it',
+	description: 'Sends the code, waits for the person to type it (on its own page or through your app), verifies it, then continues',
+};
+
+const show = { operation: [SEND_AND_WAIT] };
+
+/** The operation's parameters: the send path's and the verify step's fields, the response mode, the options. */
+export function sendAndWaitProperties(flow: CodeFlow): INodeProperties[] {
+	const fields = flowFields(flow);
+	const main = fields.filter((f) => !f.field.advanced).map((f) => fieldProperty(f.field, f.when ? { ...show, [f.when.field]: [...f.when.equals] } : show));
+	const advanced = fields.filter((f) => f.field.advanced).map((f) => fieldProperty(f.field));
+	const responseMode: INodeProperties = {
+		displayName: 'Response Mode',
+		name: 'waitResponseMode',
+		type: 'options',
+		options: [
+			{ name: 'Page', value: 'page', description: 'The person types the code on a page this node serves at the waiting URL' },
+			{ name: 'Your App', value: 'app', description: 'Your app posts the code to the waiting URL as JSON and reads the result as JSON' },
+		],
+		default: 'page',
+		description: 'How the person hands in the code',
+		displayOptions: { show },
+	};
+	const options: INodeProperties = {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [...advanced, ...WAIT_OPTIONS].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+	return [responseMode, ...main, options];
+}
+
+/** The options of the wait itself, beside the provider's advanced fields. */
+const WAIT_OPTIONS: INodeProperties[] = [
+	{
+		displayName: 'Include Raw Response',
+		name: 'includeRaw',
+		type: 'boolean',
+		default: false,
+		description: "Whether to add the provider's answer, with secrets and Aadhaar numbers masked, as raw",
+	},
+	{
+		displayName: 'Limit Wait Time (Minutes)',
+		name: 'waitMinutes',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 1440 },
+		default: 0,
+		description:
+			'How long the run waits for the code, new codes included; 0 = as long as the first code is valid. When it ends, the run continues on Failure with status expired.',
+	},
+	{
+		displayName: 'Page Message',
+		name: 'pageMessage',
+		type: 'string',
+		default: 'Enter the code we sent you.',
+		description: 'The text under the title of the code page',
+	},
+	{
+		displayName: 'Page Title',
+		name: 'pageTitle',
+		type: 'string',
+		default: 'Enter your code',
+		description: 'The title of the code page',
+	},
+	{
+		displayName: 'Timeout (Seconds)',
+		name: 'timeoutSeconds',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 120 },
+		default: 15,
+		description: 'How long to wait for the provider on each call before reporting network_error',
+	},
+];
+
+// ---------------------------------------------------------------------------------------------------
+// execute(): the steps up to the code, then the wait
+// ---------------------------------------------------------------------------------------------------
+
+function readValues(context: IExecuteFunctions, flow: CodeFlow, options: IDataObject): Record<string, unknown> {
+	const values: Record<string, unknown> = {};
+	for (const { field } of flowFields(flow)) values[field.name] = field.advanced ? options[field.name] : context.getNodeParameter(field.name, 0, '');
+	return values;
+}
+
+/** The run's resume token: the signature of $execution.resumeUrl (the same one n8n checks on every waiting request). */
+function resumeTokenOf(url: string): string {
+	try {
+		return new URL(url).searchParams.get('signature') ?? '';
+	} catch {
+		return '';
+	}
+}
+
+function withState(url: string, sealed: string): string {
+	const u = new URL(url);
+	u.searchParams.set('state', sealed);
+	return u.toString();
+}
+
+function keyFor(provider: ProviderSpec, credentials: ICredentialDataDecryptedObject, token: string): string {
+	const { account, secrets } = splitCredential(provider, credentials);
+	return waitKey(token, secrets, account);
+}
+
+const item = (result: OtpResult): INodeExecutionData => ({ json: result as unknown as IDataObject, pairedItem: { item: 0 } });
+
+export async function executeSendAndWait(this: IExecuteFunctions, provider: ProviderSpec, flow: CodeFlow): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	if (items.length === 0) return [[], []];
+	if (items.length > 1) {
+		throw new NodeOperationError(this.getNode(), 'Send and Wait for Code waits for one person per run', {
+			description: `It got ${items.length} items. Start one run per person (a Webhook or a Form Trigger does), or put a Loop Over Items node before it.`,
+		});
+	}
+	const credentials = await this.getCredentials(provider.credential.name, 0);
+	const transport = new N8nTransport(this, provider.credential.name, credentials);
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const mode = (this.getNodeParameter('waitResponseMode', 0, 'page') as ResponseMode) === 'app' ? 'app' : 'page';
+	const timeoutMs = Number(options.timeoutSeconds ?? 15) * 1000;
+	const includeRaw = options.includeRaw === true;
+	const values = readValues(this, flow, options);
+
+	// The steps up to the code; a failure ends the run here, on Failure, without waiting.
+	const steps = sendSteps(flow);
+	let reference: Reference | undefined;
+	let sent: OtpResult | undefined;
+	for (let i = 0; i < steps.length; i++) {
+		const result = await runOperation(provider, steps[i], givenFor(flow, i, values), credentials, transport, { reference, includeRaw, timeoutMs });
+		if (!result.ok) return [[], [item(finalResult(result))]];
+		if (i === steps.length - 1) sent = result;
+		else reference = result.reference;
+	}
+
+	const resumeUrl = String(this.evaluateExpression('{{ $execution.resumeUrl }}', 0) ?? '');
+	const token = resumeTokenOf(resumeUrl);
+	if (!token)
+		throw new NodeOperationError(this.getNode(), 'This n8n gives the run no resume token', {
+			description: 'Send and Wait for Code needs an n8n whose waiting URLs are signed (2.x).',
+		});
+	const now = Date.now();
+	const state = initialState(flow, {
+		mode,
+		verify: chooseVerify(flow, values),
+		values,
+		given: givenFor(flow, steps.length - 1, values),
+		inRef: reference,
+		sent: sent!,
+		now,
+		waitMinutes: Number(options.waitMinutes ?? 0),
+		title: String(options.pageTitle ?? 'Enter your code'),
+		text: String(options.pageMessage ?? ''),
+		timeoutMs,
+		includeRaw,
+	});
+	const sealed = sealState(state, keyFor(provider, credentials, token));
+	// The person's (or app's) URL carries the first state: any instance can answer the first request without reading the run.
+	const personUrl = withState(resumeUrl, sealed);
+
+	// The timeout path (see the top of this file): nothing on Success, `expired` on Failure.
+	const pending = this.getExecuteData();
+	pending.data = { main: [[], [item(expiredResult(provider, state))]] };
+	this.setMetadata({ forwardAllOutputs: true } as ITaskMetadata);
+	await this.putExecutionToWait(new Date(state.end));
+
+	// While the run waits, this is the node's output (n8n drops it when the run goes on). A Webhook trigger set to answer
+	// "When Last Node Finishes" answers the first request with it: `page` (Page mode) or the whole item (Your App).
+	const waiting: IDataObject = {
+		ok: true,
+		status: 'otp_sent',
+		provider: provider.id,
+		operation: SEND_AND_WAIT,
+		message: 'Code sent: waiting for it',
+		sentTo: state.to,
+		...(state.codeExp ? { expiresAt: state.codeExp } : {}),
+		...(state.left !== undefined ? { attemptsRemaining: state.left } : {}),
+		retryAfterSeconds: Math.round((state.resendAt - now) / 1000),
+		waitEndsAt: new Date(state.end).toISOString(),
+		resumeUrl: personUrl,
+		state: sealed,
+	};
+	if (mode === 'page') waiting.page = redirectPage(personUrl);
+	return [[{ json: waiting, pairedItem: { item: 0 } }], []];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// webhook(): the page and the app's requests while the run waits
+// ---------------------------------------------------------------------------------------------------
+
+/** The state the node's waiting output holds: read through the run's own data (it is stored with the execution). */
+function initialSealed(context: IWebhookFunctions): string | undefined {
+	const name = context.getNode().name;
+	if (name.includes('{{') || name.includes('}}')) return undefined;
+	try {
+		const v = context.evaluateExpression(`{{ $(${JSON.stringify(name)}).last().json.state }}`, 0);
+		return typeof v === 'string' ? v : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+interface Incoming {
+	state?: string;
+	code?: string;
+	resend: boolean;
+}
+
+function incoming(body: unknown): Incoming {
+	const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+	const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+	return { state: text(b.state), code: text(b.code), resend: b.resend === true || b.resend === 'true' };
+}
+
+export async function webhookSendAndWait(this: IWebhookFunctions, provider: ProviderSpec, flow: CodeFlow): Promise<IWebhookResponseData> {
+	const req = this.getRequestObject();
+	const res = this.getResponseObject();
+	const reply = (status: number, type: 'html' | 'json', body: string | Record<string, unknown>): IWebhookResponseData => {
+		res.status(status);
+		res.setHeader('Cache-Control', 'no-store');
+		res.setHeader('X-Content-Type-Options', 'nosniff');
+		res.setHeader('Referrer-Policy', 'no-referrer');
+		if (type === 'html') {
+			res.setHeader('Content-Type', 'text/html; charset=utf-8');
+			res.end(body);
+		} else {
+			res.setHeader('Content-Type', 'application/json; charset=utf-8');
+			res.end(JSON.stringify(body));
+		}
+		return { noWebhookResponse: true };
+	};
+	const wantsJson = (mode?: ResponseMode) => mode === 'app' || /application\/json/i.test(String(req.headers['content-type'] ?? req.headers.accept ?? ''));
+
+	// n8n checked the token against the run's before calling us: it is the run's resume token.
+	const token = typeof req.query.signature === 'string' ? req.query.signature : '';
+	const credentials = await this.getCredentials(provider.credential.name);
+	const key = keyFor(provider, credentials, token);
+	const given = incoming(req.method === 'POST' ? req.body : {});
+	const fromUrl = typeof req.query.state === 'string' ? req.query.state : undefined;
+	const sealed = given.state ?? fromUrl ?? initialSealed(this);
+	const state: WaitState | undefined = openState(sealed, key);
+	if (!state) {
+		// A forged or altered state (or one of another run) gets nothing: no page, no provider call, the run goes on waiting.
+		const refused = { ok: false, status: 'invalid_request', message: 'This request is not valid for this code', final: false };
+		return wantsJson() ? reply(403, 'json', refused) : reply(403, 'html', invalidPage());
+	}
+	const now = Date.now();
+	if (req.method !== 'POST') {
+		return state.mode === 'app' ? reply(200, 'json', appAnswer(state, sealed!, { state }, now)) : reply(200, 'html', codePage(state, sealed!, now));
+	}
+
+	const transport = new N8nTransport(this as unknown as IExecuteFunctions, provider.credential.name, credentials);
+	const answer: WaitReply = await answerWait(
+		provider,
+		flow,
+		state,
+		{ code: given.code, resend: given.resend },
+		async (op, params, reference, s) =>
+			runOperation(provider, op, params, credentials, transport, { reference, includeRaw: s.includeRaw, timeoutMs: s.timeoutMs }),
+		now,
+	);
+	if (answer.final) {
+		const result = finalResult(answer.final);
+		if (state.mode === 'app') reply(200, 'json', { ...result, final: true });
+		else reply(200, 'html', endPage(result, state.title));
+		const out = item(result);
+		return { noWebhookResponse: true, workflowData: result.ok ? [[out], []] : [[], [out]] };
+	}
+	const next = sealState(answer.state, key);
+	const later = Date.now();
+	return state.mode === 'app'
+		? reply(200, 'json', appAnswer(answer.state, next, answer, later))
+		: reply(200, 'html', codePage(answer.state, next, later, answer.notice));
+}
