@@ -25,7 +25,6 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
@@ -49,51 +48,14 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // The whole run is bounded even if a step hangs: n8n is stopped by its PID and the process exits. (Only as the suite:
 // the browser run requires this file for its set-up and has its own limit.)
-const watchdog =
-	require.main === module
-		? setTimeout(() => {
-				log(`[journeys] the suite ran past ${SUITE_LIMIT_MS / 1000} s: stopping`);
-				stopN8n();
-				process.exit(1);
-			}, SUITE_LIMIT_MS)
-		: undefined;
-if (watchdog) watchdog.unref();
-
-function stopN8n() {
-	if (state.server && state.server.exitCode === null && state.server.signalCode === null) {
-		try {
-			process.kill(-state.server.pid, 'SIGKILL');
-		} catch {
-			/* already gone */
-		}
-	}
-}
+const stopN8n = () => lib.killGroup(state.server);
+const watchdog = lib.suiteWatchdog(require.main === module, SUITE_LIMIT_MS, 'journeys', stopN8n);
 
 // ---------------------------------------------------------------------------------------------------
 // HTTP as a browser sends it
 // ---------------------------------------------------------------------------------------------------
 
-function request(method, url, { body, headers = {}, timeoutMs = 30000 } = {}) {
-	return new Promise((resolve, reject) => {
-		const req = http.request(url, { method, headers: { ...headers, ...(body ? { 'content-length': body.length } : {}) }, timeout: timeoutMs }, (res) => {
-			const chunks = [];
-			res.on('data', (c) => chunks.push(c));
-			res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-			res.on('error', reject);
-		});
-		req.on('timeout', () => req.destroy(new Error(`${method} ${url} took longer than ${timeoutMs} ms`)));
-		req.on('error', reject);
-		if (body) req.write(body);
-		req.end();
-	});
-}
-
-/** multipart/form-data with the inputs named by position, as n8n's form page posts them. */
-function multipart(values) {
-	const boundary = `----otpflow${Date.now().toString(16)}`;
-	const parts = values.map((v, i) => `--${boundary}\r\nContent-Disposition: form-data; name="field-${i}"\r\n\r\n${v}\r\n`);
-	return { body: Buffer.from(`${parts.join('')}--${boundary}--\r\n`), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
+const { request, multipart } = lib;
 
 async function sandboxCall(method, p, json) {
 	const body = json === undefined ? undefined : Buffer.from(JSON.stringify(json));

@@ -343,7 +343,74 @@ async function publishWorkflows(inst, env, ids) {
 	return Date.now() - t0;
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Plain HTTP, as a browser or an app sends it (the suites' own client: every request has a deadline)
+// ---------------------------------------------------------------------------------------------------
+
+/** One request: { status, headers, text, json } (json when the body parses as JSON). */
+function request(method, url, { body, headers = {}, timeoutMs = 30000 } = {}) {
+	const data = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body);
+	return new Promise((resolve, reject) => {
+		const req = http.request(url, { method, headers: { ...headers, ...(data ? { 'content-length': data.length } : {}) }, timeout: timeoutMs }, (res) => {
+			const chunks = [];
+			res.on('data', (c) => chunks.push(c));
+			res.on('end', () => {
+				const text = Buffer.concat(chunks).toString('utf8');
+				let json;
+				try {
+					json = JSON.parse(text);
+				} catch {
+					json = undefined;
+				}
+				resolve({ status: res.statusCode, headers: res.headers, text, json });
+			});
+			res.on('error', reject);
+		});
+		req.on('timeout', () => req.destroy(new Error(`${method} ${url} took longer than ${timeoutMs} ms`)));
+		req.on('error', reject);
+		if (data) req.write(data);
+		req.end();
+	});
+}
+
+/** multipart/form-data with one text part per value, named field-<index> as n8n's form page names its inputs. */
+function multipart(values) {
+	const boundary = `----otpflow${require('node:crypto').randomBytes(8).toString('hex')}`;
+	const parts = values.map((v, i) => `--${boundary}\r\nContent-Disposition: form-data; name="field-${i}"\r\n\r\n${v}\r\n`);
+	return { body: Buffer.from(`${parts.join('')}--${boundary}--\r\n`), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+/** Ends a process group we started (n8n is spawned detached), if it still runs. */
+function killGroup(child) {
+	if (child && child.exitCode === null && child.signalCode === null) {
+		try {
+			process.kill(-child.pid, 'SIGKILL');
+		} catch {
+			/* already gone */
+		}
+	}
+}
+
+/**
+ * Bounds a whole suite even if a step hangs: after `limitMs`, `onExpiry` runs (stop what the suite started) and the
+ * process exits 1. Only when the file runs as the suite (`asSuite`): a file required for its set-up has its own limit.
+ */
+function suiteWatchdog(asSuite, limitMs, label, onExpiry) {
+	if (!asSuite) return undefined;
+	const timer = setTimeout(() => {
+		process.stdout.write(`[${label}] the suite ran past ${limitMs / 1000} s: stopping\n`);
+		onExpiry();
+		process.exit(1);
+	}, limitMs);
+	timer.unref();
+	return timer;
+}
+
 module.exports = {
+	request,
+	multipart,
+	killGroup,
+	suiteWatchdog,
 	ROOT,
 	HOST,
 	PKG,

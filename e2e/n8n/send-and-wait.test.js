@@ -36,54 +36,14 @@ const log = (line) => process.stdout.write(`${line}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const state = { outcomes: [], runs: [] };
 
-const watchdog =
-	require.main === module
-		? setTimeout(() => {
-				log(`[wait] the suite ran past ${SUITE_LIMIT_MS / 1000} s: stopping`);
-				stopN8n();
-				process.exit(1);
-			}, SUITE_LIMIT_MS)
-		: undefined;
-if (watchdog) watchdog.unref();
-
-function stopN8n() {
-	if (state.server && state.server.exitCode === null && state.server.signalCode === null) {
-		try {
-			process.kill(-state.server.pid, 'SIGKILL');
-		} catch {
-			/* gone */
-		}
-	}
-}
+const stopN8n = () => lib.killGroup(state.server);
+const watchdog = lib.suiteWatchdog(require.main === module, SUITE_LIMIT_MS, 'wait', stopN8n);
 
 // ---------------------------------------------------------------------------------------------------
 // HTTP
 // ---------------------------------------------------------------------------------------------------
 
-function request(method, url, { body, headers = {}, timeoutMs = 60000 } = {}) {
-	return new Promise((resolve, reject) => {
-		const data = body === undefined ? undefined : Buffer.from(body);
-		const req = http.request(url, { method, headers: { ...headers, ...(data ? { 'content-length': data.length } : {}) }, timeout: timeoutMs }, (res) => {
-			const chunks = [];
-			res.on('data', (c) => chunks.push(c));
-			res.on('end', () => {
-				const text = Buffer.concat(chunks).toString('utf8');
-				let json;
-				try {
-					json = JSON.parse(text);
-				} catch {
-					json = undefined;
-				}
-				resolve({ status: res.statusCode, headers: res.headers, text, json });
-			});
-			res.on('error', reject);
-		});
-		req.on('timeout', () => req.destroy(new Error(`${method} ${url} took longer than ${timeoutMs} ms`)));
-		req.on('error', reject);
-		if (data) req.write(data);
-		req.end();
-	});
-}
+const { request } = lib;
 
 const form = (values) => ({ body: new URLSearchParams(values).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
 const json = (value) => ({ body: JSON.stringify(value), headers: { 'content-type': 'application/json', accept: 'application/json' } });

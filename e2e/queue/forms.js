@@ -6,40 +6,7 @@
  *   'form-waiting' (a page GET while the run is 'running' hangs), GET the page, POST the next one to the same URL.
  * Every request has a deadline.
  */
-const http = require('node:http');
-const crypto = require('node:crypto');
-
-function request(method, url, { body, headers = {}, timeoutMs = 30000 } = {}) {
-	return new Promise((resolve, reject) => {
-		const req = http.request(url, { method, headers: { ...headers, ...(body ? { 'content-length': body.length } : {}) }, timeout: timeoutMs }, (res) => {
-			const chunks = [];
-			res.on('data', (c) => chunks.push(c));
-			res.on('end', () => {
-				const text = Buffer.concat(chunks).toString('utf8');
-				let json;
-				try {
-					json = JSON.parse(text);
-				} catch {
-					json = undefined;
-				}
-				resolve({ status: res.statusCode, headers: res.headers, text, json });
-			});
-			res.on('error', reject);
-		});
-		req.on('timeout', () => req.destroy(new Error(`${method} ${url} timed out after ${timeoutMs} ms`)));
-		req.on('error', reject);
-		if (body) req.write(body);
-		req.end();
-	});
-}
-
-/** multipart/form-data with one text part per value, named field-<index> as n8n's form page names its inputs. */
-function multipart(values) {
-	const boundary = `----otpflow${crypto.randomBytes(8).toString('hex')}`;
-	const parts = values.map((v, i) => `--${boundary}\r\nContent-Disposition: form-data; name="field-${i}"\r\n\r\n${v}\r\n`);
-	const body = Buffer.from(`${parts.join('')}--${boundary}--\r\n`);
-	return { body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
+const { request, multipart } = require('../n8n/lib');
 
 async function postForm(url, values, timeoutMs = 60000) {
 	const { body, headers } = multipart(values);

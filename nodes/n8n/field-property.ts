@@ -31,3 +31,16 @@ export function fieldProperty(field: FieldSpec, show: Record<string, Array<strin
 	if (Object.keys(show).length > 0) property.displayOptions = { show };
 	return property;
 }
+
+/** The "Options" collection of an operation: its advanced parameters, sorted by label. */
+export function optionsCollection(show: Record<string, Array<string | number | boolean>>, options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [...options].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+}

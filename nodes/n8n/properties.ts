@@ -5,7 +5,7 @@
 import type { ICredentialTestRequest, INodeProperties } from 'n8n-workflow';
 import { codeFlow, takesReference, type CredentialSpec, type OperationSpec, type ProviderSpec } from '../core';
 
-import { fieldProperty } from './field-property';
+import { fieldProperty, optionsCollection } from './field-property';
 import { SEND_AND_WAIT_OPTION, sendAndWaitProperties } from './send-and-wait';
 
 export { fieldProperty };
@@ -86,16 +86,7 @@ export function operationProperties(provider: ProviderSpec, op: OperationSpec): 
 	);
 	const main = all.filter((f) => !f.advanced).map((f) => fieldProperty(f, show));
 	const advanced = all.filter((f) => f.advanced).map((f) => fieldProperty(f));
-	const options: INodeProperties = {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [...advanced, ...COMMON_OPTIONS].sort((a, b) => a.displayName.localeCompare(b.displayName)),
-	};
-	return [...(takesReference(op) ? [referenceProperty(provider, op)] : []), ...main, options];
+	return [...(takesReference(op) ? [referenceProperty(provider, op)] : []), ...main, optionsCollection(show, [...advanced, ...COMMON_OPTIONS])];
 }
 
 export function nodeProperties(provider: ProviderSpec): INodeProperties[] {

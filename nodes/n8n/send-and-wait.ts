@@ -55,7 +55,7 @@ import {
 	type WaitReply,
 	type WaitState,
 } from '../core';
-import { fieldProperty } from './field-property';
+import { fieldProperty, optionsCollection } from './field-property';
 import { N8nTransport } from './transport';
 
 /**
@@ -95,16 +95,7 @@ export function sendAndWaitProperties(flow: CodeFlow): INodeProperties[] {
 		description: 'How the person hands in the code',
 		displayOptions: { show },
 	};
-	const options: INodeProperties = {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [...advanced, ...WAIT_OPTIONS].sort((a, b) => a.displayName.localeCompare(b.displayName)),
-	};
-	return [responseMode, ...main, options];
+	return [responseMode, ...main, optionsCollection(show, [...advanced, ...WAIT_OPTIONS])];
 }
 
 /** The options of the wait itself, beside the provider's advanced fields. */
