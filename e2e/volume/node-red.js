@@ -156,7 +156,7 @@ function buildFlow({ examples, baseUrls, accounts, collectorUrl }) {
 }
 
 /**
- * Runs the Node-RED volume; returns the figures for the summary. `ctx`: { tarball, secrets, aadhaars, report, track }.
+ * Runs the Node-RED volume; returns the figures for the summary. `ctx`: { nodeRedTarball, secrets, aadhaars, report, track }.
  */
 async function runNodeRedVolume({ count, ctx }) {
 	const { report } = ctx;
@@ -177,7 +177,7 @@ async function runNodeRedVolume({ count, ctx }) {
 				await collector.close();
 			});
 			let t = Date.now();
-			const installed = installIntoUserDir(userDir, ctx.tarball);
+			const installed = installIntoUserDir(userDir, ctx.nodeRedTarball);
 			report.time('npm install <tarball> into the user dir', Date.now() - t);
 			const port = await freePort();
 			fs.writeFileSync(path.join(userDir, 'settings.js'), settingsJs({ port, maxLifetimeMs: 15 * 60 * 1000, parentPid: process.pid, exposeMemory: true }));

@@ -17,6 +17,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const n8nLib = require('../n8n/lib');
+const packaging = require('../../packaging');
 const { Report, sandboxSecrets, secs } = require('../node-red/lib');
 const V = require('./lib');
 const { runNodeRedVolume } = require('./node-red');
@@ -96,9 +97,10 @@ async function main() {
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'otpflow-volume-'));
 	const t = Date.now();
 	const tarball = n8nLib.pack(work);
-	process.stdout.write(`Packed ${path.basename(tarball)} in ${secs(Date.now() - t)}\n`);
+	const nodeRedTarball = n8nLib.pack(work, packaging.folderOf('node-red'));
+	process.stdout.write(`Packed ${path.basename(tarball)} and ${path.basename(nodeRedTarball)} in ${secs(Date.now() - t)}\n`);
 	const aadhaars = V.aadhaarNumbers(50);
-	const base = { tarball, secrets: sandboxSecrets(V.ROOT), aadhaars, track };
+	const base = { tarball, nodeRedTarball, secrets: sandboxSecrets(V.ROOT), aadhaars, track };
 	const all = [];
 	try {
 		if (!only || only === 'node-red') {
