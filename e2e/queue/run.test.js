@@ -13,7 +13,10 @@
  *     resumed run can only go there. Who ran what: the workers' "Worker started/finished execution X (job J)" log
  *     lines, checked against the node start times in the execution data in Postgres. The first journey also
  *     waits at its code page while the main and the worker that ran its first part are restarted.
- *  4. Throughput: many webhook-started runs of the Capillary chain against the sandbox with 150 ms added to every
+ *  4. Send and Wait for Code (./send-and-wait.js): its templates at the main's waiting URLs; every answer before the
+ *     final one comes from the main (no job, run still waiting, both worker slots held); the resumed run on the
+ *     worker that did not send; 409 "running already" while the resumed job is queued; what a POST after the end gets.
+ *  5. Throughput: many webhook-started runs of the Capillary chain against the sandbox with 150 ms added to every
  *     provider request, on one worker, then on two: executions/s and the ratio are printed, never asserted.
  *
  * Env: OTPFLOW_CACHE (n8n cache root), OTPFLOW_E2E_KEEP=1 (keep the temp folder and its logs),
@@ -550,7 +553,7 @@ function summary() {
 	}
 	for (const w of state.waits) {
 		log(
-			`[queue]   ${`wait ${w.id}`.padEnd(36)} exec ${String(w.executionId).padStart(3)}: send@${w.send} | ${w.notes.join('; ') || 'right code'} | resume@${w.resume} → ${w.status}; jobs ${w.jobs.join(' ')}; queued resume: ${w.queued409}; after the end: ${w.after} (${lib.secs(w.ms)})`,
+			`[queue]   ${`wait ${w.id}`.padEnd(36)} exec ${String(w.executionId).padStart(3)}: send@${w.send} | ${w.notes.join('; ') || 'right code'} | resume@${w.resume} → ${w.status} (node runs kept: ${w.waitRuns}); jobs ${w.jobs.join(' ')}; queued resume: ${w.queued409}; after the end: ${w.after} (${lib.secs(w.ms)})`,
 		);
 	}
 	if (timings.waits) log(`[queue]   Send and Wait for Code: ${state.waits.length} journeys in ${lib.secs(timings.waits)}`);
