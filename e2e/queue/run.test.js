@@ -13,7 +13,10 @@
  *     resumed run can only go there. Who ran what: the workers' "Worker started/finished execution X (job J)" log
  *     lines, checked against the node start times in the execution data in Postgres. The first journey also
  *     waits at its code page while the main and the worker that ran its first part are restarted.
- *  4. Throughput: many webhook-started runs of the Capillary chain against the sandbox with 150 ms added to every
+ *  4. Send and Wait for Code (./send-and-wait.js): its templates at the main's waiting URLs; every answer before the
+ *     final one comes from the main (no job, run still waiting, both worker slots held); the resumed run on the
+ *     worker that did not send; 409 "running already" while the resumed job is queued; what a POST after the end gets.
+ *  5. Throughput: many webhook-started runs of the Capillary chain against the sandbox with 150 ms added to every
  *     provider request, on one worker, then on two: executions/s and the ratio are printed, never asserted.
  *
  * Env: OTPFLOW_CACHE (n8n cache root), OTPFLOW_E2E_KEEP=1 (keep the temp folder and its logs),
@@ -36,6 +39,7 @@ const services = require('./services');
 const { Cluster } = require('./cluster');
 const forms = require('./forms');
 const W = require('./workflows');
+const SAW = require('./send-and-wait');
 
 /** Hard limit for the whole suite, cold start included (apt, first migration). */
 const SUITE_LIMIT_MS = 12 * 60 * 1000;
@@ -51,7 +55,7 @@ const runsFor = (concurrency) => Number(process.env.OTPFLOW_QUEUE_RUNS) || Math.
 const POST_PARALLEL = 8;
 
 const timings = { started: Date.now(), phases: [] };
-const state = { procs: services.processTracker(), journeys: [], throughput: [] };
+const state = { procs: services.processTracker(), journeys: [], waits: [], throughput: [] };
 const log = (line) => process.stdout.write(`${line}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -478,9 +482,20 @@ before(async () => {
 		state.cases = [own.testCase];
 		log('[queue] no templates/n8n/journeys/: our own Capillary form journey instead');
 	}
+	// Send and Wait for Code: its templates, driven at the main's waiting URLs (./send-and-wait.js).
+	const saw = SAW.prepare({
+		sandboxUrl: state.sandbox.url,
+		journeys: require(path.join(lib.ROOT, 'dist', 'journeys', 'index')).JOURNEYS,
+		waitInputs: require(path.join(lib.ROOT, 'dist', 'journeys', 'n8n-wait')).waitInputs,
+	});
+	workflows.push(...saw.workflows);
+	state.waitCases = saw.cases;
 	for (const wf of workflows) fs.writeFileSync(path.join(wfDir, `${wf.id}.json`), JSON.stringify(wf));
 	await state.cluster.cli(['import:workflow', '--separate', `--input=${wfDir}`]);
-	phase(`import:credentials + import:workflow (${workflows.length} workflows: ${state.cases.length} journeys, gate, bulk)`, Date.now() - t);
+	phase(
+		`import:credentials + import:workflow (${workflows.length} workflows: ${state.cases.length} journeys, ${saw.workflows.length} Send and Wait, gate, bulk)`,
+		Date.now() - t,
+	);
 
 	t = Date.now();
 	await state.cluster.startMain();
@@ -536,6 +551,12 @@ function summary() {
 			`[queue]   ${j.id.padEnd(22)} exec ${String(j.executionId).padStart(3)}: ${parts.join(', ')} | code page | ${after.join(', ')}; jobs ${j.jobs.map((x) => `${x.jobId}@${x.worker}`).join(' ')} (${lib.secs(j.ms)})${notes.length ? `; ${notes.join('; ')}` : ''}`,
 		);
 	}
+	for (const w of state.waits) {
+		log(
+			`[queue]   ${`wait ${w.id}`.padEnd(36)} exec ${String(w.executionId).padStart(3)}: send@${w.send} | ${w.notes.join('; ') || 'right code'} | resume@${w.resume} → ${w.status} (node runs kept: ${w.waitRuns}); jobs ${w.jobs.join(' ')}; queued resume: ${w.queued409}; after the end: ${w.after} (${lib.secs(w.ms)})`,
+		);
+	}
+	if (timings.waits) log(`[queue]   Send and Wait for Code: ${state.waits.length} journeys in ${lib.secs(timings.waits)}`);
 	for (const concurrency of CONCURRENCIES) {
 		const one = state.throughput.find((x) => x.workers === 1 && x.concurrency === concurrency);
 		const two = state.throughput.find((x) => x.workers === 2 && x.concurrency === concurrency);
@@ -581,6 +602,40 @@ test('every journey through the main, the code page answered on another worker',
 			log(`[queue]   ${c.id}: ${c.steps.send} on ${r.send}, ${c.steps.verify} on ${r.verify} (execution ${r.executionId}, ${lib.secs(r.ms)})`);
 		});
 	}
+});
+
+test('Send and Wait for Code at the main, resumed on the other worker', async (t) => {
+	const t0 = Date.now();
+	const ctx = {
+		cluster: state.cluster,
+		gate: state.gate,
+		sandbox,
+		sql,
+		readExecution,
+		lastOutput,
+		jobOfRun,
+		occupyBothWorkers,
+		restartMain:
+			process.env.OTPFLOW_QUEUE_NO_RESTART === '1'
+				? undefined
+				: async () => {
+						const r0 = Date.now();
+						await state.cluster.main.stop();
+						await state.cluster.startMain();
+						return Date.now() - r0;
+					},
+		log,
+	};
+	for (const c of state.waitCases) {
+		await t.test(`${c.id}: ${c.scenario}`, async () => {
+			state.gate.releaseAll();
+			const r = await SAW.runCase(c, ctx);
+			state.waits.push(r);
+			log(`[queue]   ${c.id}: sent on ${r.send}, resumed on ${r.resume} (execution ${r.executionId}, ${r.status}, ${lib.secs(r.ms)})`);
+		});
+	}
+	timings.waits = Date.now() - t0;
+	phase('Send and Wait for Code journeys', timings.waits);
 });
 
 test(`throughput grows with workers (${LATENCY_MS} ms on every provider request)`, async (t) => {
