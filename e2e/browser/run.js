@@ -572,6 +572,9 @@ function accountTest(browser, rt, { out }) {
 		});
 		await step('Capillary account: Test', async () => {
 			await open(rt.accounts.capillary);
+			// The example's account carries its limits: Node-RED gives an imported config node no defaults.
+			const limit = await page.locator('#node-config-input-maxConcurrent').inputValue();
+			if (limit !== '10') throw new Error(`Max concurrent shows ${JSON.stringify(limit)}, not the example account's 10`);
 			expect(await test(), /^\u2714 Connection successful$/, 'the Capillary account as deployed');
 			await shot(page, path.join(out, 'node-red-account-test.png'), { locator: page.locator('.red-ui-tray').last() });
 			await page.locator('#node-config-input-brand').fill('NoSuchBrand');
