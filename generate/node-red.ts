@@ -5,6 +5,7 @@
  */
 import crypto from 'node:crypto';
 import { isUniqueValue, type FieldValue, type OperationSpec, type ProviderSpec, type SampleValue } from '../nodes/core';
+import { ACCOUNT_LIMITS } from '../node-red/account';
 import { configType, DEFAULT_TIMEOUT_SECONDS, kebab, operationType } from '../node-red/names';
 import { nodeFields, propertyDefault, staticType, typeProperty } from '../node-red/properties';
 import { PROVIDERS } from '../nodes/providers';
@@ -195,7 +196,8 @@ function configNode(provider: ProviderSpec, sandboxUrl: string): FlowNode {
 	const values = sandboxAccount(provider, sandboxUrl);
 	const node: FlowNode = { id: configNodeId(provider), type: configType(provider), name: accountLabel(provider) };
 	for (const field of provider.credential.fields) if (field.type !== 'password') node[field.name] = values[field.name] ?? '';
-	return node;
+	// The limits too: Node-RED gives an imported config node no defaults, and an empty Max concurrent is invalid.
+	return { ...node, ...ACCOUNT_LIMITS };
 }
 
 /** The credentials Node-RED keeps for the config node (flows_cred.json); never part of an example file. */

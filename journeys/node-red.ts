@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { conditionHolds, takesReference, type FieldSpec, type OperationSpec, type ProviderSpec } from '../nodes/core';
+import { ACCOUNT_LIMITS } from '../node-red/account';
 import { configType, DEFAULT_TIMEOUT_SECONDS, operationType } from '../node-red/names';
 import { nodeFields, propertyDefault, staticType, typeProperty } from '../node-red/properties';
 import { nodeRedSize } from '../generate/layout';
@@ -68,7 +69,8 @@ function configNode(provider: ProviderSpec, sandboxUrl: string): FlowNode {
 	for (const field of provider.credential.fields) if (!conditionHolds(field.showWhen, values)) delete values[field.name];
 	const node: FlowNode = { id: configNodeId(provider), type: configType(provider), name: `${provider.label} sandbox` };
 	for (const field of provider.credential.fields) if (field.type !== 'password') node[field.name] = values[field.name] ?? '';
-	return node;
+	// The limits too: Node-RED gives an imported config node no defaults, and an empty Max concurrent is invalid.
+	return { ...node, ...ACCOUNT_LIMITS };
 }
 
 function secretNote(provider: ProviderSpec): string {

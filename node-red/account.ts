@@ -18,6 +18,9 @@ export interface Account {
 /** The bound when the config node does not set one (older flows, the default in the editor). */
 export const DEFAULT_MAX_CONCURRENT = 10;
 
+/** The limits a new account starts with (the editor's defaults): what generated flows set on their account nodes. */
+export const ACCOUNT_LIMITS = { maxConcurrent: DEFAULT_MAX_CONCURRENT, ratePerSecond: 0 } as const;
+
 /** Account properties of every provider's config node, beside its credential fields. */
 export const LIMIT_PROPERTIES = ['maxConcurrent', 'ratePerSecond'] as const;
 

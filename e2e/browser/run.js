@@ -9,7 +9,19 @@
  *   code page    "That code is not right" shown; type the right one, click "Confirm"
  *   done page    "Signed in"
  *
- * with a screenshot of each page: <out>/<runtime>-{first,code,wrong-code,done}.png.
+ * with a screenshot of each page: <out>/<runtime>-{first,code,wrong-code,done}.png. Then, in the same browser:
+ *
+ *   n8n        Send and Wait for Code, Page mode (templates/n8n/send-and-wait/capillary-mobile-page.json, imported
+ *              and published with the journey): a plain form posts the mobile number to the Webhook, the node's own
+ *              code page at the run's waiting URL, a wrong code ("That code is not right", and the attempts left
+ *              when the provider says: Capillary does not), the right one, "Confirmed":
+ *              n8n-wait-{code,wrong-code,done}.png; no page shows the whole mobile number.
+ *   sandbox    the inbox page (the phone) while that code is valid: its Copy button puts the code on the clipboard
+ *              (read back, then pasted into the code page), sandbox-inbox.png; after the right code, the row is
+ *              marked used.
+ *   Node-RED   the editor at /admin: the Capillary account's edit dialog, Test → "Connection successful",
+ *              node-red-account-test.png; a wrong brand → Capillary's refusal; the BOS account tested with its
+ *              stored access token (the dialog shows only a placeholder), then a wrong one → BOS's refusal.
  *
  *   npm run screenshots                        build, then write them into docs/screenshots/ (the README shows them)
  *   node e2e/browser/run.js                    the same run, screenshots into a temp folder, removed after (CI)
@@ -41,7 +53,16 @@ const RUN_CAP_MS = 8 * 60 * 1000;
 const STEP_TIMEOUT_MS = 60000;
 /** A phone-sized width, small PNGs; a taller page is shot whole. */
 const VIEWPORT = { width: 560, height: 440 };
-const STEPS = ['first', 'code', 'wrong-code', 'done'];
+/** The screenshots each runtime's part of the run must write. */
+const SHOTS = {
+	'node-red': ['node-red-first', 'node-red-code', 'node-red-wrong-code', 'node-red-done', 'node-red-account-test'],
+	n8n: ['n8n-first', 'n8n-code', 'n8n-wrong-code', 'n8n-done', 'n8n-wait-code', 'n8n-wait-wrong-code', 'n8n-wait-done', 'sandbox-inbox'],
+};
+/** The Node-RED editor needs a desk-sized window; the sandbox's inbox table too. */
+const EDITOR_VIEWPORT = { width: 1100, height: 720 };
+const INBOX_VIEWPORT = { width: 900, height: 440 };
+/** The Send and Wait template the browser run starts from (Page mode: the node serves its own code page). */
+const WAIT_TEMPLATE = path.join(n8nLib.TEMPLATE_DIR, 'send-and-wait', `${JOURNEY}-page.json`);
 /** Offline-safe flags (../shared/DESIGN.md §6): no background calls that this machine's closed network refuses. */
 const CHROMIUM_FLAGS = [
 	'--headless',
@@ -226,31 +247,60 @@ async function startNodeRed(work) {
 		fs.writeFileSync(path.join(userDir, 'settings.js'), settingsJs({ port, maxLifetimeMs: RUN_CAP_MS, parentPid: process.pid }));
 		nr = new NodeRed({ nodeBin: process.execPath, red: nr4.red, userDir, port, logFile: path.join(userDir, 'node-red.log') });
 		await nr.start();
-		await nr.deploy(nodeRedJourneys.journeyDeployment(installed, sandbox.url, SANDBOX_ACCOUNTS).flows);
+		const { flows } = nodeRedJourneys.journeyDeployment(installed, sandbox.url, SANDBOX_ACCOUNTS);
+		await nr.deploy(flows);
+		// The account (config) nodes the editor's dialogs open: one per provider, shared by its journeys.
+		const account = (slug) => {
+			const node = flows.find((n) => n.type === `otpflow-${slug}-config`);
+			if (!node) throw new Error(`no ${slug} account among the deployed nodes`);
+			return { id: node.id, type: node.type };
+		};
+		const accounts = { capillary: account('capillary'), bos: account('bos') };
 		const firstUrl = `http://${HOST}:${port}${nodeRedJourneys.HTTP_ROOT}/otp/${JOURNEY}`;
 		// Deployed is not yet serving: its HTTP routes come a moment after "Started flows".
 		await n8nLib.waitForHttp(firstUrl, { want: (s) => s === 200, timeoutMs: 30000, isAlive: () => nr.alive() });
-		return { label: `Node-RED ${nr4.version} on Node ${process.versions.node}`, firstUrl, sandboxUrl: sandbox.url, ms: Date.now() - t0, stop };
+		return {
+			label: `Node-RED ${nr4.version} on Node ${process.versions.node}`,
+			firstUrl,
+			editorUrl: `http://${HOST}:${port}/admin/`,
+			accounts,
+			sandboxUrl: sandbox.url,
+			ms: Date.now() - t0,
+			stop,
+		};
 	} catch (e) {
 		await stop();
 		throw e;
 	}
 }
 
-/** Real n8n 2.41.1 with the journey imported and published, as e2e/journeys/n8n.test.js does; its own sandbox. */
+/**
+ * Real n8n 2.41.1 with the journey imported and published, as e2e/journeys/n8n.test.js does, and the journey's Send
+ * and Wait template (Page mode) as it ships; its own sandbox.
+ */
 async function startN8n() {
 	const t0 = Date.now();
 	const stop = () => n8nJourneys.tearDown();
+	const { state } = n8nJourneys;
+	const wait = JSON.parse(fs.readFileSync(WAIT_TEMPLATE, 'utf8'));
+	let waitUrl;
 	try {
-		await n8nJourneys.setUp({ only: JOURNEY });
+		await n8nJourneys.setUp({ only: JOURNEY, extraWorkflows: [wait] });
+		waitUrl = `${state.base}/webhook/${wait.nodes.find((n) => n.type === 'n8n-nodes-base.webhook').parameters.path}`;
+		// Registered with the form's: a GET is answered with the method it wants once n8n serves it.
+		await n8nLib.waitForHttp(waitUrl, {
+			want: (s, body) => /Did you mean to make a POST/i.test(body),
+			timeoutMs: 60000,
+			isAlive: () => state.server.exitCode === null,
+		});
 	} catch (e) {
 		await stop();
 		throw e;
 	}
-	const { state } = n8nJourneys;
 	return {
 		label: `n8n ${N8N_VERSION} on Node ${NODE_VERSION}`,
 		firstUrl: `${state.base}/form/${state.cases[0].path}`,
+		waitUrl,
 		sandboxUrl: state.sandbox.url,
 		ms: Date.now() - t0,
 		stop,
@@ -275,76 +325,272 @@ function pngSize(file) {
 	return { width: b.readUInt32BE(16), height: b.readUInt32BE(20), bytes: b.length };
 }
 
-/** Goes through the journey in a fresh browser context; returns what it saw, per step. */
-async function walk(browser, runtime, rt, { journey, words, out }) {
-	const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1, locale: 'en-US', timezoneId: 'Asia/Kolkata' });
-	const blocked = [];
-	const problems = [];
+/** A fresh browser context that may reach 127.0.0.1 only; `seen` collects what was blocked and any page error. */
+async function newContext(browser, viewport = VIEWPORT) {
+	const context = await browser.newContext({ viewport, deviceScaleFactor: 1, locale: 'en-US', timezoneId: 'Asia/Kolkata' });
+	const seen = { blocked: [], problems: [] };
 	// 127.0.0.1 only: n8n's form asks Google for a font and n8n.io for an icon; offline, let them fail at once.
 	await context.route('**/*', (route) => {
 		const url = new URL(route.request().url());
 		if (url.hostname === HOST || url.protocol === 'data:') return route.continue();
-		blocked.push(url.host);
+		seen.blocked.push(url.host);
 		return route.abort('blockedbyclient');
 	});
-	const page = await context.newPage();
-	page.setDefaultTimeout(STEP_TIMEOUT_MS);
-	page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-	const shots = [];
-	const shot = async (step) => {
-		const file = path.join(out, `${runtime}-${step}.png`);
-		await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
-		const size = pngSize(file);
-		if (size.width !== VIEWPORT.width) throw new Error(`${file}: ${size.width} px wide, not ${VIEWPORT.width}`);
-		shots.push({ step, file, ...size });
+	const newPage = async () => {
+		const page = await context.newPage();
+		page.setDefaultTimeout(STEP_TIMEOUT_MS);
+		page.on('pageerror', (e) => seen.problems.push(`page error: ${e.message}`));
+		return page;
 	};
-	const text = () => page.locator('body').innerText();
-	const waitText = (s) => page.getByText(s, { exact: false }).first().waitFor({ state: 'visible' });
+	return { context, seen, newPage };
+}
+
+/** One part of the run: its steps timed, its screenshots recorded; the context closed whatever happens. */
+async function part(browser, viewport, fn) {
+	const { context, seen, newPage } = await newContext(browser, viewport);
 	const steps = [];
-	const step = async (name, fn) => {
+	const shots = [];
+	const step = async (name, f) => {
 		const t = Date.now();
-		await fn();
+		await f();
 		steps.push({ name, ms: Date.now() - t });
 	};
+	/**
+	 * A screenshot of the whole page, of one element (`locator`) or of a part (`clip`), checked to be a PNG of the
+	 * width expected. Taken again (a retried step), it replaces the first.
+	 */
+	const shot = async (page, file, { locator, clip } = {}) => {
+		let width = clip ? clip.width : page.viewportSize().width;
+		if (locator) {
+			await locator.screenshot({ path: file, animations: 'disabled' });
+			width = Math.round((await locator.boundingBox()).width);
+		} else await page.screenshot({ path: file, fullPage: !clip, clip, animations: 'disabled' });
+		const size = pngSize(file);
+		if (Math.abs(size.width - width) > 1) throw new Error(`${file}: ${size.width} px wide, not ${width}`);
+		const entry = { step: path.basename(file, '.png'), file, ...size };
+		const i = shots.findIndex((s) => s.file === file);
+		if (i >= 0) shots[i] = entry;
+		else shots.push(entry);
+	};
 	try {
+		await fn({ context, newPage, step, steps, shot });
+	} finally {
+		await context.close().catch(() => {});
+	}
+	if (seen.problems.length) throw new Error(seen.problems.join('; '));
+	return { steps, shots, blocked: seen.blocked };
+}
+
+/** Providers whose answer to a wrong code does not say how many tries are left (as in e2e/journeys/n8n.test.js). */
+const NO_ATTEMPT_COUNT = new Set(['capillary', 'summitai']);
+const wrongCode = (code) => code.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
+const bodyText = (page) => page.locator('body').innerText();
+const waitText = (page, s) => page.getByText(s, { exact: false }).first().waitFor({ state: 'visible' });
+
+/** Goes through the journey in a fresh browser context; returns what it saw, per step. */
+function walk(browser, runtime, rt, { journey, words, out }) {
+	return part(browser, VIEWPORT, async ({ newPage, step, shot }) => {
+		const page = await newPage();
+		const shoot = (name) => shot(page, path.join(out, `${runtime}-${name}.png`));
 		const mobile = journey.ask[0];
 		let code;
 		await step('first page', async () => {
 			await page.goto(rt.firstUrl);
 			await page.getByRole('heading', { name: journey.title }).waitFor();
 			await page.getByLabel(mobile.label).fill(mobile.sample);
-			await shot('first');
+			await shoot('first');
 			await page.getByRole('button', { name: 'Send me a code' }).click();
 		});
 		await step('code page', async () => {
 			await page.getByRole('heading', { name: 'Enter your code' }).waitFor();
-			await waitText('We sent');
+			await waitText(page, 'We sent');
 			// Masked: the page never repeats the whole number.
-			if ((await text()).includes(mobile.sample)) throw new Error('the code page shows the whole mobile number');
+			if ((await bodyText(page)).includes(mobile.sample)) throw new Error('the code page shows the whole mobile number');
 			code = await latestCode(rt.sandboxUrl, journey.provider.id, mobile.sample);
-			const wrong = code.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
-			await page.getByLabel(/code/i).fill(wrong);
-			await shot('code');
+			await page.getByLabel(/code/i).fill(wrongCode(code));
+			await shoot('code');
 			await page.getByRole('button', { name: 'Confirm' }).click();
 		});
 		await step('wrong code', async () => {
-			await waitText(words.invalid_otp);
+			await waitText(page, words.invalid_otp);
 			await page.getByRole('heading', { name: 'Enter your code' }).waitFor();
 			await page.getByLabel(/code/i).fill(code);
-			await shot('wrong-code');
+			await shoot('wrong-code');
 			await page.getByRole('button', { name: 'Confirm' }).click();
 		});
 		await step('done page', async () => {
 			await page.getByRole('heading', { name: journey.done.title }).waitFor();
-			await waitText(journey.done.text);
-			if ((await text()).includes(words.invalid_otp)) throw new Error('the done page still says the code was wrong');
-			await shot('done');
+			await waitText(page, journey.done.text);
+			if ((await bodyText(page)).includes(words.invalid_otp)) throw new Error('the done page still says the code was wrong');
+			await shoot('done');
 		});
-	} finally {
-		await context.close().catch(() => {});
+	});
+}
+
+/**
+ * The sandbox's inbox page as the phone: the newest code's row (still valid), its Copy button clicked until it says
+ * "Copied" and the clipboard holds the code, then the screenshot. The page reloads itself every 3 seconds: a reload
+ * in between (its marker gone) starts over, at most 3 times. Returns the code.
+ */
+async function copyFromInbox(inbox, sandboxUrl, { provider, to }, shot) {
+	for (let attempt = 1; ; attempt++) {
+		await inbox.goto(`${sandboxUrl}/_sandbox/`);
+		await inbox.evaluate(() => (window.otpflowSameLoad = true));
+		const row = inbox.locator('tr', { has: inbox.locator('button.copy') }).first();
+		const otp = (await row.locator('.otp').innerText()).trim();
+		const cells = await row.innerText();
+		if (!/^\d{4,10}$/.test(otp) || !cells.includes(to) || !/\bvalid\b/.test(cells) || !cells.includes(provider))
+			throw new Error(`the inbox's newest row is not a valid ${provider} code for ${to}: ${cells.replace(/\s+/g, ' ')}`);
+		const button = row.locator('button.copy');
+		await button.click();
+		await button.filter({ hasText: 'Copied' }).waitFor({ timeout: 2500 });
+		const clipboard = await inbox.evaluate(() => navigator.clipboard.readText());
+		if (clipboard !== otp) throw new Error(`Copy said "Copied", the clipboard holds ${JSON.stringify(clipboard)}, not the code`);
+		await shot();
+		if (await inbox.evaluate(() => window.otpflowSameLoad === true).catch(() => false)) return otp;
+		if (attempt === 3) throw new Error('the inbox page reloaded itself during each of 3 tries');
 	}
-	if (problems.length) throw new Error(problems.join('; '));
-	return { steps, shots, blocked: [...new Set(blocked)] };
+}
+
+/**
+ * Send and Wait for Code in Page mode, in n8n: the person's own page posts the mobile number to the template's Webhook,
+ * the node's code page follows at the run's waiting URL; the code is read (and copied) from the sandbox inbox page; a
+ * wrong code, then the right one (pasted), then "Confirmed". The inbox then marks the code used.
+ */
+function walkWait(browser, rt, { journey, words, out }) {
+	return part(browser, VIEWPORT, async ({ context, newPage, step, steps, shot }) => {
+		const page = await newPage();
+		const shoot = (name) => shot(page, path.join(out, `n8n-${name}.png`));
+		const mobile = journey.ask[0];
+		const masked = async (where) => {
+			if ((await bodyText(page)).includes(mobile.sample)) throw new Error(`${where} shows the whole mobile number`);
+		};
+		let code;
+		let inbox;
+		let attempts;
+		await step('wait: code page', async () => {
+			// The app's own page: the plain HTML form the template's note describes, posting to the Webhook.
+			await page.setContent(
+				`<!doctype html><html lang="en"><body><form method="post" action="${rt.waitUrl}"><label for="m">${mobile.label}</label> ` +
+					`<input id="m" name="${mobile.name}"> <button type="submit">Send me a code</button></form></body></html>`,
+			);
+			await page.getByLabel(mobile.label).fill(mobile.sample);
+			await page.getByRole('button', { name: 'Send me a code' }).click();
+			// The Webhook's answer sends the browser on to the node's own page at the run's waiting URL.
+			await page.waitForURL((u) => u.pathname.startsWith('/webhook-waiting/'));
+			await page.getByRole('heading', { name: journey.title }).waitFor();
+			await waitText(page, 'We sent a code to');
+			await masked('the code page');
+		});
+		await step('sandbox inbox: Copy', async () => {
+			const origin = new URL(rt.sandboxUrl).origin;
+			await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+			inbox = await newPage();
+			await inbox.setViewportSize(INBOX_VIEWPORT);
+			// The inbox table and what is above it: the providers' table below is the same on every run.
+			const shotInbox = async () => {
+				const box = await inbox.locator('table').first().boundingBox();
+				const clip = { x: 0, y: 0, width: INBOX_VIEWPORT.width, height: Math.ceil(box.y + box.height + 16) };
+				await shot(inbox, path.join(out, 'sandbox-inbox.png'), { clip });
+			};
+			code = await copyFromInbox(inbox, rt.sandboxUrl, { provider: 'Capillary', to: mobile.sample }, shotInbox);
+		});
+		await step('wait: wrong code', async () => {
+			await page.bringToFront();
+			await page.getByLabel('Code').fill(wrongCode(code));
+			await shoot('wait-code');
+			await page.getByRole('button', { name: 'Confirm' }).click();
+			await waitText(page, words.invalid_otp);
+			await page.getByRole('heading', { name: journey.title }).waitFor();
+			await masked('the code page after a wrong code');
+			// The attempts left, when the provider says (Capillary's answer to a wrong code does not: then none shown).
+			const left = /Attempts left: (\d+)/.exec(await bodyText(page));
+			if (!left && !NO_ATTEMPT_COUNT.has(journey.provider.id)) throw new Error('the code page after a wrong code shows no attempts left');
+			if (left && !(Number(left[1]) >= 1)) throw new Error(`the code page after a wrong code shows ${left[0]}`);
+			attempts = left ? `attempts left ${left[1]}` : `no attempt count from ${journey.provider.label}`;
+		});
+		steps[steps.length - 1].name += ` (${attempts})`;
+		await step('wait: right code', async () => {
+			// Pasted: what the inbox's Copy put on the clipboard.
+			const field = page.getByLabel('Code');
+			await field.fill('');
+			await field.focus();
+			await page.keyboard.press('Control+V');
+			const pasted = await field.inputValue();
+			if (pasted !== code) throw new Error(`pasting into the code field gave ${JSON.stringify(pasted)}, not the copied code`);
+			await shoot('wait-wrong-code');
+			await page.getByRole('button', { name: 'Confirm' }).click();
+			await page.getByRole('heading', { name: 'Confirmed' }).waitFor();
+			await waitText(page, 'Your code is confirmed');
+			if ((await bodyText(page)).includes(words.invalid_otp)) throw new Error('the done page still says the code was wrong');
+			await masked('the done page');
+			await shoot('wait-done');
+		});
+		await step('sandbox inbox: used', async () => {
+			await inbox.bringToFront();
+			await inbox.goto(`${rt.sandboxUrl}/_sandbox/`);
+			const row = inbox.locator('tr', { has: inbox.locator(`button.copy[data-otp="${code}"]`) }).first();
+			await row.locator('.tag.used').waitFor({ state: 'visible', timeout: 10000 });
+		});
+	});
+}
+
+/**
+ * The Node-RED editor's account dialog: the Capillary account opened (RED.editor.editConfig, as a double-click in the
+ * Configuration nodes sidebar does), Test → "✔ Connection successful" beside the button, the dialog shot; a wrong
+ * brand (Capillary's account has no secret: the brand is its check) → Capillary's refusal. Then the BOS account,
+ * whose access token the dialog holds only as Node-RED's placeholder: Test → success with the stored token; a wrong
+ * one typed → BOS's refusal. Each dialog is cancelled: nothing is changed or deployed.
+ */
+function accountTest(browser, rt, { out }) {
+	return part(browser, EDITOR_VIEWPORT, async ({ newPage, step, shot }) => {
+		const page = await newPage();
+		const result = page.locator('#node-config-otpflow-test-result');
+		const open = async (account) => {
+			await page.evaluate(({ type, id }) => window.RED.editor.editConfig('', type, id), account);
+			await page.locator('#node-config-otpflow-test').waitFor({ state: 'visible' });
+		};
+		/** Clicks Test; returns the answer shown beside it (✔ or ✘ and the words). */
+		const test = async () => {
+			await page.locator('#node-config-otpflow-test').click();
+			await page.waitForFunction(() => /^[\u2714\u2718] /.test(document.getElementById('node-config-otpflow-test-result')?.textContent || ''));
+			return (await result.innerText()).trim();
+		};
+		const expect = (said, want, what) => {
+			if (!want.test(said)) throw new Error(`${what}: beside Test "${said}"`);
+		};
+		const cancel = async () => {
+			await page.locator('#node-config-dialog-cancel').click();
+			await page.locator('#node-config-otpflow-test').waitFor({ state: 'detached' });
+		};
+		await step('editor loaded', async () => {
+			await page.goto(rt.editorUrl);
+			// The editor has loaded the deployed flows once it knows the account nodes.
+			await page.waitForFunction((id) => Boolean(window.RED?.nodes?.node?.(id) && window.RED.editor?.editConfig), rt.accounts.capillary.id, {
+				timeout: STEP_TIMEOUT_MS,
+			});
+		});
+		await step('Capillary account: Test', async () => {
+			await open(rt.accounts.capillary);
+			// The example's account carries its limits: Node-RED gives an imported config node no defaults.
+			const limit = await page.locator('#node-config-input-maxConcurrent').inputValue();
+			if (limit !== '10') throw new Error(`Max concurrent shows ${JSON.stringify(limit)}, not the example account's 10`);
+			expect(await test(), /^\u2714 Connection successful$/, 'the Capillary account as deployed');
+			await shot(page, path.join(out, 'node-red-account-test.png'), { locator: page.locator('.red-ui-tray').last() });
+			await page.locator('#node-config-input-brand').fill('NoSuchBrand');
+			expect(await test(), /^\u2718 Capillary rejected the brand or host/, 'a wrong brand');
+			await cancel();
+		});
+		await step('BOS account: Test', async () => {
+			await open(rt.accounts.bos);
+			const token = page.locator('#node-config-input-accessToken');
+			if ((await token.getAttribute('type')) !== 'password') throw new Error('the BOS access token field is not a password field');
+			expect(await test(), /^\u2714 Connection successful$/, 'the BOS account with its stored access token');
+			await token.fill('not-the-token');
+			expect(await test(), /^\u2718 BOS rejected the access token/, 'a wrong access token');
+			await cancel();
+		});
+	});
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -393,11 +639,21 @@ async function main() {
 				r.label = rt.label;
 				r.setupMs = rt.ms;
 				log(`[browser] ${rt.label} serving ${rt.firstUrl} (${secs(rt.ms)})`);
+				const ctx = { journey, words: CUSTOMER_WORDS, out: shots };
 				const t0 = Date.now();
-				Object.assign(r, await walk(browser, runtime, rt, { journey, words: CUSTOMER_WORDS, out: shots }));
+				Object.assign(r, await walk(browser, runtime, rt, ctx));
 				r.walkMs = Date.now() - t0;
-				r.ok = true;
 				for (const s of r.steps) log(`  ✔ ${s.name} (${secs(s.ms)})`);
+				// Then the same runtime's other pages: n8n's Send and Wait and the sandbox inbox; Node-RED's account dialog.
+				const t1 = Date.now();
+				const more = runtime === 'n8n' ? await walkWait(browser, rt, ctx) : await accountTest(browser, rt, ctx);
+				r.moreMs = Date.now() - t1;
+				for (const s of more.steps) log(`  ✔ ${s.name} (${secs(s.ms)})`);
+				r.steps.push(...more.steps);
+				r.shots.push(...more.shots);
+				r.blocked.push(...more.blocked);
+				r.blocked = [...new Set(r.blocked)];
+				r.ok = true;
 			} catch (e) {
 				r.error = e.stack || e.message;
 				log(`  ✘ ${runtime}: ${r.error}`);
@@ -427,17 +683,17 @@ async function main() {
 	}
 
 	log('');
-	log(`[browser] ---- Capillary mobile journey in headless Chromium ${chromium.version} ----`);
+	log(`[browser] ---- Capillary mobile journey, Send and Wait, sandbox inbox, account dialog in headless Chromium ${chromium.version} ----`);
 	log(
 		`[browser] installs ${secs(installMs)} (Chromium ${chromium.installed ? `installed, ${secs(chromium.ms)}` : 'there'}, playwright-core ${playwright.installed ? `installed, ${secs(playwright.ms)}` : 'cached'})`,
 	);
 	for (const r of results) {
 		log(
-			`[browser] ${r.ok ? '✔' : '✘'} ${r.label || r.runtime}: set-up ${secs(r.setupMs || 0)}, walk ${secs(r.walkMs || 0)}${r.blocked?.length ? `, blocked off-machine requests to ${r.blocked.join(', ')}` : ''}`,
+			`[browser] ${r.ok ? '✔' : '✘'} ${r.label || r.runtime}: set-up ${secs(r.setupMs || 0)}, journey ${secs(r.walkMs || 0)}, ${r.runtime === 'n8n' ? 'Send and Wait + sandbox inbox' : 'account dialog'} ${secs(r.moreMs || 0)}${r.blocked?.length ? `, blocked off-machine requests to ${r.blocked.join(', ')}` : ''}`,
 		);
 		for (const s of r.shots || []) log(`[browser]     ${show(s.file)}: ${s.width}×${s.height}, ${(s.bytes / 1024).toFixed(0)} KB`);
 	}
-	const ok = results.length === runtimes.length && results.every((r) => r.ok && r.shots.length === STEPS.length);
+	const ok = results.length === runtimes.length && results.every((r) => r.ok && SHOTS[r.runtime].every((name) => r.shots.some((s) => s.step === name)));
 	const where =
 		!ok && opts.out
 			? `${show(opts.out)} left as it was`

@@ -357,9 +357,10 @@ const SCENARIOS = {
 
 /**
  * n8n with the journeys published and answering, the sandbox in this process: fills `state` (base, sandbox, cases…).
- * `only`: a journey id substring, to import and publish fewer.
+ * `only`: a journey id substring, to import and publish fewer; `extraWorkflows`: more workflows (objects with an id)
+ * imported and published with them (the browser run adds a Send and Wait template).
  */
-async function setUp({ only = process.env.OTPFLOW_E2E_ONLY } = {}) {
+async function setUp({ only = process.env.OTPFLOW_E2E_ONLY, extraWorkflows = [] } = {}) {
 	let t = Date.now();
 	state.inst = ensureN8n({ log });
 	timings.install = { ms: Date.now() - t, reused: state.inst.reused };
@@ -401,16 +402,13 @@ async function setUp({ only = process.env.OTPFLOW_E2E_ONLY } = {}) {
 	const wfDir = path.join(state.work, 'journeys');
 	fs.mkdirSync(wfDir);
 	for (const c of state.cases) fs.writeFileSync(path.join(wfDir, `${c.id}.json`), JSON.stringify(c.workflow, null, 2));
+	for (const wf of extraWorkflows) fs.writeFileSync(path.join(wfDir, `${wf.id}.json`), JSON.stringify(wf, null, 2));
 	r = await lib.runN8n(state.inst, state.env, ['import:workflow', '--separate', `--input=${wfDir}`]);
 	assert.equal(r.status, 0, `import:workflow failed:\n${r.stdout}\n${r.stderr}`);
 	timings.import = Date.now() - t;
-	timings.publish = await lib.publishWorkflows(
-		state.inst,
-		state.env,
-		state.cases.map((c) => c.workflow.id),
-	);
+	timings.publish = await lib.publishWorkflows(state.inst, state.env, [...state.cases.map((c) => c.workflow.id), ...extraWorkflows.map((w) => w.id)]);
 	log(
-		`[journeys] imported ${state.credentials.length} credentials and ${state.cases.length} journeys (${lib.secs(timings.import)}), published them (${lib.secs(timings.publish)}) in n8n ${N8N_VERSION} on Node ${NODE_VERSION}`,
+		`[journeys] imported ${state.credentials.length} credentials and ${state.cases.length} journeys${extraWorkflows.length ? ` (and ${extraWorkflows.length} more workflows)` : ''} (${lib.secs(timings.import)}), published them (${lib.secs(timings.publish)}) in n8n ${N8N_VERSION} on Node ${NODE_VERSION}`,
 	);
 
 	t = Date.now();
