@@ -4,7 +4,7 @@
  * what `npm start` deploys (seedFlows). Ids are hashes of names, so output only changes with the descriptions.
  */
 import crypto from 'node:crypto';
-import { isUniqueValue, type FieldValue, type OperationSpec, type ProviderSpec, type SampleValue } from '../nodes/core';
+import { conditionHolds, isUniqueValue, type FieldValue, type OperationSpec, type ProviderSpec, type SampleValue } from '../nodes/core';
 import { ACCOUNT_LIMITS } from '../node-red/account';
 import { configType, DEFAULT_TIMEOUT_SECONDS, kebab, operationType } from '../node-red/names';
 import { nodeFields, propertyDefault, staticType, typeProperty } from '../node-red/properties';
@@ -335,7 +335,10 @@ function operationExample(provider: ProviderSpec, op: OperationSpec, index: numb
 	const samples = operationSamples(provider, op);
 	const b = new FlowBuilder(`${provider.slug}/${exampleName(op, index)}`);
 	const key = contextKey(provider);
-	const chained = op.fields.some((f) => f.fromPrevious);
+	// Only chained fields that apply with the example's options (Generate Token's Authorized Token is for a Second Factor only).
+	const values: Record<string, unknown> = Object.fromEntries(op.fields.filter((f) => f.default !== undefined).map((f) => [f.name, f.default]));
+	Object.assign(values, plan.options, samples.options ?? {});
+	const chained = op.fields.some((f) => f.fromPrevious && conditionHolds(f.showWhen, values));
 	// Chained fields stay at their defaults (msg.payload.reference.*): the inject supplies that reference.
 	const { node, input, needsOtp } = operationNode(plan, step(op, samples), false, 0, 0);
 

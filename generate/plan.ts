@@ -126,6 +126,9 @@ export function fieldSource(plan: Plan, field: FieldSpec, s: Step, firstOfPart: 
 	if (field.fromPrevious && !firstOfPart) return { kind: 'chained' };
 	if (field.type === 'options' && options[field.name] !== undefined) return { kind: 'static', value: options[field.name] };
 	if (field.fromPrevious) {
+		// A chained field that does not apply with these options (a Second Factor's token on a first-factor step) stays empty.
+		const defaults = Object.fromEntries(s.op.fields.filter((f) => f.default !== undefined).map((f) => [f.name, f.default]));
+		if (!conditionHolds(field.showWhen, { ...defaults, ...options })) return { kind: 'default' };
 		// A step's own sample data wins (each example uses its own customer), else the stand-in reference.
 		const own = s.input[field.name];
 		if (own !== undefined) return { kind: 'input', value: own };

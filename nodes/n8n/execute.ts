@@ -142,7 +142,8 @@ export async function executeProvider(this: IExecuteFunctions, provider: Provide
 			result = await runOperation(provider, op, readParams(this, op, i, advanced), credentials, transport, {
 				includeRaw: advanced.includeRaw === true,
 				timeoutMs: Number(advanced.timeoutSeconds ?? 15) * 1000,
-				reference: continuing ? this.getNodeParameter(REFERENCE_PARAMETER, i, undefined) : undefined,
+				// Hidden when no chained field applies (Generate Token's first factor): then there is none ({} is no reference).
+				reference: continuing ? this.getNodeParameter(REFERENCE_PARAMETER, i, {}) : undefined,
 				wait,
 			});
 		} catch (error) {

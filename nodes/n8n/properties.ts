@@ -3,7 +3,7 @@
  * Only n8n-workflow types are imported here (n8n's community lint allows nothing else).
  */
 import type { ICredentialTestRequest, INodeProperties } from 'n8n-workflow';
-import { codeFlow, takesReference, type CredentialSpec, type OperationSpec, type ProviderSpec } from '../core';
+import { chainedFields, codeFlow, takesReference, type CredentialSpec, type OperationSpec, type ProviderSpec } from '../core';
 
 import { fieldProperty, optionsCollection } from './field-property';
 import { SEND_AND_WAIT_OPTION, sendAndWaitProperties } from './send-and-wait';
@@ -69,8 +69,21 @@ function referenceProperty(provider: ProviderSpec, op: OperationSpec): INodeProp
 		description: `The result's reference of ${from}: every field below left empty is taken from it. Straight after ${from} keep the default; after a Form or Wait node, point it at ${from}'s reference (drag it here from ${from}'s output in the input panel).`,
 		// The expression itself as a hint: n8n shows it under the field, ready to copy.
 		hint: `After a Form or Wait node: {{ $('${from}').item.json.reference }}`,
-		displayOptions: { show: { operation: [op.id] } },
+		displayOptions: { show: { operation: [op.id], ...referenceShownWhen(op) } },
 	};
+}
+
+/**
+ * When every field the reference could fill is shown only for one value of the same own (not chained) field, the Reference
+ * is shown only then too (Capillary's Generate Token reads it only for a Second Factor).
+ */
+function referenceShownWhen(op: OperationSpec): Record<string, Array<string | number | boolean>> {
+	if (op.continues) return {};
+	const conditions = chainedFields(op).map((f) => f.showWhen);
+	const first = conditions[0];
+	if (!first || conditions.some((c) => c?.field !== first.field)) return {};
+	if (op.fields.some((f) => f.name === first.field && f.fromPrevious)) return {};
+	return { [first.field]: [...new Set(conditions.flatMap((c) => c!.equals))] };
 }
 
 /** The properties of one operation: its main fields, then an Options collection for the advanced ones. */

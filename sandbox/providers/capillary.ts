@@ -4,6 +4,9 @@
  * with `status.success:false` and a numeric code from the documented list.
  * Two flavours share one implementation: mobile (`/auth/v1/...`, deviceId required) and
  * web (`/auth/v1/web/...`, no deviceId). A session only works in the flavour that created it.
+ * The second factor (MFA, `/auth/v1/mfa/...`) is a third flavour: its token/generate takes the `authorizedToken` of a
+ * login instead of nothing, EXTERNALID is accepted, a device ID is always required, and its password/validate wants a
+ * session opened with the token of an MFA OTP login (Capillary: "regenerate the MFA session ID" between OTP and password).
  */
 import { SANDBOX_ACCOUNTS } from '../accounts';
 import { base64url, numericId, uuid } from '../random';
@@ -20,7 +23,7 @@ import {
 	type ProviderResponse,
 } from './common';
 
-type Flavour = 'mobile' | 'web';
+type Flavour = 'mobile' | 'web' | 'mfa';
 type IdentifierType = 'MOBILE' | 'EMAIL' | 'USERNAME' | 'EXTERNALID';
 const IDENTIFIER_TYPES: readonly string[] = ['MOBILE', 'EMAIL', 'USERNAME'];
 /** Only the MFA calls document EXTERNALID. */
@@ -46,6 +49,10 @@ interface Session {
 	deviceId: string;
 	expiresAt: number;
 	otp?: OtpRecord;
+	/** MFA: the flavour of the login whose token opened the session (an MFA password/validate wants 'mfa'). */
+	authorizedBy?: Flavour;
+	/** MFA: an OTP was validated on this session; a password needs a new one. */
+	spent?: boolean;
 }
 
 interface Identity {
@@ -87,11 +94,13 @@ export function createCapillary(ctx: ProviderContext): ProviderEmulator {
 			if (req.method !== 'DELETE' && req.method !== 'POST') return methodNotAllowed(['DELETE', 'POST']);
 			return answer(() => tokenExpire(req.body));
 		}
-		const m = /^\/auth\/v1(\/web)?\/(token\/generate|token\/regenerate|otp\/generate|otp\/validate|password\/validate|password\/forget)$/i.exec(req.path);
+		const m = /^\/auth\/v1(\/web|\/mfa)?\/(token\/generate|token\/regenerate|otp\/generate|otp\/validate|password\/validate|password\/forget)$/i.exec(req.path);
 		if (!m) return undefined;
-		if (req.method !== 'POST') return methodNotAllowed(['POST']);
-		const flavour: Flavour = m[1] ? 'web' : 'mobile';
+		const flavour: Flavour = m[1] ? (m[1].toLowerCase() === '/web' ? 'web' : 'mfa') : 'mobile';
 		const op = m[2].toLowerCase();
+		// The MFA forget page names GET in its table and POST in its heading: both are accepted there.
+		const allowed = flavour === 'mfa' && op === 'password/forget' ? ['POST', 'GET'] : ['POST'];
+		if (!allowed.includes(req.method)) return methodNotAllowed(allowed);
 		return answer(() => {
 			if (op === 'token/generate') return tokenGenerate(req.body, flavour);
 			if (op === 'token/regenerate') return tokenRegenerate(req.body, flavour);
@@ -111,7 +120,7 @@ export function createCapillary(ctx: ProviderContext): ProviderEmulator {
 		}
 	}
 
-	function readIdentity(body: Record<string, unknown>, flavour: Flavour, types = IDENTIFIER_TYPES): Identity {
+	function readIdentity(body: Record<string, unknown>, flavour: Flavour, types = flavour === 'mfa' ? MFA_IDENTIFIER_TYPES : IDENTIFIER_TYPES): Identity {
 		const identifierType = field(body, 'identifierType').toUpperCase();
 		if (!types.includes(identifierType)) throw new CapError(1546, 'Invalid identifierType');
 		const identifierValue = field(body, 'identifierValue');
@@ -120,19 +129,21 @@ export function createCapillary(ctx: ProviderContext): ProviderEmulator {
 			identifierType: identifierType as IdentifierType,
 			identifierValue,
 			brand: field(body, 'brand'),
-			deviceId: flavour === 'mobile' ? field(body, 'deviceId') : '',
+			deviceId: flavour !== 'web' ? field(body, 'deviceId') : '',
 		};
 	}
 
 	function tokenGenerate(body: Record<string, unknown>, flavour: Flavour) {
 		const id = readIdentity(body, flavour);
 		if (id.brand !== SANDBOX_ACCOUNTS.capillary.brand) throw new CapError(1519, 'Invalid details');
-		if (flavour === 'mobile' && !id.deviceId) throw new CapError(1519, 'Invalid details: deviceId is required');
+		if (flavour !== 'web' && !id.deviceId) throw new CapError(1519, 'Invalid details: deviceId is required');
+		const authorizedBy = flavour === 'mfa' ? authorizedLogin(body, id).flavour : undefined;
 		const session: Session = {
 			sessionId: `P-${uuid()}`,
 			flavour,
 			...id,
 			expiresAt: ctx.now() + cfg.capillarySessionTtlSeconds * 1000,
+			...(authorizedBy ? { authorizedBy } : {}),
 		};
 		sessions.set(session.sessionId, session);
 		return {
@@ -140,6 +151,20 @@ export function createCapillary(ctx: ProviderContext): ProviderEmulator {
 			auth: { token: base64url(32), key: null },
 			user: { sessionId: session.sessionId, userRegisteredForPassword: false },
 		};
+	}
+
+	/**
+	 * The login whose token (`authorizedToken`) opens an MFA session: a current one of the same brand, on the same device
+	 * when it was a mobile or MFA login. Capillary documents no code for a bad one: the sandbox answers 1529 (token expired).
+	 * The second factor may identify the customer otherwise (EMAIL, EXTERNALID): the token, not the identifier, is checked.
+	 */
+	function authorizedLogin(body: Record<string, unknown>, id: Identity): Login {
+		const token = field(body, 'authorizedToken');
+		const found = token ? [...logins.values()].find((l) => l.token === token) : undefined;
+		if (!found || found.brand !== id.brand || (found.flavour !== 'web' && found.deviceId !== id.deviceId)) {
+			throw new CapError(1529, 'Authorized token is invalid or expired');
+		}
+		return found;
 	}
 
 	/** The checks otp/generate and otp/validate share, in the order the codes are documented. */
@@ -158,7 +183,7 @@ export function createCapillary(ctx: ProviderContext): ProviderEmulator {
 			if (session.identifierType === 'MOBILE') throw new CapError(1507, 'Mobile number does not match session');
 			throw new CapError(1541, 'Identifier does not match session');
 		}
-		if (flavour === 'mobile' && id.deviceId !== session.deviceId) {
+		if (flavour !== 'web' && id.deviceId !== session.deviceId) {
 			throw new CapError(1508, 'Device does not match session');
 		}
 		if (id.brand !== session.brand) throw new CapError(1509, 'Brand does not match session');
@@ -214,6 +239,7 @@ export function createCapillary(ctx: ProviderContext): ProviderEmulator {
 				break;
 		}
 		session.otp = undefined; // consumed
+		if (flavour === 'mfa') session.spent = true;
 		// A password set by password/forget takes effect with this OTP login; so does a fresh start after a lock.
 		const pw = passwords.get(identityKey(session));
 		if (pw?.pending) passwords.set(identityKey(session), { password: pw.pending, wrong: 0, locked: false });
@@ -232,8 +258,8 @@ export function createCapillary(ctx: ProviderContext): ProviderEmulator {
 		if (session.identifierType === 'MOBILE') user.mobile = session.identifierValue;
 		if (session.identifierType === 'EMAIL') user.email = session.identifierValue;
 		const token = fakeJwt(session, userId, ctx.now());
-		// auth.key is documented for the mobile app only.
-		const key = flavour === 'mobile' ? base64url(24) : null;
+		// auth.key is documented for the mobile app and the MFA calls only.
+		const key = flavour !== 'web' ? base64url(24) : null;
 		logins.set(key ?? token, { ...session, userId, token });
 		return { status: OK_STATUS, auth: { token, key }, user };
 	}
@@ -242,17 +268,17 @@ export function createCapillary(ctx: ProviderContext): ProviderEmulator {
 	function tokenRegenerate(body: Record<string, unknown>, flavour: Flavour) {
 		const id = readIdentity(body, flavour);
 		if (id.brand !== SANDBOX_ACCOUNTS.capillary.brand) throw new CapError(1519, 'Invalid details');
-		const proof = flavour === 'mobile' ? field(body, 'key') : field(body, 'expiredToken');
+		const proof = flavour !== 'web' ? field(body, 'key') : field(body, 'expiredToken');
 		const login = proof ? logins.get(proof) : undefined;
 		const same = login && login.flavour === flavour && login.identifierType === id.identifierType && login.identifierValue === id.identifierValue;
-		if (!login || !same || (flavour === 'mobile' && login.deviceId !== id.deviceId)) throw new CapError(1525, 'Unable to regenerate token');
+		if (!login || !same || (flavour !== 'web' && login.deviceId !== id.deviceId)) throw new CapError(1525, 'Unable to regenerate token');
 		const token = fakeJwt(login, login.userId, ctx.now());
 		if (flavour === 'web') {
 			// The old token is spent: the new one regenerates next time.
 			logins.delete(proof);
 			logins.set(token, { ...login, token });
 		} else logins.set(proof, { ...login, token });
-		return { status: OK_STATUS, auth: { token, key: flavour === 'mobile' ? proof : null }, user: { userId: login.userId } };
+		return { status: OK_STATUS, auth: { token, key: flavour !== 'web' ? proof : null }, user: { userId: login.userId } };
 	}
 
 	/**
@@ -261,6 +287,11 @@ export function createCapillary(ctx: ProviderContext): ProviderEmulator {
 	 */
 	function passwordValidate(body: Record<string, unknown>, flavour: Flavour) {
 		const session = openSession(body, flavour);
+		// MFA: the password comes after the MFA OTP, in a new MFA session opened with that login's token.
+		if (flavour === 'mfa' && session.spent) throw new CapError(1505, 'Invalid session: generate a new MFA session for the password');
+		if (flavour === 'mfa' && session.authorizedBy !== 'mfa') {
+			throw new CapError(1526, 'Unable to validate password: validate the MFA OTP first, then generate a new MFA session');
+		}
 		const password = field(body, 'password');
 		if (!password) throw new CapError(1520, 'Password is enabled for the brand. Password cannot be empty');
 		const pw = passwords.get(identityKey(session));

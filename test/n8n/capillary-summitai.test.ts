@@ -56,6 +56,53 @@ describe('Capillary node in the n8n engine', () => {
 		expect(JSON.stringify(out(r, 'Expire Token', 0))).not.toContain(String((validated.reference as Record<string, string>).token));
 	});
 
+	it('Second Factor (MFA): after a password login, Generate Token (Second Factor) → Generate OTP → Validate OTP with only the code typed in; the first token is sent and shown nowhere', async () => {
+		const identity = { flavour: 'mobile', identifierType: 'MOBILE', identifierValue: CUSTOMER.identifierValue, deviceId: '123456785' };
+		const r = await run([
+			otp('Generate Token', 'capillary', 'generateToken', identity),
+			otp('Validate Password', 'capillary', 'validatePassword', { password: CUSTOMER.password }),
+			// Authorized Token left empty: the Reference (Validate Password's) fills it.
+			otp('MFA Token', 'capillary', 'generateToken', { ...identity, factor: 'mfa' }),
+			otp('MFA OTP', 'capillary', 'generateOtp'),
+			readInbox('capillary', '={{ $json.reference.identifierValue }}'),
+			otp('MFA Validate', 'capillary', 'validateOtp', { otp: '={{ $json.code }}', reference: "={{ $('MFA OTP').item.json.reference }}" }),
+			otp('MFA Regenerate', 'capillary', 'regenerateToken'),
+		]);
+		expect(r.error).toBeUndefined();
+		const [first] = out(r, 'Validate Password', 0);
+		const firstToken = (first.reference as Record<string, string>).token;
+		const [session] = out(r, 'MFA Token', 0);
+		expect(session).toMatchObject({ ok: true, status: 'completed', reference: { ...identity, factor: 'mfa', sessionId: expect.any(String) } });
+		expect(JSON.stringify(session)).not.toContain(firstToken);
+		expect(out(r, 'MFA OTP', 0)).toEqual([expect.objectContaining({ status: 'otp_sent', reference: expect.objectContaining({ factor: 'mfa' }) })]);
+		const [mfa] = out(r, 'MFA Validate', 0);
+		expect(mfa).toMatchObject({
+			status: 'verified',
+			message: 'Second factor (MFA) OTP verified',
+			reference: { factor: 'mfa', token: expect.any(String), key: expect.any(String) },
+		});
+		expect((mfa.reference as Record<string, string>).token).not.toBe(firstToken);
+		expect(out(r, 'MFA Regenerate', 0)).toEqual([expect.objectContaining({ status: 'completed', reference: expect.objectContaining({ factor: 'mfa' }) })]);
+	});
+
+	it('Second Factor (MFA) with a web app, or with no token to authorize it, sends nothing and names the field', async () => {
+		const web = { flavour: 'web', identifierType: 'EMAIL', identifierValue: 'asha@example.com', factor: 'mfa', authorizedToken: 'some-first-factor-token' };
+		const r = await run([otp('MFA Token', 'capillary', 'generateToken', web)]);
+		expect(out(r, 'MFA Token', 1)).toEqual([expect.objectContaining({ status: 'invalid_request', errors: [expect.objectContaining({ field: 'factor' })] })]);
+		const none = await run([
+			otp('MFA Token', 'capillary', 'generateToken', {
+				flavour: 'mobile',
+				identifierType: 'EXTERNALID',
+				identifierValue: 'CUST-42',
+				deviceId: '1',
+				factor: 'mfa',
+			}),
+		]);
+		expect(out(none, 'MFA Token', 1)).toEqual([
+			expect.objectContaining({ status: 'invalid_request', errors: [expect.objectContaining({ field: 'authorizedToken' })] }),
+		]);
+	});
+
 	it('a first-time customer cannot log in by password; after Forgot Password and an OTP login the new password works', async () => {
 		const identity = { flavour: 'web', identifierType: 'EMAIL', identifierValue: 'asha@example.com' };
 		const first = await run([
@@ -99,7 +146,13 @@ describe('Capillary node in the n8n engine', () => {
 		});
 		const sessionId = (token.reference as Record<string, string>).sessionId;
 		expect(out(r, 'Generate OTP', 0)).toEqual([
-			expect.objectContaining({ ok: true, status: 'otp_sent', next: 'validateOtp', expiresAt: expect.any(String), reference: { ...identity, sessionId } }),
+			expect.objectContaining({
+				ok: true,
+				status: 'otp_sent',
+				next: 'validateOtp',
+				expiresAt: expect.any(String),
+				reference: { ...identity, factor: 'first', sessionId },
+			}),
 		]);
 		expect(out(r, 'Validate OTP', 0)).toEqual([
 			expect.objectContaining({

@@ -165,10 +165,21 @@ describe('editor validators and dialogs', () => {
 	});
 
 	it('sets up a typed input per field and hides the device ID for web apps', () => {
-		const web = fakeJquery({ flavour: { type: 'option', value: 'web' } });
+		const web = fakeJquery({ flavour: { type: 'option', value: 'web' }, factor: { type: 'option', value: 'first' } });
 		const defs = editorTypes(providerHtml(capillaryNodes.provider as ProviderSpec), web.$);
 		defs.get('otpflow-capillary-generate-token')!.oneditprepare();
-		expect(Object.keys(web.typed).sort()).toEqual(['deviceId', 'flavour', 'identifierType', 'identifierValue', 'sessionMinutes']);
+		// The Reference feeds the Authorized Token of a Second Factor (MFA) session.
+		expect(Object.keys(web.typed).sort()).toEqual([
+			'authorizedToken',
+			'deviceId',
+			'factor',
+			'flavour',
+			'identifierType',
+			'identifierValue',
+			'reference',
+			'sessionMinutes',
+		]);
+		expect(web.shown.authorizedToken).toBe(false);
 		expect(web.typed.flavour.types[0]).toMatchObject({ value: 'option', options: [{ value: 'mobile' }, { value: 'web' }] });
 		expect(web.typed.identifierValue.typeField).toBe('#node-input-identifierValueType');
 		expect(web.shown.deviceId).toBe(false);

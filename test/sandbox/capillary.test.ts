@@ -256,3 +256,67 @@ describe('capillary passwords and logout', () => {
 		expect((await call(`${base()}/token/generate`, { body: { ...identity, identifierType: 'EXTERNALID' } })).json.status.code).toBe(1546);
 	});
 });
+
+describe('capillary second factor (MFA)', () => {
+	const customer = SANDBOX_ACCOUNTS.capillary.passwordCustomer;
+	const identity = { identifierType: 'MOBILE', identifierValue: customer.identifierValue, deviceId: 'dev-1', brand: BRAND };
+	const base = () => `${sb.baseUrls.capillary}/auth/v1`;
+	const mfa = (op: string, body: Record<string, unknown>, method = 'POST') => call(`${base()}/mfa/${op}`, { method, body });
+	/** A first-factor login by password: its token authorizes the MFA session. */
+	const firstFactor = async () => {
+		const sessionId = (await call(`${base()}/token/generate`, { body: identity })).json.user.sessionId;
+		return (await call(`${base()}/password/validate`, { body: { ...identity, sessionId, password: customer.password } })).json.auth.token as string;
+	};
+	const mfaSession = async (authorizedToken: string, id: Record<string, unknown> = identity) => {
+		const r = await mfa('token/generate', { ...id, authorizedToken });
+		expect(r.json.status).toMatchObject({ success: true });
+		return r.json.user.sessionId as string;
+	};
+
+	it('token/generate wants the token of a current login on the same device (1529 otherwise) and accepts EXTERNALID', async () => {
+		const token = await firstFactor();
+		expect((await mfa('token/generate', { ...identity })).json.status.code).toBe(1529);
+		expect((await mfa('token/generate', { ...identity, authorizedToken: 'not-a-login-token' })).json.status.code).toBe(1529);
+		expect((await mfa('token/generate', { ...identity, deviceId: 'other-device', authorizedToken: token })).json.status.code).toBe(1529);
+		expect((await mfa('token/generate', { ...identity, deviceId: undefined, authorizedToken: token })).json.status.code).toBe(1519);
+		await mfaSession(token, { ...identity, identifierType: 'EXTERNALID', identifierValue: 'CUST-42' });
+	});
+
+	it('MFA OTP: sent to the inbox, validated into an MFA token and key; a first-factor session does not work on the MFA path (1505)', async () => {
+		const token = await firstFactor();
+		const sessionId = await mfaSession(token);
+		const firstSession = (await call(`${base()}/token/generate`, { body: identity })).json.user.sessionId;
+		expect((await mfa('otp/generate', { ...identity, sessionId: firstSession })).json.status.code).toBe(1505);
+		expect((await mfa('otp/generate', { ...identity, sessionId })).json.status).toMatchObject({ success: true });
+		const otp = sb.inbox.latest('capillary')!.otp;
+		const validated = await mfa('otp/validate', { ...identity, sessionId, otp });
+		expect(validated.json).toMatchObject({ status: { success: true }, auth: { token: expect.any(String), key: expect.any(String) } });
+		// The MFA key regenerates on the MFA path only.
+		const renewed = await mfa('token/regenerate', { ...identity, key: validated.json.auth.key });
+		expect(renewed.json).toMatchObject({ status: { success: true }, auth: { token: expect.any(String), key: validated.json.auth.key } });
+		expect((await call(`${base()}/token/regenerate`, { body: { ...identity, key: validated.json.auth.key } })).json.status.code).toBe(1525);
+	});
+
+	it('MFA password: only after the MFA OTP, in a new MFA session opened with that token (1526 before, 1505 on the spent session)', async () => {
+		const first = await firstFactor();
+		const sessionId = await mfaSession(first);
+		expect((await mfa('password/validate', { ...identity, sessionId, password: customer.password })).json.status.code).toBe(1526);
+		await mfa('otp/generate', { ...identity, sessionId });
+		const otp = sb.inbox.latest('capillary')!.otp;
+		const mfaToken = (await mfa('otp/validate', { ...identity, sessionId, otp })).json.auth.token;
+		expect((await mfa('password/validate', { ...identity, sessionId, password: customer.password })).json.status.code).toBe(1505);
+		const second = await mfaSession(mfaToken);
+		expect((await mfa('password/validate', { ...identity, sessionId: second, password: 'wrong-1' })).json.status.code).toBe(1528);
+		const ok = await mfa('password/validate', { ...identity, sessionId: second, password: customer.password });
+		expect(ok.json).toMatchObject({ status: { success: true }, auth: { token: expect.any(String), key: expect.any(String) } });
+	});
+
+	it('MFA forget password by POST or GET (the page names both); other methods are refused', async () => {
+		const sessionId = await mfaSession(await firstFactor());
+		const body = { ...identity, sessionId, password: 'Fresh-Pass-9', confirmPassword: 'Fresh-Pass-9' };
+		expect((await mfa('password/forget', body)).json.status).toMatchObject({ success: true });
+		expect((await mfa('password/forget', body, 'GET')).json.status).toMatchObject({ success: true });
+		expect((await mfa('password/forget', body, 'PUT')).status).toBe(405);
+		expect((await mfa('otp/generate', { ...identity, sessionId }, 'GET')).status).toBe(405);
+	});
+});

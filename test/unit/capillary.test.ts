@@ -297,7 +297,7 @@ describe('Capillary passwords, logout, EXTERNALID and hash', () => {
 		const { result, transport } = await run('validatePassword', { ...web, password: PASSWORD }, ok({ auth: { token: 'user-jwt-abc', key: null } }));
 		expect(transport.sent[0].url).toBe('https://eu.api.capillarytech.com/auth/v1/web/password/validate');
 		expect(transport.sent[0].body).toEqual({ identifierType: 'EMAIL', identifierValue: 'asha@example.com', sessionId: 'P-2345', password: PASSWORD });
-		expect(result.reference).toEqual({ ...web, token: 'user-jwt-abc' });
+		expect(result.reference).toEqual({ ...web, factor: 'first', token: 'user-jwt-abc' });
 		const none = await runOperation(capillary, findOperation(capillary, 'validatePassword'), { password: PASSWORD }, credentials, new FakeTransport(), { now });
 		expect(none.message).toContain('run Generate Token first');
 	});
@@ -338,7 +338,7 @@ describe('Capillary passwords, logout, EXTERNALID and hash', () => {
 		['expireToken', 'token', { ...mobile, token: 'short' }, 'must be the token Validate OTP returned'],
 		['expireToken', 'method', { ...mobile, token: 'user-jwt-abcdef', method: 'PUT' }, 'must be one of DELETE, POST'],
 		['expireToken', 'identifierValue', { ...mobile, identifierType: 'EXTERNALID', identifierValue: 'ext id', token: 'user-jwt-abcdef' }, 'must match'],
-		['generateToken', 'identifierType', { ...mobile, identifierType: 'EXTERNALID' }, 'must be one of MOBILE, EMAIL, USERNAME'],
+		['generateToken', 'identifierType', { ...mobile, identifierType: 'EXTERNALID' }, 'can be EXTERNALID only on Second Factor (MFA) calls'],
 		['generateOtp', 'hash', { ...session, hash: 'a b' }, 'must be 1–512 letters'],
 	])('%s: bad %s → invalid_request naming it, nothing sent, no secret echoed', async (opId, field, params, rule) => {
 		const { result, transport } = await run(opId, params);
@@ -379,5 +379,123 @@ describe('Capillary passwords, logout, EXTERNALID and hash', () => {
 		expect(without.transport.sent[0].body).not.toHaveProperty('hash');
 		const withHash = await run('generateOtp', { ...session, hash: 'FA+9qCX9VSu' });
 		expect(withHash.transport.sent[0].body).toMatchObject({ hash: 'FA+9qCX9VSu', sessionId: 'P-1234' });
+	});
+});
+
+describe('Capillary Second Factor (MFA)', () => {
+	const FIRST_TOKEN = 'first-factor-jwt-0123456789';
+	// What the first factor's Validate OTP hands on.
+	const loggedIn = { ...mobile, factor: 'first', sessionId: 'P-1111', token: FIRST_TOKEN, key: 'first-device-key', userId: '42' };
+	const mfaSession = { ...mobile, factor: 'mfa', sessionId: 'P-2222' };
+
+	async function chained(opId: string, reference: object, given: Record<string, unknown> = {}, answer = ok()) {
+		const transport = new FakeTransport(() => answer);
+		const result = await runOperation(capillary, findOperation(capillary, opId), given, credentials, transport, { now, reference, includeRaw: true });
+		return { result, transport };
+	}
+
+	test("Generate Token (Second Factor) after Validate OTP: the first factor's token goes as authorizedToken to /mfa/token/generate and nowhere else", async () => {
+		const answer = ok({ user: { sessionId: 'P-2222' }, status: { success: true, code: 200, message: `session for ${FIRST_TOKEN}` } });
+		const { result, transport } = await chained('generateToken', loggedIn, { ...mobile, factor: 'mfa' }, answer);
+		expect(transport.sent[0]).toMatchObject({ method: 'POST', url: 'https://eu.api.capillarytech.com/auth/v1/mfa/token/generate' });
+		expect(transport.sent[0].body).toEqual({ identifierType: 'MOBILE', identifierValue: '919999999993', deviceId: '123456785', authorizedToken: FIRST_TOKEN });
+		expect(result).toMatchObject({ ok: true, status: 'completed', next: 'generateOtp', reference: { ...mfaSession } });
+		expect(result.message).toContain('Second factor');
+		// The first factor's token is not carried on, not echoed in the message, status text or raw.
+		expect(JSON.stringify(result)).not.toContain(FIRST_TOKEN);
+		expect(result.reference).not.toHaveProperty('token');
+	});
+
+	test('Generate OTP → Validate OTP continue the MFA session with nothing set: the MFA paths, the MFA token and key handed on', async () => {
+		const otp = await chained('generateOtp', mfaSession);
+		expect(otp.transport.sent[0].url).toBe('https://eu.api.capillarytech.com/auth/v1/mfa/otp/generate');
+		expect(otp.transport.sent[0].body).toEqual({ identifierType: 'MOBILE', identifierValue: '919999999993', deviceId: '123456785', sessionId: 'P-2222' });
+		expect(otp.result).toMatchObject({ status: 'otp_sent', reference: mfaSession });
+		const answer = ok({ auth: { token: 'mfa-user-jwt-abcdef', key: 'mfa-device-key' }, user: { userId: 42, sessionId: 'P-2222' } });
+		const validated = await chained('validateOtp', otp.result.reference, { otp: '123456' }, answer);
+		expect(validated.transport.sent[0].url).toBe('https://eu.api.capillarytech.com/auth/v1/mfa/otp/validate');
+		expect(validated.transport.sent[0].body).toMatchObject({ sessionId: 'P-2222', otp: '123456', deviceId: '123456785' });
+		expect(validated.result).toMatchObject({
+			status: 'verified',
+			message: 'Second factor (MFA) OTP verified',
+			reference: { ...mfaSession, token: 'mfa-user-jwt-abcdef', key: 'mfa-device-key', userId: '42' },
+		});
+		const { reference: _reference, ...rest } = validated.result;
+		expect(JSON.stringify(rest)).not.toMatch(/mfa-user-jwt-abcdef|mfa-device-key/);
+	});
+
+	test('Validate Password, Regenerate Token and Forgot Password take the MFA paths when the reference says Second Factor', async () => {
+		const password = await chained(
+			'validatePassword',
+			mfaSession,
+			{ password: 'Secret-Pass-1' },
+			ok({ auth: { token: 'mfa-user-jwt-abcdef', key: 'k-12345678' } }),
+		);
+		expect(password.transport.sent[0].url).toBe('https://eu.api.capillarytech.com/auth/v1/mfa/password/validate');
+		expect(password.result).toMatchObject({ status: 'verified', reference: { factor: 'mfa', token: 'mfa-user-jwt-abcdef' } });
+		const renewed = await chained(
+			'regenerateToken',
+			{ ...mfaSession, token: 'mfa-user-jwt-abcdef', key: 'mfa-device-key' },
+			{},
+			ok({ auth: { token: 'new-jwt-12345678' } }),
+		);
+		expect(renewed.transport.sent[0].url).toBe('https://eu.api.capillarytech.com/auth/v1/mfa/token/regenerate');
+		expect(renewed.transport.sent[0].body).toEqual({ identifierType: 'MOBILE', identifierValue: '919999999993', deviceId: '123456785', key: 'mfa-device-key' });
+		expect(renewed.result).toMatchObject({ status: 'completed', reference: { factor: 'mfa', token: 'new-jwt-12345678', key: 'mfa-device-key' } });
+		const forgot = await chained('forgotPassword', mfaSession, { password: 'Secret-Pass-1', confirmPassword: 'Secret-Pass-1' });
+		expect(forgot.transport.sent[0]).toMatchObject({ method: 'POST', url: 'https://eu.api.capillarytech.com/auth/v1/mfa/password/forget' });
+		expect(forgot.result).toMatchObject({ status: 'completed', next: 'generateToken', reference: mfaSession });
+	});
+
+	test('EXTERNALID is accepted on a Second Factor call and checked for its form', async () => {
+		const external = { ...mobile, factor: 'mfa', identifierType: 'EXTERNALID', identifierValue: 'CUST-0042', authorizedToken: FIRST_TOKEN };
+		const { result, transport } = await run('generateToken', external, ok({ user: { sessionId: 'P-3333' } }));
+		expect(transport.sent[0].body).toMatchObject({ identifierType: 'EXTERNALID', identifierValue: 'CUST-0042' });
+		expect(result).toMatchObject({ status: 'completed', reference: { identifierType: 'EXTERNALID', identifierValue: 'CUST-0042', factor: 'mfa' } });
+	});
+
+	test('a first-factor Generate Token handed a reference with a token sends no authorizedToken and keeps the usual path', async () => {
+		const { transport } = await chained('generateToken', loggedIn, { ...mobile }, ok({ user: { sessionId: 'P-4444' } }));
+		expect(transport.sent[0].url).toBe('https://eu.api.capillarytech.com/auth/v1/token/generate');
+		expect(transport.sent[0].body).toEqual({ identifierType: 'MOBILE', identifierValue: '919999999993', deviceId: '123456785' });
+	});
+
+	test.each([
+		['generateToken', 'factor', { ...mobile, factor: 'second' }, 'must be one of first, mfa'],
+		[
+			'generateToken',
+			'factor',
+			{ flavour: 'web', identifierType: 'EMAIL', identifierValue: 'a@example.com', factor: 'mfa', authorizedToken: FIRST_TOKEN },
+			'only with App Type Mobile App',
+		],
+		['generateToken', 'authorizedToken', { ...mobile, factor: 'mfa' }, 'is required when factor is mfa'],
+		[
+			'generateToken',
+			'authorizedToken',
+			{ ...mobile, factor: 'mfa', authorizedToken: 'short' },
+			'must be the token Validate OTP or Validate Password returned',
+		],
+		['generateToken', 'authorizedToken', { ...mobile, factor: 'mfa', authorizedToken: `${FIRST_TOKEN} x` }, 'must be the token'],
+		['generateToken', 'authorizedToken', { ...mobile, factor: 'mfa', authorizedToken: 'x'.repeat(4097) }, 'at most 4096 characters'],
+		[
+			'generateToken',
+			'identifierValue',
+			{ ...mobile, factor: 'mfa', authorizedToken: FIRST_TOKEN, identifierType: 'EXTERNALID', identifierValue: 'ext id' },
+			'must match',
+		],
+		[
+			'generateOtp',
+			'identifierType',
+			{ ...mobile, sessionId: 'P-1234', identifierType: 'EXTERNALID', identifierValue: 'CUST-1' },
+			'only on Second Factor (MFA) calls',
+		],
+		['validateOtp', 'factor', { ...mobile, sessionId: 'P-1234', otp: '123456', factor: 'MFA' }, 'must be one of first, mfa'],
+	])('%s: bad %s → invalid_request naming it, nothing sent, no token echoed', async (opId, field, params, rule) => {
+		const { result, transport } = await run(opId, params);
+		expect(transport.sent).toHaveLength(0);
+		expect(result.status).toBe('invalid_request');
+		expect(result.errors?.map((e) => e.field)).toContain(field);
+		expect(result.message).toContain(rule);
+		expect(JSON.stringify(result)).not.toContain(FIRST_TOKEN);
 	});
 });

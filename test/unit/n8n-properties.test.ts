@@ -12,7 +12,10 @@ describe('n8n parameters', () => {
 		const sessionId = property(capillary, 'validateOtp', 'sessionId');
 		expect(sessionId).toMatchObject({ default: '', description: expect.stringContaining('Leave empty to take it from the Reference') });
 		expect(sessionId?.required).toBeUndefined();
-		expect(property(capillary, 'generateToken', 'reference')).toBeUndefined();
+		// Generate Token reads a reference only for a Second Factor (the first factor's token): shown only then.
+		expect(property(capillary, 'generateToken', 'reference')?.displayOptions?.show).toEqual({ operation: ['generateToken'], factor: ['mfa'] });
+		expect(property(capillary, 'generateToken', 'authorizedToken')).toMatchObject({ default: '', typeOptions: { password: true } });
+		expect(property(capillary, 'generateToken', 'authorizedToken')?.displayOptions?.show).toEqual({ operation: ['generateToken'], factor: ['mfa'] });
 	});
 
 	test('a chained choice offers "From the Reference" as its default', () => {

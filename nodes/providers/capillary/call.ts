@@ -2,12 +2,15 @@
 import { joinUrl, type InterpretInput, type OperationInput, type Outcome, type Params, type Reference } from '../../core';
 import { capillaryFailure, capillaryStatus } from './codes';
 
-export const IDENTITY = ['flavour', 'identifierType', 'identifierValue', 'deviceId'] as const;
+/** What a step hands on for the next one: the identity, and whether it is a Second Factor (MFA) step. */
+export const IDENTITY = ['flavour', 'factor', 'identifierType', 'identifierValue', 'deviceId'] as const;
 
-/** `/auth/v1/<call>` for mobile apps, `/auth/v1/web/<call>` for web apps. */
+export const isMfa = (params: Params) => params.factor === 'mfa';
+
+/** `/auth/v1/<call>` for mobile apps, `/auth/v1/web/<call>` for web apps, `/auth/v1/mfa/<call>` for a Second Factor (MFA) step. */
 export function url(input: OperationInput, call: string): string {
-	const web = input.params.flavour === 'web' ? 'web/' : '';
-	return joinUrl(input.account.baseUrl, `auth/v1/${web}${call}`);
+	const prefix = isMfa(input.params) ? 'mfa/' : input.params.flavour === 'web' ? 'web/' : '';
+	return joinUrl(input.account.baseUrl, `auth/v1/${prefix}${call}`);
 }
 
 export function identityBody(params: Params): Record<string, unknown> {

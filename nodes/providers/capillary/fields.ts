@@ -19,6 +19,45 @@ const identifierMatchesType: Rule = {
 	},
 };
 
+/** EXTERNALID only where Capillary documents it: on the MFA calls (Second Factor). */
+const externalIdOnlyWithMfa: Rule = {
+	message: 'can be EXTERNALID only on Second Factor (MFA) calls: set Factor to Second Factor (MFA), or choose another identifier type',
+	test: (v, all) => v !== 'EXTERNALID' || all.factor === 'mfa',
+};
+
+/** Every MFA page requires the device ID and none has a web path (docs/providers.md §Capillary). */
+const mfaOnMobile: Rule = {
+	message: 'can be Second Factor (MFA) only with App Type Mobile App: every MFA call requires a device ID (a web app gives its own stable device ID)',
+	test: (v, all) => v !== 'mfa' || String(all.flavour ?? 'mobile') === 'mobile',
+};
+
+/**
+ * First factor (the usual login) or Second Factor (MFA): the same call on /auth/v1/mfa/…, for brands with MFA enabled.
+ * A chained step takes it from the previous step, so Generate Token (Second Factor) → Generate OTP → Validate OTP need
+ * nothing more.
+ */
+export function factorField(chained: boolean): FieldSpec {
+	return {
+		name: 'factor',
+		label: 'Factor',
+		type: 'options',
+		options: [
+			{ name: 'First Factor', value: 'first', description: 'The usual login: /auth/v1/… (web apps /auth/v1/web/…)' },
+			{
+				name: 'Second Factor (MFA)',
+				value: 'mfa',
+				description: 'Multi-factor authentication after a first-factor login: /auth/v1/mfa/…, mobile apps only, for brands with MFA enabled',
+			},
+		],
+		default: 'first',
+		description: chained
+			? 'First factor or Second Factor (MFA), as the previous step had it (read from its reference by default)'
+			: "Second Factor (MFA) starts a multi-factor session with the first factor's customer token (from Validate OTP or Validate Password); the steps after it keep the choice",
+		rules: [mfaOnMobile],
+		...(chained ? { fromPrevious: 'reference.factor' } : {}),
+	};
+}
+
 const IDENTIFIER_TYPES = [
 	{ name: 'Mobile', value: 'MOBILE' },
 	{ name: 'Email', value: 'EMAIL' },
@@ -27,10 +66,12 @@ const IDENTIFIER_TYPES = [
 
 /**
  * The identity fields every Auth Engine call repeats; chained steps read them from the previous result. `externalId`
- * adds EXTERNALID, which only the MFA calls (/auth/v1/mfa/…) document.
+ * adds EXTERNALID, which only the MFA calls (/auth/v1/mfa/…) document; `mfa` adds the Factor choice (after App Type),
+ * with EXTERNALID accepted only when it is Second Factor (MFA).
  */
-export function identityFields(chained: boolean, { externalId = false } = {}): FieldSpec[] {
+export function identityFields(chained: boolean, { externalId = false, mfa = false } = {}): FieldSpec[] {
 	const from = (path: string) => (chained ? { fromPrevious: `reference.${path}` } : {});
+	const withExternalId = externalId || mfa;
 	return [
 		{
 			name: 'flavour',
@@ -45,14 +86,18 @@ export function identityFields(chained: boolean, { externalId = false } = {}): F
 			description: 'Mobile and web apps use different Auth Engine paths; keep the same choice for the whole flow',
 			...from('flavour'),
 		},
+		...(mfa ? [factorField(chained)] : []),
 		{
 			name: 'identifierType',
 			label: 'Identifier Type',
 			type: 'options',
-			options: externalId ? [...IDENTIFIER_TYPES, { name: 'External ID', value: 'EXTERNALID' }] : IDENTIFIER_TYPES,
+			options: withExternalId ? [...IDENTIFIER_TYPES, { name: 'External ID', value: 'EXTERNALID' }] : IDENTIFIER_TYPES,
 			default: 'MOBILE',
 			required: true,
-			description: externalId ? "How the customer is identified (External ID: the brand's own customer ID, MFA calls only)" : 'How the customer is identified',
+			description: withExternalId
+				? "How the customer is identified (External ID: the brand's own customer ID, MFA calls only; the brand must have external ID login enabled)"
+				: 'How the customer is identified',
+			...(mfa ? { rules: [externalIdOnlyWithMfa] } : {}),
 			...from('identifierType'),
 		},
 		{
@@ -61,7 +106,7 @@ export function identityFields(chained: boolean, { externalId = false } = {}): F
 			type: 'string',
 			required: true,
 			placeholder: '919999999993',
-			description: externalId
+			description: withExternalId
 				? 'The mobile number with country code (digits only), the email address, the username or the external ID'
 				: 'The mobile number with country code (digits only), the email address or the username',
 			rules: [identifierMatchesType],

@@ -1,6 +1,6 @@
 import { inMinutes, pattern, type FieldSpec, type OperationSpec } from '../../../core';
 import { identityFields, sessionIdField, validityOption } from '../fields';
-import { IDENTITY, url, identityBody, interpretWith } from '../call';
+import { IDENTITY, url, identityBody, interpretWith, isMfa } from '../call';
 
 /** Sent only when set: required by Capillary when the brand encrypts payloads, otherwise not applicable (5004 when stale). */
 const hashField: FieldSpec = {
@@ -19,9 +19,9 @@ export const generateOtp: OperationSpec = {
 	id: 'generateOtp',
 	name: 'Generate OTP',
 	action: 'Send an OTP to the customer',
-	description: "Sends an OTP to the customer's mobile number or email for an open session",
+	description: "Sends an OTP to the customer's mobile number or email for an open session (Second Factor: the MFA session's)",
 	fields: [
-		...identityFields(true),
+		...identityFields(true, { mfa: true }),
 		sessionIdField,
 		hashField,
 		validityOption('otpValidityMinutes', 'OTP Validity (Minutes)', 15, 'How long the OTP lives (it ends with the session), reported as expiresAt'),
@@ -48,7 +48,7 @@ export const generateOtp: OperationSpec = {
 	interpret: (body, input) => {
 		const outcome = interpretWith((_body, input) => ({
 			status: 'otp_sent',
-			message: 'OTP sent',
+			message: isMfa(input.params) ? 'Second factor (MFA) OTP sent' : 'OTP sent',
 			expiresAt: inMinutes(input.now, Number(input.params.otpValidityMinutes ?? 15)),
 		}))(body, input);
 		// 1534 says no more OTPs for now but not for how long: the brand's otpTimeOut window is the answer.

@@ -8,6 +8,8 @@ const credentialRule = pattern(/^[\w.~+/=-]{8,4096}$/, 'must be the value Valida
 /**
  * A new user token for a customer who logged in before (docs/providers.md §Capillary): mobile apps send the device
  * key Validate OTP returned, web apps the expired token. Without either the customer logs in again (Generate Token).
+ * Second Factor (MFA): /auth/v1/mfa/token/regenerate with the key the MFA Validate OTP or Validate Password returned
+ * (MFA is mobile apps only, so the key is always the credential).
  */
 export const regenerateToken: OperationSpec = {
 	id: 'regenerateToken',
@@ -15,7 +17,7 @@ export const regenerateToken: OperationSpec = {
 	action: "Renew the customer's token",
 	description: 'Gets the customer a new user token without a new OTP: mobile apps with the key, web apps with the expired token, both from Validate OTP',
 	fields: [
-		...identityFields(true),
+		...identityFields(true, { mfa: true }),
 		{
 			name: 'key',
 			label: 'Device Key',
