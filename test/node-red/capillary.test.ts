@@ -274,6 +274,40 @@ describe('Capillary password and logout nodes', () => {
 		expect(JSON.stringify(out.payload)).not.toContain(verified.payload.reference.token);
 	});
 
+	it('Second Factor (MFA) chains in Node-RED with no configuration: after a password login, Generate Token (Second Factor) → Generate OTP → Validate OTP; the first token is sent and shown nowhere', async () => {
+		const reference = (await openSession()).reference;
+		const password = await loadNode(capillaryNodes, {
+			type: 'otpflow-capillary-validate-password',
+			props: { password: 'password', passwordType: 'msg' },
+			account: account(),
+		});
+		const first = only(await password.run({ payload: { reference }, password: customer.password }), 'success').payload;
+		const firstToken = first.reference.token as string;
+		await helper.unload();
+
+		// Only the factor is set: the identity and the Authorized Token come from the password login's reference.
+		const token = await loadNode(capillaryNodes, {
+			type: 'otpflow-capillary-generate-token',
+			props: fixed({ ...identity, factor: 'mfa' }, ['flavour', 'identifierType', 'factor']),
+			account: account(),
+		});
+		const session = only(await token.run({ payload: first }), 'success').payload;
+		expect(session).toMatchObject({ status: 'completed', reference: { factor: 'mfa', sessionId: expect.any(String) } });
+		expect(JSON.stringify(session)).not.toContain(firstToken);
+		await helper.unload();
+
+		const generate = await loadNode(capillaryNodes, { type: 'otpflow-capillary-generate-otp', account: account() });
+		const sent = only(await generate.run({ payload: session }), 'success');
+		expect(sent.payload).toMatchObject({ status: 'otp_sent', reference: { factor: 'mfa' } });
+		await helper.unload();
+		const code = sandbox.inbox.latest('capillary', MOBILE)?.otp;
+
+		const validate = await loadNode(capillaryNodes, { type: 'otpflow-capillary-validate-otp', props: { otp: 'code', otpType: 'msg' }, account: account() });
+		const verified = only(await validate.run({ ...sent, code }), 'success').payload;
+		expect(verified).toMatchObject({ status: 'verified', reference: { factor: 'mfa', token: expect.any(String) } });
+		expect(verified.reference.token).not.toBe(firstToken);
+	});
+
 	const faults: Array<[string, Parameters<Sandbox['faults']['add']>[0], string]> = [
 		['HTTP 503', { kind: 'status', status: 503 }, 'provider_error'],
 		['malformed JSON', { kind: 'malformed' }, 'provider_error'],
