@@ -93,6 +93,12 @@ describe('the code flow, from the descriptions', () => {
 		expect(cap).not.toContain('sessionId');
 	});
 
+	it("offers Capillary's second factor: the Factor choice and the secret Authorized Token, shown only for it", () => {
+		const byName = new Map(flowFields(codeFlow(capillary)!).map((f) => [f.field.name, f.field]));
+		expect(byName.get('factor')?.options?.map((o) => o.value)).toEqual(expect.arrayContaining(['mfa']));
+		expect(byName.get('authorizedToken')).toMatchObject({ type: 'password', showWhen: { field: 'factor', equals: ['mfa'] } });
+	});
+
 	it('picks the verify step by the send step fields', () => {
 		const flow = codeFlow(iserveu)!;
 		expect(chooseVerify(flow, { otpType: '1' }).id).toBe('registerCustomer');
