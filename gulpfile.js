@@ -37,7 +37,8 @@ function nodeRedIcons() {
 /** dist/packages/<folder>/ for every manifest in packages/ (see packaging/index.js): what npm publishes. */
 function packages(done) {
 	const packaging = require('./packaging');
-	for (const folder of packaging.folders()) packaging.stage(folder);
+	const sources = packaging.readmeSources(packaging.ROOT);
+	for (const folder of packaging.folders()) packaging.stage(folder, sources);
 	done();
 }
 

@@ -7,7 +7,7 @@
  * go with them (n8n icons and codex files, Node-RED editor HTML, icons and help). So the per-provider n8n
  * packages carry one provider, the n8n packages carry no Node-RED or sandbox code, and a require of a
  * package that the manifest does not declare fails the build. Every other entry of the manifest's `files`
- * (examples/, templates/) is copied from the repository root as it is, with README.md and LICENSE.
+ * (examples/, templates/) is copied from the repository root as it is, with LICENSE and a README written for the package (packaging/readme.js).
  *
  *   staged = stage('n8n-nodes-bos')        → dist/packages/n8n-nodes-bos/
  *   tarball = pack('n8n-nodes-bos', dir)   → dir/otpflow-n8n-nodes-bos-0.1.0.tgz
@@ -18,6 +18,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { builtinModules } = require('node:module');
 const { spawnSync } = require('node:child_process');
+const { packageReadme, readmeSources } = require('./readme');
 
 const ROOT = path.resolve(__dirname, '..');
 const MANIFESTS = path.join(ROOT, 'packages');
@@ -138,14 +139,15 @@ function contents(folder, pkg = manifest(folder)) {
 	return { pkg, files: [...new Set([...files, ...assets(pkg)])].sort(), extras, external: [...external.keys()].sort() };
 }
 
-/** Writes dist/packages/<folder>/: the manifest, README.md, LICENSE, the dist/ closure and the extra folders. */
-function stage(folder) {
+/** Writes dist/packages/<folder>/: the manifest, its README (packaging/readme.js), LICENSE, the dist/ closure and the extra folders. */
+function stage(folder, sources = readmeSources(ROOT)) {
 	const { pkg, files, extras } = contents(folder);
 	const out = path.join(STAGE, folder);
 	fs.rmSync(out, { recursive: true, force: true });
 	fs.mkdirSync(out, { recursive: true });
 	fs.writeFileSync(path.join(out, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
-	for (const doc of ['README.md', 'LICENSE']) fs.copyFileSync(path.join(ROOT, doc), path.join(out, doc));
+	fs.writeFileSync(path.join(out, 'README.md'), packageReadme(pkg, folder, kind(pkg), sources));
+	fs.copyFileSync(path.join(ROOT, 'LICENSE'), path.join(out, 'LICENSE'));
 	for (const file of files) {
 		const target = path.join(out, path.relative(ROOT, file));
 		fs.mkdirSync(path.dirname(target), { recursive: true });
@@ -179,4 +181,4 @@ function folderOf(which) {
 	return folder;
 }
 
-module.exports = { ROOT, STAGE, folders, manifest, kind, entryPoints, requireClosure, contents, stage, stagedDir, pack, folderOf };
+module.exports = { ROOT, STAGE, folders, manifest, kind, entryPoints, requireClosure, contents, stage, stagedDir, pack, folderOf, readmeSources };

@@ -167,6 +167,31 @@ describe('what each built package carries', () => {
 	});
 });
 
+describe('package READMEs', () => {
+	const readmeOf = (folder: string) => fs.readFileSync(path.join(packaging.STAGE, folder, 'README.md'), 'utf8');
+
+	test.each(folders)('%s: its own README, with its name, how to install it and no link into files the package does not carry', (folder) => {
+		const text = readmeOf(folder);
+		const { name } = packaging.manifest(folder);
+		expect(text.startsWith(`# ${name}\n`)).toBe(true);
+		expect(text).toContain(name.includes('sandbox') ? `npx ${name}` : `npm install ${name}`);
+		expect(text).not.toMatch(/\]\((?!https?:|mailto:)[^)]+\)|<img src="(?!https?:)/);
+	});
+
+	test('a provider package names its own provider and operations, and none of the others', () => {
+		for (const provider of PROVIDERS) {
+			const text = readmeOf(`n8n-nodes-${provider.slug}`);
+			expect(text).toContain(`| ${provider.label} | ${provider.operations.map((op) => op.name).join(' · ')} |`);
+			for (const other of PROVIDERS.filter((p) => p !== provider)) expect(text).not.toContain(`| ${other.label} |`);
+		}
+	});
+
+	test('the result contract and the sandbox accounts come from the repository README, word for word', () => {
+		expect(readmeOf('n8n-nodes-otpflow')).toContain(readme.slice(readme.indexOf('## The result every node returns'), readme.indexOf('### Statuses')));
+		expect(readmeOf('sandbox')).toContain('| Capillary | `http://127.0.0.1:4010/capillary` |');
+	});
+});
+
 describe('n8n credentials', () => {
 	test('name their documentation as a literal (n8n reads it without running code) equal to the provider description', () => {
 		for (const provider of PROVIDERS) {
