@@ -15,7 +15,10 @@
  *     waits at its code page while the main and the worker that ran its first part are restarted.
  *  4. Send and Wait for Code (./send-and-wait.js): its templates at the main's waiting URLs; every answer before the
  *     final one comes from the main (no job, run still waiting, both worker slots held); the resumed run on the
- *     worker that did not send; 409 "running already" while the resumed job is queued; what a POST after the end gets.
+ *     worker that did not send; 409 "running already" while the resumed job is queued; what a POST after the end gets;
+ *     attempts exhausted (max_attempts on Failure). A person who never answers (a one-minute limit, started before
+ *     step 3 so that its minute overlaps 3 and 4): n8n resumes the run from Postgres on a worker, and it ends on
+ *     Failure as `expired`, nothing on Success.
  *  5. Throughput: many webhook-started runs of the Capillary chain against the sandbox with 150 ms added to every
  *     provider request, on one worker, then on two: executions/s and the ratio are printed, never asserted.
  *
@@ -490,6 +493,7 @@ before(async () => {
 	});
 	workflows.push(...saw.workflows);
 	state.waitCases = saw.cases;
+	state.neverCase = saw.never;
 	for (const wf of workflows) fs.writeFileSync(path.join(wfDir, `${wf.id}.json`), JSON.stringify(wf));
 	await state.cluster.cli(['import:workflow', '--separate', `--input=${wfDir}`]);
 	phase(
@@ -556,7 +560,15 @@ function summary() {
 			`[queue]   ${`wait ${w.id}`.padEnd(36)} exec ${String(w.executionId).padStart(3)}: send@${w.send} | ${w.notes.join('; ') || 'right code'} | resume@${w.resume} → ${w.status} (node runs kept: ${w.waitRuns}); jobs ${w.jobs.join(' ')}; queued resume: ${w.queued409}; after the end: ${w.after} (${lib.secs(w.ms)})`,
 		);
 	}
-	if (timings.waits) log(`[queue]   Send and Wait for Code: ${state.waits.length} journeys in ${lib.secs(timings.waits)}`);
+	const n = state.neverResult;
+	if (n)
+		log(
+			`[queue]   ${`wait ${n.id}: never answers`.padEnd(36)} exec ${String(n.executionId).padStart(3)}: send@${n.send} | nobody answers, limit ${SAW.NEVER.options.waitMinutes} min | resumed by n8n@${n.resume} ${lib.secs(n.resumedAfterMs)} after the send → ${n.status} on Failure, nothing on Success, Verified not run (node runs kept: ${n.waitRuns}); jobs ${n.jobs.join(' ')}; after the end: ${n.after} (ended ${lib.secs(n.endedAfterMs)} after the send)`,
+		);
+	if (timings.waits)
+		log(
+			`[queue]   Send and Wait for Code: ${state.waits.length + (n ? 1 : 0)} journeys in ${lib.secs(timings.waits)}${timings.neverWait !== undefined ? `, of which ${lib.secs(timings.neverWait)} waiting for the never-answers run after the others` : ''}`,
+		);
 	for (const concurrency of CONCURRENCIES) {
 		const one = state.throughput.find((x) => x.workers === 1 && x.concurrency === concurrency);
 		const two = state.throughput.find((x) => x.workers === 2 && x.concurrency === concurrency);
@@ -591,6 +603,8 @@ test('every process has the package in its own user folder, and the workers load
 });
 
 test('every journey through the main, the code page answered on another worker', async (t) => {
+	// Send and Wait's never-answers run waits its minute while these journeys run.
+	await startNeverAnswers();
 	let first = process.env.OTPFLOW_QUEUE_NO_RESTART !== '1';
 	for (const c of state.cases) {
 		const restart = first;
@@ -604,9 +618,9 @@ test('every journey through the main, the code page answered on another worker',
 	}
 });
 
-test('Send and Wait for Code at the main, resumed on the other worker', async (t) => {
-	const t0 = Date.now();
-	const ctx = {
+/** What ./send-and-wait.js drives the cluster with. */
+function sawContext() {
+	return {
 		cluster: state.cluster,
 		gate: state.gate,
 		sandbox,
@@ -626,6 +640,25 @@ test('Send and Wait for Code at the main, resumed on the other worker', async (t
 					},
 		log,
 	};
+}
+
+/**
+ * Send and Wait's never-answers run (one-minute limit): started once, before the other cases (by whichever test
+ * runs first), so that its minute overlaps them; checked at the end of the Send and Wait test. Its error, if any,
+ * is reported there.
+ */
+function startNeverAnswers() {
+	if (!state.never) {
+		state.never = SAW.startNeverAnswers(state.neverCase, sawContext());
+		state.never.catch(() => {});
+	}
+	return state.never.catch(() => {});
+}
+
+test('Send and Wait for Code at the main, resumed on the other worker', async (t) => {
+	const t0 = Date.now();
+	await startNeverAnswers();
+	const ctx = sawContext();
 	for (const c of state.waitCases) {
 		await t.test(`${c.id}: ${c.scenario}`, async () => {
 			state.gate.releaseAll();
@@ -634,6 +667,17 @@ test('Send and Wait for Code at the main, resumed on the other worker', async (t
 			log(`[queue]   ${c.id}: sent on ${r.send}, resumed on ${r.resume} (execution ${r.executionId}, ${r.status}, ${lib.secs(r.ms)})`);
 		});
 	}
+	const others = Date.now();
+	await t.test(`${state.neverCase.id}: neverAnswers (Limit Wait Time ${SAW.NEVER.options.waitMinutes} min, started first)`, async () => {
+		// A worker must be free when n8n resumes the run (a failed case may have left its gate runs held).
+		state.gate.releaseAll();
+		const r = await SAW.finishNeverAnswers(await state.never, ctx);
+		state.neverResult = r;
+		log(
+			`[queue]   ${r.id}: sent on ${r.send}, nobody answered, resumed by n8n on ${r.resume} ${lib.secs(r.resumedAfterMs)} after the send → ${r.status} on Failure (execution ${r.executionId}; waited ${lib.secs(r.waitedMs)} for it after the other cases)`,
+		);
+	});
+	timings.neverWait = Date.now() - others;
 	timings.waits = Date.now() - t0;
 	phase('Send and Wait for Code journeys', timings.waits);
 });

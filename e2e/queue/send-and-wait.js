@@ -7,6 +7,8 @@
  *   iserveu-transaction app    forged states (403) and a wrong URL signature (401), a wrong code, then the right one
  *   iserveu-registration page  a new code after the resend wait (2 s), then the main restarted, then the new code
  *   summitai app               the right code
+ *   bos page                   wrong codes until the provider's attempts run out: max_attempts on Failure
+ *   summitai app (TIME)        nobody answers; a one-minute Limit Wait Time: expired on Failure, resumed by n8n itself
  *
  * Each journey: the send (execute()) runs in a job on worker A and the run waits. Every answer before the final one
  * (the page, a wrong code, a new code, a forged state) is given by the main's webhook(): the sandbox sees the provider
@@ -16,6 +18,12 @@
  * already"); once only worker B's slot is freed the resumed job (the node's output, then Verified) runs there. A POST
  * after the end → 409 "has finished" (404 "does not exist" for a workflow that saves no successful runs).
  * Who ran what: the workers' job log lines against the node start times in Postgres and the sandbox's delivery time.
+ *
+ * Never answers (startNeverAnswers / finishNeverAnswers): started before the other cases and left alone. At its
+ * limit n8n's wait tracker (in the main, every 60 s, 70 s ahead) enqueues the run from Postgres and a worker runs the
+ * node "disabled": its output is the execution-stack entry the node replaced before waiting (nothing on Success, the
+ * `expired` result on Failure). Checked in the stored execution: Success empty, one `expired` item on Failure, the
+ * Success branch's next node not run, the Failure branch's node run, in the second job, on a worker.
  */
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
@@ -26,6 +34,11 @@ const lib = require('../n8n/lib');
 const DIR = path.join(lib.TEMPLATE_DIR, 'send-and-wait');
 const WAIT = 'Send and Wait for Code';
 const NEXT = 'Verified';
+/** A node the tests add on the Failure output of the never-answers and attempts-exhausted variants. */
+const FAILED = 'Not verified';
+/** The never-answers run's Limit Wait Time, and how long after its send the suite waits for it at most. */
+const NEVER_MINUTES = 1;
+const NEVER_LIMIT_MS = 150000;
 const RESEND_SECONDS = 2;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -35,12 +48,23 @@ const PLAN = [
 	{ journey: 'iserveu-transaction', mode: 'app', scenario: 'forgedWrongThenRight' },
 	{ journey: 'iserveu-registration', mode: 'page', scenario: 'newCode', suffix: 'QRSD', options: { resendWaitSeconds: RESEND_SECONDS }, restartMain: true },
 	{ journey: 'summitai', mode: 'app', scenario: 'right' },
+	{ journey: 'bos', mode: 'page', scenario: 'exhausted', onFailure: true },
 ];
+/** Started before everything else, finished last (see the top of this file). */
+const NEVER = {
+	journey: 'summitai',
+	mode: 'app',
+	scenario: 'neverAnswers',
+	label: 'summitai app TIME',
+	suffix: 'TIME',
+	options: { waitMinutes: NEVER_MINUTES },
+	onFailure: true,
+};
 
 /** The workflows to import and publish, and the cases to drive (`journeys`: dist/journeys/index's JOURNEYS). */
 function prepare({ sandboxUrl, journeys, waitInputs }) {
 	const workflows = [];
-	const cases = PLAN.map((p) => {
+	const cases = [...PLAN, NEVER].map((p) => {
 		const j = journeys.find((x) => x.id === p.journey);
 		assert.ok(j, `a journey ${p.journey}`);
 		const wf = lib.rewriteUrls(JSON.parse(fs.readFileSync(path.join(DIR, `${p.journey}-${p.mode}.json`), 'utf8')), sandboxUrl);
@@ -54,11 +78,18 @@ function prepare({ sandboxUrl, journeys, waitInputs }) {
 			wait.webhookId = crypto.randomUUID();
 		}
 		Object.assign(wait.parameters.options, p.options || {});
+		if (p.onFailure) {
+			// A node on the Failure output: its run (or its absence) shows which output the item left by.
+			wf.nodes.push({ parameters: {}, id: crypto.randomUUID(), name: FAILED, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [540, 400] });
+			wf.connections[WAIT].main[1] = [{ node: FAILED, type: 'main', index: 0 }];
+		}
 		workflows.push(wf);
 		const inputs = Object.fromEntries(waitInputs(j).map((a) => [a.name, a.sample]));
-		return { ...p, id: `${p.journey} ${p.mode}`, provider: j.provider.id, workflowId: wf.id, path: trigger.parameters.path, inputs };
+		const id = p.label || `${p.journey} ${p.mode}`;
+		return { ...p, id, title: j.title, provider: j.provider.id, workflowId: wf.id, path: trigger.parameters.path, inputs };
 	});
-	return { workflows, cases };
+	const never = cases.pop();
+	return { workflows, cases, never };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -132,11 +163,14 @@ class Person {
 	}
 }
 
-function assertFinal(p, page) {
+/** Whether an answer ends the run (the app's `final`; the page: no longer the code page). */
+const isFinal = (p, page) => (p.mode === 'app' ? page.json.final === true : page.title !== p.c.title);
+
+function assertFinal(p, page, ok = true) {
 	if (p.mode === 'app') {
 		assert.equal(page.json.final, true, `${p.c.id}: the answer ends the run: ${page.text.slice(0, 300)}`);
-		assert.equal(page.json.ok, true, `${p.c.id}: ok: ${page.text.slice(0, 300)}`);
-	} else assert.equal(page.title, 'Confirmed', `${p.c.id}: the end page: ${page.text.slice(0, 300)}`);
+		assert.equal(page.json.ok, ok, `${p.c.id}: ok: ${page.text.slice(0, 300)}`);
+	} else assert.equal(page.title, ok ? 'Confirmed' : 'That did not work', `${p.c.id}: the end page: ${page.text.slice(0, 300)}`);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -233,8 +267,29 @@ async function runCase(c, ctx) {
 	assert.equal(status(id), 'waiting', `${c.id}: still waiting before the final code`);
 
 	// The final code: answered by the main while both slots are still held; the resumed job waits in the queue.
+	// Attempts exhausted: wrong codes until the provider refuses any more; the last one is the final answer.
 	const before = await providerCalls();
-	assertFinal(p, await p.post({ code: msg.otp }));
+	if (c.scenario === 'exhausted') {
+		let wrongs = 0;
+		for (;;) {
+			const page = await p.post({ code: wrong(msg.otp) });
+			wrongs++;
+			if (isFinal(p, page)) {
+				assertFinal(p, page, false);
+				break;
+			}
+			if (c.mode === 'page') assert.match(page.text, /That code is not right/, `${c.id}: the page again: ${page.text.slice(0, 300)}`);
+			else assert.equal(page.json.status, 'invalid_otp', `${c.id}: ${page.text.slice(0, 300)}`);
+			assert.equal(status(id), 'waiting', `${c.id}: still waiting after wrong code ${wrongs}`);
+			assert.deepEqual(
+				ctx.cluster.jobsOf(id).map((j) => j.jobId),
+				[first.jobId],
+				`${c.id}: a wrong code started no job`,
+			);
+			assert.ok(wrongs < 10, `${c.id}: still asking after ${wrongs} wrong codes`);
+		}
+		notes.push(`${wrongs} wrong codes, all answered by the main with both workers busy; the last ended the run`);
+	} else assertFinal(p, await p.post({ code: msg.otp }));
 	assert.ok((await providerCalls()) > before, `${c.id}: the final code went to the provider (from the main)`);
 	for (const deadline = Date.now() + 10000; status(id) !== 'running'; await sleep(50))
 		assert.ok(Date.now() < deadline, `${c.id}: running after the final answer, is ${status(id)}`);
@@ -257,12 +312,22 @@ async function runCase(c, ctx) {
 	// Who ran what, from the execution data in Postgres and the workers' job windows.
 	const exec = ctx.readExecution(id);
 	const wait = exec.data.resultData.runData[WAIT];
-	const next = ctx.lastOutput(exec, NEXT);
-	assert.ok(next, `${c.id}: ${NEXT} ran (ran: ${Object.keys(exec.data.resultData.runData).join(', ')})`);
+	const ran = Object.keys(exec.data.resultData.runData).join(', ');
 	const out = ctx.lastOutput(exec, WAIT);
-	const success = out.outputs[0] || [];
-	assert.equal(success.length, 1, `${c.id}: one item on Success: ${JSON.stringify(out.outputs).slice(0, 300)}`);
-	assert.ok(['verified', 'completed'].includes(success[0].status), `${c.id}: ${success[0].status}`);
+	let next;
+	let result;
+	if (c.scenario === 'exhausted') {
+		// Failure only: nothing on Success, one max_attempts item on Failure, the Failure branch's node ran, not NEXT.
+		result = assertFailureOnly(c, exec, out, 'max_attempts', ctx);
+		next = ctx.lastOutput(exec, FAILED);
+	} else {
+		next = ctx.lastOutput(exec, NEXT);
+		assert.ok(next, `${c.id}: ${NEXT} ran (ran: ${ran})`);
+		const success = out.outputs[0] || [];
+		assert.equal(success.length, 1, `${c.id}: one item on Success: ${JSON.stringify(out.outputs).slice(0, 300)}`);
+		assert.ok(['verified', 'completed'].includes(success[0].status), `${c.id}: ${success[0].status}`);
+		result = success[0];
+	}
 	// n8n keeps one run of the waiting node: the resumed one (it replaces the run that sent). The send is placed in
 	// the first job by the Webhook node's start and by the time the sandbox delivered the first code.
 	const trigger = ctx.lastOutput(exec, 'Webhook');
@@ -275,7 +340,7 @@ async function runCase(c, ctx) {
 	assert.equal(triggerJob.jobId, first.jobId, `${c.id}: the Webhook ran in the first job: ${where}`);
 	assert.ok(first.startedAt <= firstCodeAt && firstCodeAt <= first.finishedAt, `${c.id}: the first code was sent during the first job: ${where}`);
 	assert.equal(resumeJob.jobId, jobs[1].jobId, `${c.id}: the resumed node ran in the second job: ${where}`);
-	assert.equal(nextJob.jobId, jobs[1].jobId, `${c.id}: ${NEXT} ran in the second job: ${where}`);
+	assert.equal(nextJob.jobId, jobs[1].jobId, `${c.id}: the next node ran in the second job: ${where}`);
 	assert.equal(resumeJob.worker, free.worker, `${c.id}: the resumed job ran on the freed worker`);
 	assert.notEqual(first.worker, resumeJob.worker, `${c.id}: the send and the resume ran on different workers`);
 	const deleted = ctx.sql(`SELECT "deletedAt" IS NOT NULL FROM execution_entity WHERE id = ${Number(id)}`).trim() === 't';
@@ -283,7 +348,7 @@ async function runCase(c, ctx) {
 	return {
 		id: c.id,
 		executionId: id,
-		status: success[0].status,
+		status: result.status,
 		send: first.worker,
 		resume: resumeJob.worker,
 		jobs: jobs.map((j) => `${j.jobId}@${j.worker}`),
@@ -295,4 +360,108 @@ async function runCase(c, ctx) {
 	};
 }
 
-module.exports = { prepare, runCase, PLAN };
+/**
+ * The run ended on Failure only: the node emitted nothing on Success and one item with `status` on Failure; the
+ * Success branch's next node did not run; the node on the Failure output ran with that item.
+ */
+function assertFailureOnly(c, exec, out, status, ctx) {
+	const ran = Object.keys(exec.data.resultData.runData).join(', ');
+	const outputs = JSON.stringify(out.outputs).slice(0, 400);
+	assert.deepEqual(out.outputs[0] || [], [], `${c.id}: nothing on Success: ${outputs}`);
+	const failure = out.outputs[1] || [];
+	assert.equal(failure.length, 1, `${c.id}: one item on Failure: ${outputs}`);
+	assert.equal(failure[0].status, status, `${c.id}: ${status} on Failure: ${outputs}`);
+	assert.equal(failure[0].ok, false, `${c.id}: ok false: ${outputs}`);
+	assert.equal(exec.data.resultData.runData[NEXT], undefined, `${c.id}: ${NEXT} (the Success branch) did not run (ran: ${ran})`);
+	const failed = ctx.lastOutput(exec, FAILED);
+	assert.ok(failed, `${c.id}: ${FAILED} (the Failure branch) ran (ran: ${ran})`);
+	assert.equal((failed.outputs[0] || [])[0]?.status, status, `${c.id}: ${FAILED} got the ${status} item`);
+	return failure[0];
+}
+
+/**
+ * Never answers, part 1: the send (a job on a worker), then nothing. Resolves once the run waits, with what part 2
+ * needs. Meant to be called before the other cases so that its minute overlaps them.
+ */
+async function startNeverAnswers(c, ctx) {
+	const t0 = Date.now();
+	const p = new Person(c, ctx.cluster.baseUrl);
+	await p.start();
+	const id = p.executionId;
+	const [first] = await ctx.cluster.waitForJobs(id, 1);
+	const row = ctx.sql(`SELECT status || '|' || (EXTRACT(EPOCH FROM "waitTill") * 1000)::bigint FROM execution_entity WHERE id = ${Number(id)}`).trim();
+	const [status, waitTill] = row.split('|');
+	assert.equal(status, 'waiting', `${c.id}: execution ${id} waits`);
+	const limit = Number(waitTill) - t0;
+	assert.ok(
+		limit > (NEVER_MINUTES * 60 - 5) * 1000 && limit <= NEVER_MINUTES * 60 * 1000 + 1000,
+		`${c.id}: waits until ~${NEVER_MINUTES} min after the send: ${limit} ms`,
+	);
+	// What the worker stored for the timeout: the node's stack entry, its input replaced, read back from Postgres.
+	const entry = ctx.readExecution(id).data.executionData.nodeExecutionStack[0];
+	const stored = JSON.stringify({ node: entry && entry.node.name, data: entry && entry.data, metadata: entry && entry.metadata }).slice(0, 500);
+	assert.equal(entry && entry.node.name, WAIT, `${c.id}: the waiting node heads the stored stack: ${stored}`);
+	const [success, failure] = entry.data.main;
+	assert.deepEqual(success, [], `${c.id}: the stored input holds nothing for Success: ${stored}`);
+	assert.deepEqual(
+		(failure || []).map((i) => i.json.status),
+		['expired'],
+		`${c.id}: the stored input holds one expired item for Failure: ${stored}`,
+	);
+	assert.equal(entry.metadata && entry.metadata.forwardAllOutputs, true, `${c.id}: forwardAllOutputs stored: ${stored}`);
+	return { c, p, id, first, t0, waitTill: Number(waitTill) };
+}
+
+/**
+ * Never answers, part 2: waits (until NEVER_LIMIT_MS after the send at most) for n8n to end the run by itself, then
+ * checks the stored execution: Failure only with `expired`, in a second job that started at the limit, on a worker.
+ */
+async function finishNeverAnswers(started, ctx) {
+	const { c, p, id, first, t0, waitTill } = started;
+	const waitFrom = Date.now();
+	const status = () => ctx.sql(`SELECT status FROM execution_entity WHERE id = ${Number(id)}`).trim();
+	let st;
+	for (;;) {
+		st = status();
+		if (!['new', 'waiting', 'running'].includes(st)) break;
+		assert.ok(Date.now() - t0 < NEVER_LIMIT_MS, `${c.id}: execution ${id} still ${st} ${lib.secs(Date.now() - t0)} after its send`);
+		await sleep(250);
+	}
+	const endedAt = Date.now();
+	assert.equal(st, 'success', `${c.id}: the run ends without an error (Failure is an output, not an error), is ${st}`);
+	const jobs = await ctx.cluster.waitForJobs(id, 2);
+	assert.equal(jobs.length, 2, `${c.id}: two jobs, the send and the resume: ${JSON.stringify(jobs)}`);
+	const exec = ctx.readExecution(id);
+	const out = ctx.lastOutput(exec, WAIT);
+	const result = assertFailureOnly(c, exec, out, 'expired', ctx);
+	const trigger = ctx.lastOutput(exec, 'Webhook');
+	const failed = ctx.lastOutput(exec, FAILED);
+	const where = JSON.stringify({ jobs, trigger: trigger.startTime, waitTill, wait: out.runs.map((r) => r.startTime), failed: failed.startTime });
+	const triggerJob = ctx.jobOfRun(jobs, trigger.startTime);
+	const resumeJob = ctx.jobOfRun(jobs, out.startTime);
+	const failedJob = ctx.jobOfRun(jobs, failed.startTime);
+	assert.ok(triggerJob && resumeJob && failedJob, `${c.id}: every run inside a logged job (none in the main): ${where}`);
+	assert.equal(triggerJob.jobId, first.jobId, `${c.id}: the Webhook ran in the first job: ${where}`);
+	assert.equal(resumeJob.jobId, jobs[1].jobId, `${c.id}: the node's timeout run is the second job: ${where}`);
+	assert.equal(failedJob.jobId, jobs[1].jobId, `${c.id}: ${FAILED} ran in the second job: ${where}`);
+	assert.ok(out.startTime >= waitTill - 1000, `${c.id}: resumed at the limit, not before: ${where}`);
+	const after = await p.raw({ code: '123456', state: p.state });
+	assert.ok(after.status === 409 || after.status === 404, `${c.id}: a POST after the end → ${after.status} ${after.text.slice(0, 200)}`);
+	assert.match(after.text, after.status === 409 ? /has finished/ : /does not exist/, `${c.id}: says the run has ended: ${after.text.slice(0, 200)}`);
+	return {
+		id: c.id,
+		executionId: id,
+		status: result.status,
+		send: first.worker,
+		resume: resumeJob.worker,
+		jobs: jobs.map((j) => `${j.jobId}@${j.worker}`),
+		waitRuns: out.runs.length,
+		resumedAfterMs: out.startTime - t0,
+		endedAfterMs: endedAt - t0,
+		waitedMs: endedAt - waitFrom,
+		after: `${after.status} ${after.json ? after.json.message : after.text.slice(0, 80)}`,
+		ms: endedAt - t0,
+	};
+}
+
+module.exports = { prepare, runCase, startNeverAnswers, finishNeverAnswers, PLAN, NEVER };
