@@ -288,7 +288,7 @@ describe('Capillary password and logout nodes', () => {
 		// Only the factor is set: the identity and the Authorized Token come from the password login's reference.
 		const token = await loadNode(capillaryNodes, {
 			type: 'otpflow-capillary-generate-token',
-			props: fixed({ ...identity, factor: 'mfa' }, ['flavour', 'identifierType', 'factor']),
+			props: fixedValues({ ...identity, factor: 'mfa' }, ['flavour', 'identifierType', 'factor']),
 			account: account(),
 		});
 		const session = only(await token.run({ payload: first }), 'success').payload;
