@@ -48,6 +48,18 @@ function operationsTable(providers, label) {
 const SANDBOX_HINT =
 	'No provider account yet? `npx @otpflow/sandbox` starts a local stand-in for all five providers on 127.0.0.1:4010, with an inbox page showing every code it "sends".';
 
+/** What every node package ends with: the result contract, how to try it, where the rest is, the licence. */
+function resultAndMore(pkg, readme) {
+	return [
+		absolute(section(readme, 'The result every node returns'), repositoryUrl(pkg)),
+		'## Try it',
+		SANDBOX_HINT,
+		`Everything else (chaining, journeys, each provider's quirks): ${pkg.homepage}`,
+		'## License',
+		pkg.license,
+	];
+}
+
 function n8nReadme(pkg, folder, providers, readme) {
 	const mine = providersOf(folder, providers);
 	const one = mine.length === 1;
@@ -63,12 +75,7 @@ function n8nReadme(pkg, folder, providers, readme) {
 		'## Operations',
 		operationsTable(mine, (p) => p.label),
 		'Every node also has **Send and Wait for Code** where its flow has a code: it sends, pauses the run, takes the code from the person (its own page, or your app posting JSON) and continues with the final outcome.',
-		absolute(section(readme, 'The result every node returns'), repositoryUrl(pkg)),
-		'## Try it',
-		SANDBOX_HINT,
-		`Everything else (chaining, journeys, each provider's quirks): ${pkg.homepage}`,
-		'## License',
-		pkg.license,
+		...resultAndMore(pkg, readme),
 	].join('\n\n');
 }
 
@@ -80,12 +87,7 @@ function nodeRedReadme(pkg, providers, readme) {
 		`Node-RED 4.x or 5.x: *Menu → Manage palette → Install*, search \`${pkg.name}\`; or \`cd ~/.node-red && npm install ${pkg.name}\` and restart. The nodes appear in the **OTP Flow** palette category, one per operation, with an account (config) node per provider whose dialog has a **Test** button. Examples, and a web-page journey per provider, are under *Import → Examples*.`,
 		'## Nodes',
 		operationsTable(providers, (p) => p.label),
-		absolute(section(readme, 'The result every node returns'), repositoryUrl(pkg)),
-		'## Try it',
-		SANDBOX_HINT,
-		`Everything else (chaining, journeys, each provider's quirks): ${pkg.homepage}`,
-		'## License',
-		pkg.license,
+		...resultAndMore(pkg, readme),
 	].join('\n\n');
 }
 

@@ -441,16 +441,7 @@ async function setUp({ only = process.env.OTPFLOW_E2E_ONLY, extraWorkflows = [] 
 /** Stops n8n (by its process group) and the sandbox, removes the temp folder unless OTPFLOW_E2E_KEEP=1. */
 async function tearDown() {
 	try {
-		if (state.server && state.server.exitCode === null) {
-			try {
-				process.kill(-state.server.pid, 'SIGTERM');
-			} catch {
-				/* gone */
-			}
-			const timer = setTimeout(stopN8n, 15000);
-			await state.exited;
-			clearTimeout(timer);
-		}
+		await lib.stopGroup(state.server, state.exited);
 	} finally {
 		stopN8n();
 		if (state.sandbox) await state.sandbox.close();

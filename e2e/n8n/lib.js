@@ -240,14 +240,7 @@ function restClient(baseUrl) {
 							const auth = setCookie.map((c) => c.split(';')[0]).filter((c) => c.startsWith('n8n-auth='));
 							if (auth.length) cookie = auth[0];
 						}
-						const text = Buffer.concat(chunks).toString('utf8');
-						let json;
-						try {
-							json = JSON.parse(text);
-						} catch {
-							json = undefined;
-						}
-						resolve({ status: res.statusCode, headers: res.headers, text, json });
+						resolve(answerOf(res, chunks));
 					});
 				},
 			);
@@ -347,23 +340,26 @@ async function publishWorkflows(inst, env, ids) {
 // Plain HTTP, as a browser or an app sends it (the suites' own client: every request has a deadline)
 // ---------------------------------------------------------------------------------------------------
 
-/** One request: { status, headers, text, json } (json when the body parses as JSON). */
+/** An answer as the suites read it: { status, headers, text, json } (json when the body parses as JSON). */
+function answerOf(res, chunks) {
+	const text = Buffer.concat(chunks).toString('utf8');
+	let json;
+	try {
+		json = JSON.parse(text);
+	} catch {
+		json = undefined;
+	}
+	return { status: res.statusCode, headers: res.headers, text, json };
+}
+
+/** One request with a deadline, answered as answerOf says. */
 function request(method, url, { body, headers = {}, timeoutMs = 30000 } = {}) {
 	const data = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body);
 	return new Promise((resolve, reject) => {
 		const req = http.request(url, { method, headers: { ...headers, ...(data ? { 'content-length': data.length } : {}) }, timeout: timeoutMs }, (res) => {
 			const chunks = [];
 			res.on('data', (c) => chunks.push(c));
-			res.on('end', () => {
-				const text = Buffer.concat(chunks).toString('utf8');
-				let json;
-				try {
-					json = JSON.parse(text);
-				} catch {
-					json = undefined;
-				}
-				resolve({ status: res.statusCode, headers: res.headers, text, json });
-			});
+			res.on('end', () => resolve(answerOf(res, chunks)));
 			res.on('error', reject);
 		});
 		req.on('timeout', () => req.destroy(new Error(`${method} ${url} took longer than ${timeoutMs} ms`)));
@@ -391,6 +387,19 @@ function killGroup(child) {
 	}
 }
 
+/** Asks a process group we started to stop (SIGTERM) and waits for `exited`; after `graceMs` it is ended (SIGKILL). */
+async function stopGroup(child, exited, graceMs = 15000) {
+	if (!child || child.exitCode !== null) return;
+	try {
+		process.kill(-child.pid, 'SIGTERM');
+	} catch {
+		/* gone */
+	}
+	const timer = setTimeout(() => killGroup(child), graceMs);
+	await exited;
+	clearTimeout(timer);
+}
+
 /**
  * Bounds a whole suite even if a step hangs: after `limitMs`, `onExpiry` runs (stop what the suite started) and the
  * process exits 1. Only when the file runs as the suite (`asSuite`): a file required for its set-up has its own limit.
@@ -410,6 +419,7 @@ module.exports = {
 	request,
 	multipart,
 	killGroup,
+	stopGroup,
 	suiteWatchdog,
 	ROOT,
 	HOST,

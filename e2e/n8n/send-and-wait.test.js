@@ -468,16 +468,7 @@ async function setUp() {
 
 async function tearDown() {
 	try {
-		if (state.server && state.server.exitCode === null) {
-			try {
-				process.kill(-state.server.pid, 'SIGTERM');
-			} catch {
-				/* gone */
-			}
-			const timer = setTimeout(stopN8n, 15000);
-			await state.exited;
-			clearTimeout(timer);
-		}
+		await lib.stopGroup(state.server, state.exited);
 	} finally {
 		stopN8n();
 		if (state.sandbox) await state.sandbox.close();

@@ -136,6 +136,16 @@ export const sessionIdField: FieldSpec = {
 	rules: [pattern(/^[\w-]{4,128}$/, 'must be a session ID from Generate Token')],
 };
 
+/** Not sent: the session travels on so a following step (Generate OTP) can still use it while it lasts. */
+export const passedOnSessionField: FieldSpec = {
+	name: 'sessionId',
+	label: 'Session ID (Passed On)',
+	type: 'string',
+	advanced: true,
+	fromPrevious: 'reference.sessionId',
+	description: 'Not sent with this call. The session from Generate Token, passed on in reference.sessionId',
+};
+
 export const validityOption = (name: string, label: string, minutes: number, description: string): FieldSpec => ({
 	name,
 	label,

@@ -1,6 +1,6 @@
 import { joinUrl, pattern, type OperationSpec } from '../../../core';
 import { IDENTITY, identityBody, interpretWith } from '../call';
-import { identityFields } from '../fields';
+import { identityFields, passedOnSessionField } from '../fields';
 
 /**
  * Logs the customer out by expiring their token (docs/providers.md §Capillary). Capillary documents only the MFA path,
@@ -37,15 +37,7 @@ export const expireToken: OperationSpec = {
 			advanced: true,
 			description: "Capillary's page names POST while its sample request sends DELETE; change it if your cluster answers only to POST",
 		},
-		{
-			// Not sent: the session travels on so a following step can still use it while it lasts.
-			name: 'sessionId',
-			label: 'Session ID (Passed On)',
-			type: 'string',
-			advanced: true,
-			fromPrevious: 'reference.sessionId',
-			description: 'Not sent with this call. The session from Generate Token, passed on in reference.sessionId',
-		},
+		passedOnSessionField,
 	],
 	carry: [...IDENTITY, 'sessionId'],
 	continues: 'validateOtp',

@@ -1,6 +1,6 @@
 import { pattern, type OperationSpec, type Outcome, type Reference } from '../../../core';
 import { IDENTITY, identityBody, interpretWith, url } from '../call';
-import { identityFields } from '../fields';
+import { identityFields, passedOnSessionField } from '../fields';
 
 /** The customer's own credentials: sent to Capillary, never shown in errors (sensitive), taken from Validate OTP's reference. */
 const credentialRule = pattern(/^[\w.~+/=-]{8,4096}$/, 'must be the value Validate OTP returned');
@@ -43,15 +43,7 @@ export const regenerateToken: OperationSpec = {
 			// Capillary's tokens and keys are JWTs of about 400 characters: past the default limit.
 			maxLength: 4096,
 		},
-		{
-			// Not sent: the session travels on so a following Generate OTP can still use it while it lasts.
-			name: 'sessionId',
-			label: 'Session ID (Passed On)',
-			type: 'string',
-			advanced: true,
-			fromPrevious: 'reference.sessionId',
-			description: 'Not sent with this call. The session from Generate Token, passed on in reference.sessionId',
-		},
+		passedOnSessionField,
 	],
 	carry: [...IDENTITY, 'sessionId'],
 	continues: 'validateOtp',
