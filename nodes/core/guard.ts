@@ -42,6 +42,8 @@ export interface CounterStore {
 	 * from nothing. Resolves to the count including this hit and the epoch ms at which the window ends.
 	 */
 	hit(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }>;
+	/** The key's count in its current window, 0 when it has none (read only). */
+	peek(key: string, now: number): Promise<number>;
 }
 
 /** A store in this process's memory: right for one process; several processes each count their own. */
@@ -60,6 +62,11 @@ export class MemoryCounterStore implements CounterStore {
 		}
 		window.count++;
 		return { count: window.count, resetAt: window.resetAt };
+	}
+
+	async peek(key: string, now: number): Promise<number> {
+		const window = this.windows.get(key);
+		return window && window.resetAt > now ? window.count : 0;
 	}
 
 	private sweep(now: number): void {

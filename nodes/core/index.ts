@@ -18,3 +18,4 @@ export * from './wait';
 export * from './wait-page';
 export * from './guard';
 export * from './page-headers';
+export * from './counter-store';

@@ -16,6 +16,8 @@ export interface PageAllowances {
 	connectSelf?: boolean;
 	/** The exact text of each inline <style> block: allowed by hash, so no injected style runs. */
 	styles?: readonly string[];
+	/** The exact text of each inline <script> that never changes: allowed by hash. */
+	scripts?: readonly string[];
 }
 
 /** The CSP source that allows exactly this inline text. */
@@ -23,7 +25,7 @@ export const inlineHash = (text: string) => `'sha256-${createHash('sha256').upda
 
 export function contentSecurityPolicy(allow: PageAllowances = {}): string {
 	const widgets = allow.widgetOrigins ?? [];
-	const script = [...(allow.scriptNonce ? [`'nonce-${allow.scriptNonce}'`] : []), ...widgets];
+	const script = [...(allow.scriptNonce ? [`'nonce-${allow.scriptNonce}'`] : []), ...(allow.scripts ?? []).map(inlineHash), ...widgets];
 	return [
 		"default-src 'none'",
 		`script-src ${script.length > 0 ? script.join(' ') : "'none'"}`,
