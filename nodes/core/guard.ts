@@ -35,15 +35,28 @@ export const DEFAULT_SEND_LIMITS: Readonly<SendLimits> = Object.freeze({
 	perAccount: { max: 0, windowSeconds: 3600 },
 });
 
+export interface WindowCount {
+	count: number;
+	/** Epoch ms at which the key's window ends. */
+	resetAt: number;
+}
+
+/** The store could not be asked (no answer, refused, not its protocol): the guard refuses the send. */
+export interface StoreFailure {
+	storeFailure: string;
+}
+
+export const isStoreFailure = (v: unknown): v is StoreFailure => typeof v === 'object' && v !== null && 'storeFailure' in v;
+
 /** Fixed-window counters by key, shared by every process that must agree on a count. */
 export interface CounterStore {
 	/**
 	 * Adds one to the key's count. A key's window starts at its first hit and lasts `windowMs`; afterwards the key starts
 	 * from nothing. Resolves to the count including this hit and the epoch ms at which the window ends.
 	 */
-	hit(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }>;
+	hit(key: string, windowMs: number, now: number): Promise<WindowCount | StoreFailure>;
 	/** The key's count in its current window, 0 when it has none (read only). */
-	peek(key: string, now: number): Promise<number>;
+	peek(key: string, now: number): Promise<number | StoreFailure>;
 }
 
 /** A store in this process's memory: right for one process; several processes each count their own. */
@@ -53,7 +66,7 @@ export class MemoryCounterStore implements CounterStore {
 	/** Past this many keys, ended windows are dropped before a new key is added (no timer: nothing outlives a call). */
 	constructor(private readonly sweepAbove = 10000) {}
 
-	async hit(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }> {
+	async hit(key: string, windowMs: number, now: number): Promise<WindowCount> {
 		let window = this.windows.get(key);
 		if (!window || window.resetAt <= now) {
 			if (!window && this.windows.size >= this.sweepAbove) this.sweep(now);
@@ -97,6 +110,8 @@ export interface SendRequest {
 export interface GuardDecision {
 	allowed: boolean;
 	refusedBy?: Refusal;
+	/** The counter store could not be asked: refused without counting (fail closed). */
+	storeFailure?: string;
 	/** When the refusing window ends. */
 	retryAfterSeconds?: number;
 }
@@ -140,16 +155,34 @@ export async function checkSend(store: CounterStore, limits: SendLimits, request
 			const key = keys[which];
 			const budget = budgetOf(limits, which);
 			if (!key || !(budget.max > 0) || !(budget.windowSeconds > 0)) return undefined;
-			const { count, resetAt } = await store.hit(key, budget.windowSeconds * 1000, now);
-			return count > budget.max ? { which, retryAfterSeconds: Math.max(1, Math.ceil((resetAt - now) / 1000)) } : undefined;
+			const counted = await store.hit(key, budget.windowSeconds * 1000, now);
+			if (isStoreFailure(counted)) return counted;
+			return counted.count > budget.max ? { which, retryAfterSeconds: Math.max(1, Math.ceil((counted.resetAt - now) / 1000)) } : undefined;
 		}),
 	);
-	const refused = counted.find((c) => c !== undefined);
+	const failed = counted.find(isStoreFailure);
+	if (failed) return { allowed: false, storeFailure: failed.storeFailure };
+	const refused = counted.find((c): c is { which: Refusal; retryAfterSeconds: number } => c !== undefined);
 	return refused ? { allowed: false, refusedBy: refused.which, retryAfterSeconds: refused.retryAfterSeconds } : { allowed: true };
 }
 
-/** The normalised result of a refused send: Failure, retryable after the window, nothing sent. */
+/**
+ * The normalised result of a refused send: Failure, retryable after the window, nothing sent. A store that could not be
+ * asked is a `network_error` that names the store (the provider was not called).
+ */
 export function refusedSendResult(provider: ProviderId, operation: string, decision: GuardDecision): OtpResult {
+	if (decision.storeFailure !== undefined) {
+		return {
+			ok: false,
+			status: 'network_error',
+			provider,
+			operation,
+			message: `${decision.storeFailure}: OTP Flow's send guard cannot count sends, so nothing was sent (check the counter store setting)`,
+			reference: {},
+			retryable: true,
+			providerStatus: { code: 'send_guard_store' },
+		};
+	}
 	const which = decision.refusedBy ?? 'client';
 	const seconds = decision.retryAfterSeconds ?? 60;
 	return {

@@ -1,5 +1,5 @@
 /** The shared counter store over HTTP (Redis' REST protocol), against the sandbox's stand-in at /_store. */
-import { checkSend, CounterStoreError, DEFAULT_SEND_LIMITS, HttpCounterStore, type PostJson } from '../../nodes/core';
+import { checkSend, DEFAULT_SEND_LIMITS, HttpCounterStore, refusedSendResult, type PostJson, type WindowCount } from '../../nodes/core';
 import { SANDBOX_STORE_TOKEN, startSandbox, type Sandbox } from '../../sandbox';
 import { call } from './helpers';
 
@@ -20,8 +20,8 @@ describe('HTTP counter store', () => {
 		const main = new HttpCounterStore(post, sb.storeUrl, SANDBOX_STORE_TOKEN);
 		const worker = new HttpCounterStore(post, `${sb.storeUrl}/`, SANDBOX_STORE_TOKEN);
 		const now = Date.now();
-		const first = await main.hit('k', 60000, now);
-		const second = await worker.hit('k', 60000, now);
+		const first = (await main.hit('k', 60000, now)) as WindowCount;
+		const second = (await worker.hit('k', 60000, now)) as WindowCount;
 		expect(first.count).toBe(1);
 		expect(second.count).toBe(2);
 		expect(second.resetAt - now).toBeGreaterThan(59000);
@@ -34,7 +34,7 @@ describe('HTTP counter store', () => {
 		const store = new HttpCounterStore(post, sb.storeUrl, SANDBOX_STORE_TOKEN);
 		await store.hit('short', 30, Date.now());
 		await new Promise((r) => setTimeout(r, 60));
-		expect((await store.hit('short', 30, Date.now())).count).toBe(1);
+		expect(await store.hit('short', 30, Date.now())).toMatchObject({ count: 1 });
 	});
 
 	it('refuses the 6th send for one number whichever process asks', async () => {
@@ -46,13 +46,22 @@ describe('HTTP counter store', () => {
 	});
 
 	it('fails closed with a plain reason: wrong token, no answer, not the protocol', async () => {
-		await expect(new HttpCounterStore(post, sb.storeUrl, 'wrong').hit('k', 1000, Date.now())).rejects.toThrow(
-			new CounterStoreError('The counter store refused the token (HTTP 401)'),
-		);
-		await expect(new HttpCounterStore(post, 'http://127.0.0.1:9', SANDBOX_STORE_TOKEN, 500).hit('k', 1000, Date.now())).rejects.toThrow(
-			'The counter store did not answer',
-		);
-		await expect(new HttpCounterStore(post, `${sb.url}/_sandbox/stats`, SANDBOX_STORE_TOKEN).hit('k', 1000, Date.now())).rejects.toThrow(CounterStoreError);
+		expect(await new HttpCounterStore(post, sb.storeUrl, 'wrong').hit('k', 1000, Date.now())).toEqual({
+			storeFailure: 'The counter store refused the token (HTTP 401)',
+		});
+		expect(await new HttpCounterStore(post, 'http://127.0.0.1:9', SANDBOX_STORE_TOKEN, 500).peek('k')).toEqual({
+			storeFailure: 'The counter store did not answer',
+		});
+		expect(await new HttpCounterStore(post, `${sb.url}/_sandbox/stats`, SANDBOX_STORE_TOKEN).hit('k', 1000, Date.now())).toEqual({
+			storeFailure: 'The counter store answered HTTP 404',
+		});
+		const decision = await checkSend(new HttpCounterStore(post, sb.storeUrl, 'wrong'), DEFAULT_SEND_LIMITS, { provider: 'bos', identifier: '9876543210' });
+		expect(decision).toEqual({ allowed: false, storeFailure: 'The counter store refused the token (HTTP 401)' });
+		expect(refusedSendResult('bos', 'generateOtp', decision)).toMatchObject({
+			ok: false,
+			status: 'network_error',
+			providerStatus: { code: 'send_guard_store' },
+		});
 	});
 
 	it('is no provider route: the stats count none of its calls', async () => {
