@@ -220,7 +220,15 @@ async function runtimeRun(rt, ctx) {
 			const after = await stats();
 			const sent = count(after) - count(before);
 			const ok = sent <= bound.max && (bound.min === undefined || sent >= bound.min) && !notes.some((n) => n.startsWith('✘') || n.startsWith('threw'));
-			rows.push({ name, tried, refused, sent, bound: bound.min === bound.max ? `= ${bound.max}` : `≤ ${bound.max}`, ok, notes });
+			rows.push({
+				name,
+				tried,
+				refused,
+				sent,
+				bound: bound.max === Infinity ? 'any (allowed sends)' : bound.min === bound.max ? `= ${bound.max}` : `≤ ${bound.max}`,
+				ok,
+				notes,
+			});
 			report.check(
 				`${name}: ${tried} tried, ${refused} refused, ${sent} sent to the provider (${secs(Date.now() - ts)})`,
 				ok || notes.join('; ') || `sent ${sent}`,
