@@ -13,6 +13,7 @@
  *   pumping    200 first pages from one client for 200 numbers, 50 from 50 clients for one number, resends → sends ≤ limits
  *   bots       honeypot filled, posted too fast, no or another journey's issue token → 0 sends
  *   CAPTCHA    on (the sandbox's /_captcha stand-in): no token, a wrong one → refused, a right one → sent
+ *   store      with a persistent context store ("file"), counts and claims survive a Node-RED restart
  *   no key     the pages refuse and say what to set, 0 sends
  *   XSS        a corpus in every field a page echoes and as the provider's message (a stand-in provider answering 400
  *              with it): reflected unescaped 0 times
@@ -113,7 +114,7 @@ async function runtimeRun(rt, ctx) {
 	try {
 		const installed = installIntoUserDir(userDir, ctx.tarball);
 		const port = await freePort();
-		fs.writeFileSync(path.join(userDir, 'settings.js'), settingsJs({ port, maxLifetimeMs: RUN_CAP_MS, parentPid: process.pid }));
+		fs.writeFileSync(path.join(userDir, 'settings.js'), settingsJs({ port, maxLifetimeMs: RUN_CAP_MS, parentPid: process.pid, fileContext: true }));
 		const start = async () => {
 			nr = new NodeRed({ nodeBin: rt.nodeBin, red: rt.nodeRed.red, userDir, port, logFile: path.join(userDir, 'node-red.log') });
 			await nr.start();
@@ -187,7 +188,11 @@ async function runtimeRun(rt, ctx) {
 			const wait = latest + PUBLIC_PAGES_DEFAULTS.minFillSeconds * 1000 + 150 - Date.now();
 			if (wait > 0) await sleep(wait);
 		};
-		const refusal = (page) => page.text.includes('Something went wrong') && !page.forms.some((f) => f.method === 'post');
+		// The guard's own refusal (not a provider's error page): the error page in one of its sentences.
+		const { STATE_WORDS, BOT_WORDS } = dist('node-red', 'journey-state');
+		const guardWords = [...Object.values(STATE_WORDS), ...Object.values(BOT_WORDS), 'Too many codes were asked', 'These pages have no sealing key'];
+		const refusal = (page) =>
+			page.text.includes('Something went wrong') && !page.forms.some((f) => f.method === 'post') && guardWords.some((w) => page.text.includes(w));
 		const stats = async () => (await fetch(`${sandbox.url}/_sandbox/stats`).then((r) => r.json())).byRoute;
 		const providerRequests = (byRoute) =>
 			Object.entries(byRoute)
@@ -503,6 +508,28 @@ async function runtimeRun(rt, ctx) {
 			if (page.step !== 'verify') c.note(`✘ no code page: ${page.text.slice(0, 160)}`);
 		});
 		captchaOrigins = [];
+
+		// ---- a persistent context store: counts and claims survive a restart --------------------------------------
+		const persistPlan = ctx.plans.find((p) => p.journey.id === 'capillary-web');
+		const persisted = { ...defaults, store: 'file' };
+		await deploy(persisted);
+		const victim = 'persist@example.com';
+		const got = [];
+		for (let i = 0; i < PUBLIC_PAGES_DEFAULTS.perIdentifierMax; i++) got.push(await get(persistPlan.journey.id));
+		await fillWait(got);
+		let used;
+		for (const g of got) used = await post(persistPlan.journey.id, formOf(g, { identifierValue: victim }), g.client);
+		const usedFields = formOf(used, codeTyped(persistPlan, '000000'));
+		await post(persistPlan.journey.id, usedFields);
+		await nr.stop();
+		await start();
+		await deploy(persisted);
+		await measure('persistent context store ("file"): after a restart the 6th send and a used page are still refused', { max: 0 }, async (c) => {
+			const g = await get(persistPlan.journey.id);
+			await fillWait([g]);
+			expectRefused(await post(persistPlan.journey.id, formOf(g, { identifierValue: victim }), g.client), c, 'the 6th send after a restart');
+			expectRefused(await post(persistPlan.journey.id, usedFields), c, 'a used page after a restart');
+		});
 
 		// ---- no sealing key: the pages refuse to run and say what to set --------------------------------------
 		await deploy({ ...defaults, sealingKey: ' ' });
