@@ -219,7 +219,8 @@ export function registerJourneyNodes(RED: NodeAPI): void {
 			const headers = journeyHeaders();
 			const form = (msg.form && typeof msg.form === 'object' ? msg.form : {}) as Record<string, unknown>;
 			msg.form = form;
-			const step = String(form.step ?? '');
+			// Only a plain string names a step (qs turns step[]=start into an array).
+			const step = typeof form.step === 'string' ? form.step : '';
 			const stateRefusal = (why: keyof typeof STATE_WORDS) =>
 				refuse(
 					msg,

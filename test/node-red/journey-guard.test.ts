@@ -313,6 +313,9 @@ describe('the guard node in Node-RED', () => {
 		expect(r.msg.form.identifierValue).toBe('a@b.in');
 		const replay = await outcome({ form: { step: 'verify', state, otp: '1' } });
 		expect([replay.port, replay.msg.payload.providerStatus.code]).toEqual([2, 'journey_replayed']);
+		// A step that is not a plain string (step[]=verify) is no step: the first page, nothing opened or counted.
+		const odd = await outcome({ form: { step: ['verify'], state } });
+		expect([odd.port, typeof odd.msg.page.issued, odd.msg.journey]).toEqual([1, 'string', undefined]);
 	});
 });
 
