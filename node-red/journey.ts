@@ -196,6 +196,7 @@ export function registerJourneyNodes(RED: NodeAPI): void {
 			.filter((s) => s !== '');
 		const identifier = String(def.identifier ?? '');
 		const sendOperation = String(def.sendOperation ?? 'sendCode');
+		let warned = false;
 
 		const refuse = (msg: NodeMessage, words: string, result: OtpResult, headers: Record<string, string>) => {
 			msg.payload = result;
@@ -324,7 +325,9 @@ export function registerJourneyNodes(RED: NodeAPI): void {
 				if (typeof pages === 'string' || pages.problem) {
 					const words = typeof pages === 'string' ? pages : pages.problem!;
 					node.status({ fill: 'red', shape: 'ring', text: 'not set up' });
-					node.warn(words);
+					// Once per deploy: every visitor would otherwise write it to the log again.
+					if (!warned) node.warn(words);
+					warned = true;
 					return refuse(msg, words, refusedResult(provider, 'auth_failed', words, 'journey_not_set_up'), journeyHeaders());
 				}
 				return mode === 'first' ? firstPage(msg, pages, now) : mode === 'seal' ? sealPage(msg, pages, now) : check(msg, pages, now);
