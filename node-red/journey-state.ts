@@ -108,10 +108,11 @@ function wellFormed(s: unknown): s is JourneyState {
 /** Opens a posted state for `step` of `journey`: the state, or why not. No counter is touched. */
 export function openState(
 	token: unknown,
-	{ journey, step, key, now }: { journey: string; step: JourneyStep; key: string; now: number },
+	{ journey, step, key, previousKeys = [], now }: { journey: string; step: JourneyStep; key: string; previousKeys?: readonly string[]; now: number },
 ): { state: JourneyState } | { refused: StateRefusal } {
 	if (typeof token !== 'string' || token === '') return { refused: 'missing' };
-	const state = parse<unknown>(unseal(token, [stateKey(key)]));
+	// A key being retired still opens the pages it sealed (they expire within minutes); new pages use the current one.
+	const state = parse<unknown>(unseal(token, [key, ...previousKeys].map(stateKey)));
 	if (!wellFormed(state)) return { refused: 'altered' };
 	if (state.j !== journey) return { refused: 'other-journey' };
 	if (!(now < state.exp) || now - state.born > JOURNEY_MAX_MS) return { refused: 'expired' };
@@ -170,11 +171,17 @@ export const HONEYPOT = 'website';
 /** The issue token, the honeypot and the fill time of a first page's post. */
 export function checkFirstPage(
 	form: Record<string, unknown>,
-	{ journey, key, now, minFillSeconds }: { journey: string; key: string; now: number; minFillSeconds: number },
+	{
+		journey,
+		key,
+		previousKeys = [],
+		now,
+		minFillSeconds,
+	}: { journey: string; key: string; previousKeys?: readonly string[]; now: number; minFillSeconds: number },
 ): BotRefusal | undefined {
 	const trap = form[HONEYPOT];
 	if (trap !== undefined && String(trap) !== '') return 'honeypot';
-	const issued = parse<IssueToken>(typeof form.issued === 'string' ? unseal(form.issued, [issueKey(key)]) : undefined);
+	const issued = parse<IssueToken>(typeof form.issued === 'string' ? unseal(form.issued, [key, ...previousKeys].map(issueKey)) : undefined);
 	if (!issued || issued.k !== 'issue' || issued.j !== journey || typeof issued.t !== 'number') return 'no-issue';
 	if (now - issued.t < minFillSeconds * 1000) return 'too-fast';
 	if (now - issued.t > FIRST_PAGE_MAX_MS) return 'stale';

@@ -54,6 +54,8 @@ export interface PublicPages {
 	/** Why the pages cannot run (no sealing key, a CAPTCHA without its keys): they refuse and say this. */
 	problem?: string;
 	key: string;
+	/** The key before the current one, while its pages run out. */
+	previousKeys: string[];
 	limits: SendLimits;
 	store: ContextCounterStore;
 	shared: boolean;
@@ -78,8 +80,10 @@ const PAGES_LABEL = 'OTP Flow public pages';
 export function publicPagesFrom(def: NodeDef, credentials: Record<string, unknown> | undefined, context: ContextLike): PublicPages {
 	const key = String(credentials?.sealingKey ?? '');
 	const store = String(def.store ?? '').trim();
+	const previous = String(credentials?.previousSealingKey ?? '');
 	const pages: PublicPages = {
 		key,
+		previousKeys: previous.length >= MIN_KEY_LENGTH && previous !== key ? [previous] : [],
 		limits: sendLimits(def as Parameters<typeof sendLimits>[0]),
 		store: new ContextCounterStore(context, store === '' ? undefined : store),
 		shared: def.sharedStore === true || def.sharedStore === 'true',
@@ -176,7 +180,7 @@ export function registerJourneyNodes(RED: NodeAPI): void {
 			const self = this as PublicPagesNode;
 			self.otpflowPublicPages = publicPagesFrom(def, self.credentials, self.context().global);
 		},
-		{ credentials: { sealingKey: { type: 'password' }, captchaSecret: { type: 'password' } } },
+		{ credentials: { sealingKey: { type: 'password' }, previousSealingKey: { type: 'password' }, captchaSecret: { type: 'password' } } },
 	);
 
 	RED.nodes.registerType(JOURNEY_GUARD_TYPE, function (this: RedNode, def: NodeDef) {
@@ -231,7 +235,7 @@ export function registerJourneyNodes(RED: NodeAPI): void {
 				);
 			let journeyMsg: Record<string, unknown>;
 			if (step === 'start') {
-				const bot = checkFirstPage(form, { journey, key: pages.key, now, minFillSeconds: pages.minFillSeconds });
+				const bot = checkFirstPage(form, { journey, key: pages.key, previousKeys: pages.previousKeys, now, minFillSeconds: pages.minFillSeconds });
 				if (bot) return refuse(msg, BOT_WORDS[bot], refusedResult(provider, 'invalid_request', BOT_WORDS[bot], `journey_bot_${bot}`), headers);
 				if (pages.captcha) {
 					const c = pages.captcha;
@@ -245,7 +249,7 @@ export function registerJourneyNodes(RED: NodeAPI): void {
 				if ('refused' in run) return stateRefusal(run.refused);
 				journeyMsg = { reference: {}, fresh: true, polls: 0, run: run.run, seq: run.seq, born: now };
 			} else if ((JOURNEY_STEPS as readonly string[]).includes(step)) {
-				const opened = openState(form.state, { journey, step: step as JourneyStep, key: pages.key, now });
+				const opened = openState(form.state, { journey, step: step as JourneyStep, key: pages.key, previousKeys: pages.previousKeys, now });
 				if ('refused' in opened) return stateRefusal(opened.refused);
 				const { state } = opened;
 				const claimed = await claim(pages.store, state, { shared: pages.shared, now });

@@ -78,6 +78,16 @@ describe('a sealed journey state', () => {
 		expect(stateExpiry({ now: NOW + JOURNEY_MAX_MS - 1000, born: NOW, minutes: 10 })).toBe(NOW + JOURNEY_MAX_MS);
 	});
 
+	it('opens a page sealed with the previous key while the key is being changed, and only then', () => {
+		const old = 'the key being retired, long enough';
+		const token = sealState(base(), old);
+		expect(open(token)).toEqual({ refused: 'altered' });
+		expect(openState(token, { journey: 'bos', step: 'verify', key: KEY, previousKeys: [old], now: NOW + 1000 })).toEqual({ state: base() });
+		const form = { issued: sealIssue('bos', NOW, old) };
+		expect(checkFirstPage(form, { journey: 'bos', key: KEY, now: NOW + 5000, minFillSeconds: 3 })).toBe('no-issue');
+		expect(checkFirstPage(form, { journey: 'bos', key: KEY, previousKeys: [old], now: NOW + 5000, minFillSeconds: 3 })).toBeUndefined();
+	});
+
 	it('reads back for whoever holds the key, and for nobody else', () => {
 		expect(readState(sealState(base(), KEY), KEY)).toEqual(base());
 		expect(readState(sealState(base(), KEY), 'another key of the same length!!')).toBeUndefined();
@@ -324,7 +334,9 @@ describe('the journeys editor file', () => {
 		const runtime = new Map<string, any>();
 		journeysModule({ nodes: { registerType: (type: string, _c: unknown, opts?: unknown) => runtime.set(type, opts) } } as never);
 		expect([...runtime.keys()].sort()).toEqual([JOURNEY_GUARD_TYPE, PUBLIC_PAGES_TYPE].sort());
-		expect(runtime.get(PUBLIC_PAGES_TYPE)).toEqual({ credentials: { sealingKey: { type: 'password' }, captchaSecret: { type: 'password' } } });
+		expect(runtime.get(PUBLIC_PAGES_TYPE)).toEqual({
+			credentials: { sealingKey: { type: 'password' }, previousSealingKey: { type: 'password' }, captchaSecret: { type: 'password' } },
+		});
 		const html = journeysHtml();
 		for (const type of runtime.keys()) {
 			expect(html).toContain(`RED.nodes.registerType("${type}"`);
