@@ -74,13 +74,15 @@ function nodeCliLint(dir) {
 async function checkRepository(folder) {
 	const dir = repository.writeRepository(folder, fs.mkdtempSync(path.join(os.tmpdir(), `otpflow-${folder}-`)), { withPackage: false });
 	try {
-		const where = [...repository.repositoryProblems(dir, folder), ...(await lintManifest(dir)).messages.map((m) => m.replace(dir, folder))];
+		const where = [...repository.repositoryProblems(dir, folder), ...(await lintManifest(dir)).messages.map((m) => m.split(dir).join(folder))];
 		const source = await scan(dir, SOURCE_PATTERNS);
 		const cli = nodeCliLint(dir);
+		// Findings name files as the package's repository has them: <folder>/nodes/…, not the temporary folder.
+		const named = (text) => text.split(dir).join(folder);
 		return [
 			{ label: `${folder}: the package at the root of its own repository`, passed: where.length === 0, errors: where.length, details: where.join('\n') },
-			{ label: `${folder}: n8n scanner, source leg`, passed: source.passed, errors: source.passed ? 0 : 1, details: source.details },
-			{ label: `${folder}: n8n-node lint`, ...cli, details: cli.passed ? '' : cli.details },
+			{ label: `${folder}: n8n scanner, source leg`, passed: source.passed, errors: source.passed ? 0 : 1, details: named(source.details) },
+			{ label: `${folder}: n8n-node lint`, ...cli, details: cli.passed ? '' : named(cli.details) },
 		];
 	} finally {
 		fs.rmSync(dir, { recursive: true, force: true });
@@ -92,7 +94,8 @@ async function main(argv) {
 	let checks = 0;
 	const report = (r) => {
 		checks++;
-		const counts = r.errors !== undefined ? ` (${r.errors} errors${r.warnings ? `, ${r.warnings} warnings` : ''})` : '';
+		const count = (n, what) => `${n} ${what}${n === 1 ? '' : 's'}`;
+		const counts = r.errors !== undefined ? ` (${count(r.errors, 'error')}${r.warnings ? `, ${count(r.warnings, 'warning')}` : ''})` : '';
 		process.stdout.write(`${r.passed ? '✔' : '✘'} ${r.label}${counts}\n`);
 		if (!r.passed) {
 			failed++;
