@@ -121,7 +121,9 @@ function listFiles(dir, prefix = '') {
 
 function git(args, cwd, { allowFailure = false } = {}) {
 	const r = spawnSync('git', args, { cwd, encoding: 'utf8' });
-	if (r.status !== 0 && !allowFailure) throw new Error(`git ${args.join(' ')} failed in ${cwd}:\n${r.stderr}`);
+	// The remote's address carries the token: never in a message.
+	const redact = (text) => text.replace(/x-access-token:[^@\s]+@/g, 'x-access-token:***@');
+	if (r.status !== 0 && !allowFailure) throw new Error(redact(`git ${args.join(' ')} failed in ${cwd}:\n${r.stderr}`));
 	return r.status === 0 ? r.stdout.trim() : undefined;
 }
 

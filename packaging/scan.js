@@ -22,7 +22,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const { pathToFileURL } = require('node:url');
 const cache = require('../e2e/node-red/cache');
 const repository = require('./repository');
@@ -60,23 +60,29 @@ function problemCounts(output) {
  * `n8n-node lint` in a repository folder. The CLI runs `npm exec -- eslint .` there, and its eslint.config.mjs imports
  * `@n8n/node-cli/eslint`: the folder borrows the cached CLI's node_modules (eslint, the CLI, n8n-workflow for imports).
  */
-function nodeCliLint(dir) {
+async function nodeCliLint(dir) {
 	const cli = cache.n8nNodeCli();
 	if (!cli.cached) process.stdout.write(`[scan] @n8n/node-cli ${cli.version} installed in ${cli.seconds.toFixed(1)} s\n`);
 	fs.symlinkSync(path.join(cli.dir, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-	const r = spawnSync(process.execPath, [cli.bin, 'lint'], { cwd: dir, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
-	const { errors, warnings, plain } = problemCounts(`${r.stdout}${r.stderr}`);
+	const child = spawn(process.execPath, [cli.bin, 'lint'], { cwd: dir, env: { ...process.env, npm_config_update_notifier: 'false' } });
+	let output = '';
+	child.stdout.on('data', (d) => (output += d));
+	child.stderr.on('data', (d) => (output += d));
+	const status = await new Promise((resolve) => child.on('close', resolve));
+	const { errors, warnings, plain } = problemCounts(output);
 	// A failure without ESLint's summary (strict mode refused the config, the CLI broke) still fails, with its output.
-	return { passed: r.status === 0, errors: r.status === 0 ? errors : Math.max(errors, 1), warnings, details: plain.trim() };
+	return { passed: status === 0, errors: status === 0 ? errors : Math.max(errors, 1), warnings, details: plain.trim() };
 }
 
 /** The three checks on one n8n package's repository; each gives { label, passed, errors, warnings, details }. */
 async function checkRepository(folder) {
 	const dir = repository.writeRepository(folder, fs.mkdtempSync(path.join(os.tmpdir(), `otpflow-${folder}-`)), { withPackage: false });
 	try {
+		// n8n-node lint runs in its own process meanwhile.
+		const linting = nodeCliLint(dir);
 		const where = [...repository.repositoryProblems(dir, folder), ...(await lintManifest(dir)).messages.map((m) => m.split(dir).join(folder))];
 		const source = await scan(dir, SOURCE_PATTERNS);
-		const cli = nodeCliLint(dir);
+		const cli = await linting;
 		// Findings name files as the package's repository has them: <folder>/nodes/…, not the temporary folder.
 		const named = (text) => text.split(dir).join(folder);
 		return [
@@ -105,7 +111,18 @@ async function main(argv) {
 	if (argv.length) {
 		for (const dir of argv) report({ label: `n8n scanner: ${dir}`, ...(await scan(dir, TARBALL_PATTERNS)) });
 	} else {
-		for (const folder of repository.n8nFolders()) for (const r of await checkRepository(folder)) report(r);
+		// Two repositories at a time (each also has its n8n-node lint process), reported in order.
+		const folders = repository.n8nFolders();
+		const results = new Array(folders.length);
+		let next = 0;
+		const worker = async () => {
+			while (next < folders.length) {
+				const i = next++;
+				results[i] = await checkRepository(folders[i]);
+			}
+		};
+		await Promise.all([worker(), worker()]);
+		for (const r of results.flat()) report(r);
 	}
 	if (failed) {
 		process.stdout.write(`${failed} of ${checks} checks failed: n8n would refuse to verify these packages.\n`);

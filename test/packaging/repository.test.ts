@@ -241,6 +241,13 @@ describe('pushing a release into a repository', () => {
 		);
 	});
 
+	test('a push that fails says why without the token its address carries', () => {
+		const push = () =>
+			repository.pushRepository(release({ 'package.json': '{}\n' }), 'https://x-access-token:s3cr3t-t0k@127.0.0.1:1/otpflow/n8n-nodes-bos.git', 'v0.1.0');
+		expect(push).toThrow(/failed in/);
+		expect(push).not.toThrow(/s3cr3t-t0k/);
+	});
+
 	test('pushes to GitHub with the token, or to a local folder in tests, and refuses to start without either', () => {
 		expect(repository.remoteOf('n8n-nodes-bos', { RELEASE_REPOSITORIES_TOKEN: 't0k' })).toBe('https://x-access-token:t0k@github.com/otpflow/n8n-nodes-bos.git');
 		expect(repository.remoteOf('n8n-nodes-bos', { RELEASE_REPOSITORY_BASE: '/tmp/r/' })).toBe('/tmp/r/n8n-nodes-bos.git');
