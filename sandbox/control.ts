@@ -8,7 +8,8 @@ import type { VirtualClock } from './clock';
 import { type FaultSpec, FaultSpecError, type Faults } from './faults';
 import { BadJson, BodyTooLarge, parseJsonObject, readBody, sendJson, sendText } from './http';
 import type { Inbox } from './inbox';
-import { renderPage } from './page';
+import { createHash } from 'node:crypto';
+import { INBOX_SCRIPT, INBOX_STYLE, renderPage } from './page';
 import type { Stats } from './stats';
 
 export interface ControlDeps {
@@ -20,6 +21,19 @@ export interface ControlDeps {
 	maxBodyBytes: number;
 	reset(): void;
 }
+
+/**
+ * The inbox is a page like the journeys' (whose headers nodes/core/page-headers.ts writes; the sandbox imports none of
+ * our code): never framed or cached, and only its own style and script run, by hash; it fetches only from itself.
+ */
+const hashOf = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+const INBOX_HEADERS = {
+	'Content-Security-Policy': `default-src 'none'; script-src ${hashOf(INBOX_SCRIPT)}; style-src ${hashOf(INBOX_STYLE)}; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
+	'X-Frame-Options': 'DENY',
+	'Cache-Control': 'no-store',
+	'Referrer-Policy': 'no-referrer',
+	'X-Content-Type-Options': 'nosniff',
+};
 
 export async function handleControl(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, deps: ControlDeps): Promise<void> {
 	const method = req.method ?? 'GET';
@@ -46,7 +60,7 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, p
 				faults: deps.faults.list(),
 				now: deps.clock.now(),
 			});
-			return sendText(res, 200, 'text/html; charset=utf-8', html, { 'Cache-Control': 'no-store' });
+			return sendText(res, 200, 'text/html; charset=utf-8', html, INBOX_HEADERS);
 		}
 		case '/_sandbox/health':
 			if (method !== 'GET') return notAllowed('GET');

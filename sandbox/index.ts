@@ -20,6 +20,7 @@ import { createSummitai } from './providers/summitai';
 import { digits } from './random';
 import { SandboxServer } from './server';
 import { Stats } from './stats';
+import { CounterStoreStandIn } from './counter-store';
 
 export { SANDBOX_ACCOUNTS, PROVIDER_IDS, providerBaseUrls };
 export type { ProviderId };
@@ -27,6 +28,7 @@ export { DEFAULT_CONFIG, type SandboxConfig } from './config';
 export { Faults, FAULT_KINDS, type Fault, type FaultKind, type FaultSpec } from './faults';
 export { Inbox, type InboxFilter, type InboxMessage, type Channel } from './inbox';
 export { Stats, type StatsSnapshot } from './stats';
+export { CounterStoreStandIn, SANDBOX_STORE_TOKEN } from './counter-store';
 
 export interface SandboxOptions {
 	/** Default 0: any free port. */
@@ -50,8 +52,12 @@ export interface Sandbox {
 	config: Readonly<SandboxConfig>;
 	inbox: Inbox;
 	faults: Faults;
-	/** Provider requests in flight, their peak since the last reset, and their count. */
+	/** Provider requests in flight, their peak since the last reset, and their count by route. */
 	stats: Stats;
+	/** The shared counter store's stand-in at /_store (token SANDBOX_STORE_TOKEN). */
+	store: CounterStoreStandIn;
+	/** Its URL, for the send guard's counter store setting. */
+	storeUrl: string;
 	/** Clears every session, OTP, customer, inbox message and fault, and the clock offset. */
 	reset(): void;
 	/** Moves the virtual clock forward. */
@@ -74,6 +80,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 	);
 	const faults = new Faults();
 	const stats = new Stats();
+	const store = new CounterStoreStandIn();
 	const ctx: ProviderContext = {
 		now: () => clock.now(),
 		config,
@@ -86,10 +93,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 		inbox.clear();
 		faults.clear();
 		stats.reset();
+		store.clear();
 		clock.reset();
 	};
 
-	const server = new SandboxServer({ config, clock, inbox, faults, providers, stats, reset });
+	const server = new SandboxServer({ config, clock, inbox, faults, providers, stats, store, reset });
 	const port = await server.listen(opts.port ?? 0, host);
 
 	let lifetime: NodeJS.Timeout | undefined;
@@ -113,6 +121,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 		inbox,
 		faults,
 		stats,
+		store,
+		storeUrl: `${server.url}/_store`,
 		reset,
 		advance: (seconds: number) => clock.advance(seconds),
 		now: () => clock.now(),

@@ -18,6 +18,19 @@ const NAMES: Record<ProviderId, string> = {
 	summitai: 'SummitAI',
 };
 
+/** The inbox's one style block, allowed by hash in its content security policy. */
+export const INBOX_STYLE = `
+body{font-family:system-ui,sans-serif;margin:1.5rem;color:#222}
+table{border-collapse:collapse;width:100%;margin-bottom:1.5rem}
+td,th{border-bottom:1px solid #ddd;padding:.4rem .6rem;text-align:left;vertical-align:top}
+.otp{font-size:2rem;font-family:ui-monospace,monospace;letter-spacing:.15em;font-weight:bold}
+.k{color:#666}.empty{color:#888}code{background:#f4f4f4;padding:0 .2rem}
+button{font:inherit;cursor:pointer}.copy{vertical-align:middle}
+.tag{display:inline-block;padding:0 .4rem;border-radius:3px;font-size:.85rem}
+.valid{background:#e3f4e8;color:#14532d}.used{background:#e8e8e8;color:#444}.expired{background:#fde8e4;color:#8a1c0a}
+tr.done .otp{color:#999;text-decoration:line-through}
+`;
+
 /** What to type into each provider's credential when pointing it at the sandbox. */
 export function credentialHints(): Record<ProviderId, Record<string, string>> {
 	const a = SANDBOX_ACCOUNTS;
@@ -64,7 +77,7 @@ function inboxRow(m: InboxMessage): string {
  * The page's only script: local times, copy buttons (the Clipboard API, or a selected textarea and execCommand where
  * the page is not a secure context), and the reset button (DELETE /_sandbox/inbox). No external assets.
  */
-const SCRIPT = `
+export const INBOX_SCRIPT = `
 (function () {
 	function local() {
 		document.querySelectorAll('time[datetime]').forEach(function (t) {
@@ -140,17 +153,7 @@ export function renderPage(model: PageModel): string {
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="refresh" content="3">
 <title>OTP Flow sandbox</title>
-<style>
-body{font-family:system-ui,sans-serif;margin:1.5rem;color:#222}
-table{border-collapse:collapse;width:100%;margin-bottom:1.5rem}
-td,th{border-bottom:1px solid #ddd;padding:.4rem .6rem;text-align:left;vertical-align:top}
-.otp{font-size:2rem;font-family:ui-monospace,monospace;letter-spacing:.15em;font-weight:bold}
-.k{color:#666}.empty{color:#888}code{background:#f4f4f4;padding:0 .2rem}
-button{font:inherit;cursor:pointer}.copy{vertical-align:middle}
-.tag{display:inline-block;padding:0 .4rem;border-radius:3px;font-size:.85rem}
-.valid{background:#e3f4e8;color:#14532d}.used{background:#e8e8e8;color:#444}.expired{background:#fde8e4;color:#8a1c0a}
-tr.done .otp{color:#999;text-decoration:line-through}
-</style></head><body>
+<style>${INBOX_STYLE}</style></head><body>
 <h1>OTP Flow sandbox</h1>
 <p>Virtual time: ${time(new Date(model.now).toISOString())} (times in your local time zone). This page refreshes every 3 seconds.</p>
 <h2>Inbox (newest first)</h2>
@@ -164,7 +167,7 @@ ${providers}
 </table>
 <h2>Active faults</h2>
 ${faults}
-<script>${SCRIPT}</script>
+<script>${INBOX_SCRIPT}</script>
 </body></html>
 `;
 }

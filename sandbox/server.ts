@@ -14,6 +14,7 @@ import { BadJson, BodyTooLarge, normalisePath, parseJsonObject, readBody, sendJs
 import type { Inbox } from './inbox';
 import type { ProviderEmulator } from './providers/common';
 import type { Stats } from './stats';
+import type { CounterStoreStandIn } from './counter-store';
 
 export interface ServerDeps {
 	config: SandboxConfig;
@@ -22,6 +23,7 @@ export interface ServerDeps {
 	faults: Faults;
 	providers: ProviderEmulator[];
 	stats: Stats;
+	store: CounterStoreStandIn;
 	reset(): void;
 }
 
@@ -103,13 +105,15 @@ export class SandboxServer {
 			});
 		}
 
+		if (path === '/_store' || path.startsWith('/_store/')) return this.deps.store.handle(req, res, path, this.deps.config.maxBodyBytes);
+
 		const lower = path.toLowerCase();
 		const provider = this.deps.providers.find((p) => lower === p.prefix || lower.startsWith(`${p.prefix}/`));
 		if (!provider) {
 			return sendJson(res, 404, { error: 'not_found', message: `No provider is served at ${path}` });
 		}
 		// In flight until the answer is written or the socket goes, whatever fault ends it.
-		res.on('close', this.deps.stats.begin());
+		res.on('close', this.deps.stats.begin(`${(req.method ?? 'GET').toUpperCase()} ${lower}`));
 
 		let raw: Buffer;
 		try {

@@ -16,3 +16,6 @@ export * from './credential-test';
 export { isSecretField, otpCodeField } from './fields';
 export * from './wait';
 export * from './wait-page';
+export * from './guard';
+export * from './page-headers';
+export * from './counter-store';

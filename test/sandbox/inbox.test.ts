@@ -2,6 +2,7 @@
  * The inbox says which codes were used and which expired (from each provider emulation's own record of the code), can
  * be emptied, and its page offers a copy button per code, a reset button and local times, with no external asset.
  */
+import { createHash } from 'node:crypto';
 import { SANDBOX_ACCOUNTS, startSandbox, type Sandbox } from '../../sandbox';
 import { call } from './helpers';
 
@@ -109,6 +110,19 @@ describe('reset', () => {
 
 describe('inbox page', () => {
 	const page = async () => (await call(`${sb.url}/_sandbox/`, { method: 'GET' })).text;
+
+	it('is never framed or cached, and its policy runs only its own style and script', async () => {
+		const r = await call(`${sb.url}/_sandbox/`, { method: 'GET' });
+		expect(r.headers).toMatchObject({ 'x-frame-options': 'DENY', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+		const csp = String(r.headers['content-security-policy']);
+		expect(csp).toContain("frame-ancestors 'none'");
+		const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+		const style = /<style>([\s\S]*?)<\/style>/.exec(r.text)![1];
+		const script = /<script>([\s\S]*?)<\/script>/.exec(r.text)![1];
+		expect(csp).toContain(`style-src ${hash(style)}`);
+		expect(csp).toContain(`script-src ${hash(script)}`);
+		expect(csp).toContain("connect-src 'self'");
+	});
 
 	it('has a copy button per code, a reset button, and times the script shows in local time', async () => {
 		const { otp } = await sendSummit();
