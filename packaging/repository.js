@@ -89,7 +89,10 @@ function writeRepository(folder, out, { withPackage = true } = {}) {
 	fs.mkdirSync(out, { recursive: true });
 	if (withPackage) fs.cpSync(packaging.stagedDir(folder), out, { recursive: true });
 	else fs.writeFileSync(path.join(out, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
-	for (const rel of sources(pkg)) copyInto(out, rel);
+	for (const rel of sources(pkg)) {
+		copyInto(out, rel);
+		if (rel.endsWith('.node.json')) fs.writeFileSync(path.join(out, rel), packaging.codexFor(pkg, fs.readFileSync(path.join(ROOT, rel), 'utf8')));
+	}
 	for (const [name, rel] of Object.entries(TEMPLATE_FILES)) copyInto(out, rel, path.join(TEMPLATES, name));
 	return out;
 }

@@ -22,6 +22,7 @@ const packaging = require('../../packaging') as {
 	folders(): string[];
 	manifest(folder: string): Manifest;
 	contents(folder: string): { files: string[] };
+	codexFor(pkg: Manifest, text: string): string;
 };
 const repository = require('../../packaging/repository') as {
 	TEMPLATES: string;
@@ -104,6 +105,18 @@ describe("each n8n package's repository", () => {
 			expect(repository.repositoryProblems(dir, folder)).toEqual([]);
 		},
 	);
+
+	test.each(n8nFolders)('%s: each codex file, shipped and in the sources, names the node type this package registers', (folder) => {
+		const pkg = packaging.manifest(folder);
+		const dir = repository.writeRepository(folder, tmp(`${folder}-codex`));
+		for (const node of pkg.n8n!.nodes) {
+			const [NodeClass] = Object.values(require(path.join(root, node)) as Record<string, new () => { description: { name: string } }>);
+			const { name } = new NodeClass().description;
+			for (const codex of [node, node.replace(/^dist\//, '')].map((f) => path.join(dir, f.replace(/\.js$/, '.json')))) {
+				expect(JSON.parse(fs.readFileSync(codex, 'utf8')).node).toBe(`${pkg.name}.${name}`);
+			}
+		}
+	});
 
 	test.each(n8nFolders)('%s: npm publishes from its root exactly the staged package that the tests checked', (folder) => {
 		const dir = repository.writeRepository(folder, tmp(`${folder}-pack`));
