@@ -8,6 +8,11 @@ const steps = {
 	done: { title: 'Signed in', text: 'You are signed in. Welcome back.' },
 };
 
+const hi = {
+	title: 'वन-टाइम कोड से साइन इन करें',
+	done: { title: 'साइन इन हो गया', text: 'आप साइन इन हो गए हैं। आपका फिर से स्वागत है।' },
+};
+
 export const capillaryJourneys: Journey[] = [
 	{
 		id: 'capillary-mobile',
@@ -18,6 +23,11 @@ export const capillaryJourneys: Journey[] = [
 		before: [{ op: 'generateToken', fixed: { flavour: 'mobile', identifierType: 'MOBILE', deviceId: 'otpflow-journey' } }],
 		...steps,
 		sentTo: { ask: 'identifierValue' },
+		hi: {
+			...hi,
+			intro: 'देश के कोड के साथ अपना मोबाइल नंबर डालें। हम आपको एक वन-टाइम कोड भेजेंगे।',
+			ask: { identifierValue: { label: 'मोबाइल नंबर', hint: 'देश के कोड के साथ, केवल अंक: 919876543210' } },
+		},
 	},
 	{
 		id: 'capillary-web',
@@ -28,5 +38,6 @@ export const capillaryJourneys: Journey[] = [
 		before: [{ op: 'generateToken', fixed: { flavour: 'web', identifierType: 'EMAIL' } }],
 		...steps,
 		sentTo: { ask: 'identifierValue' },
+		hi: { ...hi, intro: 'अपना ईमेल पता डालें। हम आपको एक वन-टाइम कोड भेजेंगे।', ask: { identifierValue: { label: 'ईमेल' } } },
 	},
 ];

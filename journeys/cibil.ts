@@ -4,11 +4,12 @@ import { aopay, bos } from '../nodes/providers';
 import type { Journey } from './model';
 
 function cibilJourney(provider: ProviderSpec): Journey {
+	const brand = provider.label.replace(' CIBIL Score', '');
 	return {
 		id: provider.id,
 		provider,
 		title: 'Check your CIBIL score',
-		intro: `Enter your details as your bank knows them. ${provider.label.replace(' CIBIL Score', '')} sends a one-time code to the mobile number on your credit file.`,
+		intro: `Enter your details as your bank knows them. ${brand} sends a one-time code to the mobile number on your credit file.`,
 		ask: [
 			{ name: 'first_name', label: 'First name', input: 'text', sample: 'Asha' },
 			{ name: 'last_name', label: 'Last name', input: 'text', sample: 'Verma' },
@@ -23,6 +24,19 @@ function cibilJourney(provider: ProviderSpec): Journey {
 		after: { op: 'getCreditHistory', poll: { times: 5, waitSeconds: 2 } },
 		sentTo: { reference: 'maskedDestination' },
 		done: { title: 'Your CIBIL score', text: 'Your CIBIL score is {cibilScore}.' },
+		hi: {
+			title: 'अपना CIBIL स्कोर देखें',
+			intro: `अपनी जानकारी वैसे ही डालें जैसी आपके बैंक के पास दर्ज है। ${brand} आपकी क्रेडिट फ़ाइल में दर्ज मोबाइल नंबर पर एक वन-टाइम कोड भेजेगा।`,
+			ask: {
+				first_name: { label: 'पहला नाम' },
+				last_name: { label: 'उपनाम' },
+				pancard: { label: 'पैन (PAN)', hint: 'जैसे ABCDE1234F' },
+				date_of_birth: { label: 'जन्म तिथि' },
+				email_id: { label: 'ईमेल' },
+				mobile_number: { label: 'मोबाइल नंबर', hint: '10 अंक' },
+			},
+			done: { title: 'आपका CIBIL स्कोर', text: 'आपका CIBIL स्कोर {cibilScore} है।' },
+		},
 	};
 }
 

@@ -5,6 +5,7 @@ import { verhoeffCheckDigit } from '../nodes/core';
 import type { Journey } from './model';
 
 const agent = { username: SANDBOX_ACCOUNTS.iserveu.username };
+const mobileHi = { label: 'मोबाइल नंबर', hint: '10 अंक' };
 const mobile = { name: 'customerMobileNumber', label: 'Mobile number', hint: '10 digits', input: 'tel', sample: '9876543210' } as const;
 
 export const iserveuJourneys: Journey[] = [
@@ -34,6 +35,18 @@ export const iserveuJourneys: Journey[] = [
 		verify: { op: 'registerCustomer' },
 		sentTo: { ask: 'customerMobileNumber' },
 		done: { title: 'Account opened', text: 'Your account is registered. You can now send money.' },
+		hi: {
+			title: 'अपना मनी-ट्रांसफ़र खाता खोलें',
+			intro: 'अपना मोबाइल नंबर और आधार नंबर डालें। आपके आधार से जुड़े मोबाइल नंबर पर एक वन-टाइम कोड भेजा जाएगा।',
+			ask: {
+				customerMobileNumber: mobileHi,
+				ovdData: { label: 'आधार नंबर', hint: '12 अंक' },
+				customerName: { label: 'पूरा नाम' },
+				address: { label: 'पता' },
+				pincode: { label: 'पिन कोड' },
+			},
+			done: { title: 'खाता खुल गया', text: 'आपका खाता पंजीकृत हो गया है। अब आप पैसे भेज सकते हैं।' },
+		},
 	},
 	{
 		id: 'iserveu-transaction',
@@ -46,5 +59,11 @@ export const iserveuJourneys: Journey[] = [
 		verify: { op: 'verifyBeneficiary' },
 		sentTo: { ask: 'customerMobileNumber' },
 		done: { title: 'Transfer confirmed', text: 'Your code is confirmed and the beneficiary is verified.' },
+		hi: {
+			title: 'अपने ट्रांसफ़र की पुष्टि करें',
+			intro: 'अपना मोबाइल नंबर और राशि डालें। ट्रांसफ़र की पुष्टि के लिए एक वन-टाइम कोड भेजा जाएगा।',
+			ask: { customerMobileNumber: mobileHi, requestedAmount: { label: 'राशि (₹)' } },
+			done: { title: 'ट्रांसफ़र की पुष्टि हो गई', text: 'आपके कोड की पुष्टि हो गई है और लाभार्थी का सत्यापन हो गया है।' },
+		},
 	},
 ];

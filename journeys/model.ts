@@ -64,6 +64,36 @@ export interface Journey {
 	sentTo: { reference: string } | { ask: string } | { text: string };
 	/** The ending page after success; {name} is replaced by reference[name] of the last step's result. */
 	done: { title: string; text: string };
+	/** The same texts in Hindi (the English above is the fallback of any language a journey lacks). */
+	hi?: JourneyTexts;
+}
+
+/** The languages the pages speak; English is the fallback. */
+export const LANGUAGES = ['en', 'hi'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** A journey's own words in one language: its title, first-page text, labels and hints by ask name, the done page. */
+export interface JourneyTexts {
+	title: string;
+	intro: string;
+	ask: Readonly<Record<string, { label: string; hint?: string }>>;
+	done: { title: string; text: string };
+	/** sentTo.text, as the code page's sentence needs it ("to your registered phone or email"). */
+	sentTo?: string;
+}
+
+/** A journey's words in `language`, English where a translation is missing. */
+export function journeyTexts(journey: Journey, language: Language): JourneyTexts {
+	const english: JourneyTexts = {
+		title: journey.title,
+		intro: journey.intro,
+		ask: Object.fromEntries([...journey.ask, ...(journey.codeAsk ?? [])].map((a) => [a.name, { label: a.label, hint: a.hint }])),
+		done: journey.done,
+		...('text' in journey.sentTo ? { sentTo: journey.sentTo.text } : {}),
+	};
+	const t = language === 'en' ? undefined : journey[language];
+	if (!t) return english;
+	return { ...english, ...t, ask: Object.fromEntries(Object.entries(english.ask).map(([name, a]) => [name, t.ask[name] ?? a])) };
 }
 
 /** What a journey does with each status of the verify (or after) step. */
@@ -102,6 +132,24 @@ export const CUSTOMER_WORDS: Readonly<Record<Status, string>> = {
 	provider_error: 'The service could not answer just now. Please try again in a moment.',
 	network_error: 'We could not reach the service. Please try again in a moment.',
 };
+
+/** CUSTOMER_WORDS in Hindi, as a bank's customer pages would say them. */
+export const CUSTOMER_WORDS_HI: Readonly<Record<Status, string>> = {
+	otp_sent: 'हमने आपको एक कोड भेजा है।',
+	verified: 'आपके कोड की पुष्टि हो गई है।',
+	completed: 'हो गया।',
+	pending: 'यह अभी तैयार हो रहा है। कृपया कुछ मिनट बाद फिर आएँ।',
+	invalid_otp: 'यह कोड सही नहीं है। कृपया जाँचकर फिर से डालें।',
+	expired: 'इस कोड की समय-सीमा समाप्त हो गई है। नया कोड मँगाएँ।',
+	max_attempts: 'यह कोड बहुत बार आज़माया जा चुका है। नया कोड मँगाएँ।',
+	rate_limited: 'अभी बहुत सारे अनुरोध आ रहे हैं। कृपया थोड़ी देर बाद फिर कोशिश करें।',
+	invalid_request: 'आपकी दी हुई कुछ जानकारी स्वीकार नहीं की जा सकी: {message}',
+	auth_failed: 'यह सेवा अभी ठीक से सेट नहीं है। कृपया बाद में फिर कोशिश करें।',
+	provider_error: 'सेवा अभी जवाब नहीं दे सकी। कृपया थोड़ी देर में फिर कोशिश करें।',
+	network_error: 'हम सेवा से संपर्क नहीं कर सके। कृपया थोड़ी देर में फिर कोशिश करें।',
+};
+
+export const CUSTOMER_WORDS_BY_LANGUAGE: Readonly<Record<Language, Readonly<Record<Status, string>>>> = { en: CUSTOMER_WORDS, hi: CUSTOMER_WORDS_HI };
 
 /** Masks what the person typed for the code page: 9876543210 → 98******10, asha@example.com → as***@example.com. */
 export function maskContact(value: string): string {

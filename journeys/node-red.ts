@@ -17,10 +17,21 @@ import { nodeRedSize } from '../generate/layout';
 import { CAPTCHAS } from '../node-red/captcha';
 import { JOURNEY_GUARD_TYPE, PUBLIC_PAGES_DEFAULTS, PUBLIC_PAGES_TYPE } from '../node-red/journey';
 import { JOURNEY_STYLE_BLOCK, journeyHeaders } from '../node-red/journey-page';
-import { HONEYPOT } from '../node-red/journey-state';
+import { CODE_INPUT, HONEYPOT } from '../node-red/journey-state';
 import { providerBaseUrls, SANDBOX_ACCOUNTS } from '../sandbox/accounts';
 import { JOURNEYS, journeyLabel } from './index';
-import { CUSTOMER_WORDS, OUTCOMES, type Ask, type Journey, type Step } from './model';
+import {
+	CUSTOMER_WORDS,
+	CUSTOMER_WORDS_BY_LANGUAGE,
+	journeyTexts,
+	LANGUAGES,
+	OUTCOMES,
+	type Ask,
+	type Journey,
+	type JourneyTexts,
+	type Language,
+	type Step,
+} from './model';
 import { sourcesOf, stepsOf } from './params';
 
 /** One node of a Node-RED flow file. */
@@ -40,12 +51,6 @@ export const journeyPath = (journey: Journey) => `/otp/${journey.id}`;
 
 /** The form fields the flow itself uses; no ask may take these names. */
 const RESERVED = ['step', 'state', 'issued', 'otp', HONEYPOT, ...Object.values(CAPTCHAS).map((c) => c.field)];
-
-/** The providers serve India: expiry times are shown in Indian Standard Time. */
-const TIME_ZONE = { offset: '+0530', name: 'IST' };
-
-/** The OTP field of every verify step reads the code input of the code page. */
-const CODE_INPUT = 'otp';
 
 type Role = 'before' | 'send' | 'verify' | 'after';
 
@@ -147,7 +152,15 @@ function checkJourney(journey: Journey): void {
 		if (!ask) throw new Error(`${journey.id}: sentTo names the ask "${name}", which the first page does not have`);
 		if (ask.sensitive) throw new Error(`${journey.id}: sentTo may not show the sensitive ask "${name}"`);
 	}
-	for (const text of [journey.title, journey.intro, journey.done.title, journey.done.text]) {
+	const texts = LANGUAGES.map((l) => journeyTexts(journey, l));
+	for (const text of texts.flatMap((t) => [
+		t.title,
+		t.intro,
+		t.done.title,
+		t.done.text,
+		t.sentTo ?? '',
+		...Object.values(t.ask).flatMap((a) => [a.label, a.hint ?? '']),
+	])) {
 		if (/\{\{|\}\}/.test(text)) throw new Error(`${journey.id}: "${text}" holds {{ or }}, which the page templates would read`);
 	}
 }
@@ -200,10 +213,12 @@ function askInput(journey: Journey, role: Role, op: OperationSpec, field: FieldS
 /** What a result's status means for the journey: model.ts OUTCOMES. */
 export const OUTCOME_OF = `$lookup(${JSON.stringify(OUTCOMES)}, payload.status)`;
 
-/** The person's words for the result's status (model.ts CUSTOMER_WORDS), placeholders filled. */
+/** The person's words for the result's status (model.ts CUSTOMER_WORDS_BY_LANGUAGE, in the page's language), placeholders filled. */
 export const WORDS = [
 	'(',
-	`\t$words := ${JSON.stringify(CUSTOMER_WORDS)};`,
+	`\t$all := ${JSON.stringify(CUSTOMER_WORDS_BY_LANGUAGE)};`,
+	'\t$words := $lookup($all, page.lang.code);',
+	`\t$words := $exists($words) ? $words : ${JSON.stringify(CUSTOMER_WORDS)};`,
 	'\t$text := $exists(payload.status) ? $lookup($words, payload.status);',
 	'\t$text := $exists($text) ? $text : $words.provider_error;',
 	'\t$fill := function($t, $name, $v) { $join($split($t, "{" & $name & "}"), $exists($v) ? $string($v) : "") };',
@@ -226,8 +241,6 @@ export function maskExpression(path: string): string {
 	].join('\n');
 }
 
-export const UNTIL = `$exists(journey.expiresAt) and journey.expiresAt != "" ? $fromMillis($toMillis(journey.expiresAt), "[H01]:[m01]", "${TIME_ZONE.offset}") & " ${TIME_ZONE.name}"`;
-
 // ---------------------------------------------------------------------------------------------------
 // Pages (mustache; every value from the message is escaped by {{ }})
 // ---------------------------------------------------------------------------------------------------
@@ -236,23 +249,91 @@ export function escapeHtml(text: string): string {
 	return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-function page(journey: Journey, heading: string, body: string[]): string {
+/** One text in every language the pages speak. */
+type Said = Readonly<Record<Language, string>>;
+
+/**
+ * HTML that says one of `t` (HTML already, written here, never the message's) in the page's language: a mustache
+ * section per language (the guard sets page.lang.<code>), English when none is set.
+ */
+function say(t: Said): string {
+	const others = LANGUAGES.filter((l): l is Exclude<Language, 'en'> => l !== 'en');
+	if (others.every((l) => t[l] === t.en)) return t.en;
+	const english = others.reduce((inner, l) => `{{^page.lang.${l}}}${inner}{{/page.lang.${l}}}`, t.en);
+	return english + others.map((l) => `{{#page.lang.${l}}}${t[l]}{{/page.lang.${l}}}`).join('');
+}
+
+const eachLanguage = (f: (l: Language) => string): Said => Object.fromEntries(LANGUAGES.map((l) => [l, f(l)])) as Said;
+/** Plain text in the page's language, escaped. */
+const sayText = (t: Said) => say(eachLanguage((l) => escapeHtml(t[l])));
+/** One of the journey's own texts in the page's language, escaped. */
+const sayJourney = (journey: Journey, f: (t: JourneyTexts) => string | undefined) => sayText(eachLanguage((l) => f(journeyTexts(journey, l)) ?? ''));
+
+/** The words every journey page shares (HTML; {{ }} are the message's values, escaped by mustache). */
+export const PAGE_WORDS = {
+	codeHeading: { en: 'Enter your code', hi: 'अपना कोड डालें' },
+	codeLabel: { en: 'One-time code', hi: 'वन-टाइम कोड (OTP)' },
+	codeHint: { en: 'The code in the message we sent you', hi: 'हमारे भेजे गए संदेश में दिया गया कोड' },
+	/** {n}: the code's length, e.g. "6", "4 to 8". */
+	codeDigits: { en: '{n} digits', hi: '{n} अंक' },
+	codeCharacters: { en: '{n} letters or digits', hi: '{n} अक्षर या अंक' },
+	range: { en: '{min} to {max}', hi: '{min} से {max}' },
+	sentTo: { en: 'It went to <strong>{to}</strong>.', hi: 'यह <strong>{to}</strong> पर भेजा गया है।' },
+	validUntil: { en: 'It is valid until {time}.', hi: 'यह {time} तक मान्य है।' },
+	attemptsLeft: { en: 'Attempts left: {n}.', hi: 'बचे हुए प्रयास: {n}।' },
+	confirm: { en: 'Confirm', hi: 'पुष्टि करें' },
+	sendCode: { en: 'Send me a code', hi: 'मुझे कोड भेजें' },
+	newCodeHeading: { en: 'Ask for a new code', hi: 'नया कोड मँगाएँ' },
+	/** {time}: "14:05 IST", {countdown}: the minutes and seconds left, counted down by the style. */
+	waitUntil: { en: 'You can try again at {time}{countdown}.', hi: 'आप {time} पर फिर कोशिश कर सकते हैं{countdown}।' },
+	countdown: { en: ' (in {mmss})', hi: ' ({mmss} बाद)' },
+	typeAgain: {
+		en: 'For your safety we do not keep what you typed here: please type it again.',
+		hi: 'आपकी सुरक्षा के लिए हम यहाँ लिखी गई जानकारी नहीं रखते: कृपया इसे फिर से लिखें।',
+	},
+	sendNewCode: { en: 'Send a new code', hi: 'नया कोड भेजें' },
+	laterHeading: { en: 'Not ready yet', hi: 'अभी तैयार नहीं है' },
+	checkAgain: { en: 'Check again', hi: 'फिर से देखें' },
+	errorHeading: { en: 'Something went wrong', hi: 'कुछ गड़बड़ हो गई' },
+	startAgain: { en: 'Start again', hi: 'फिर से शुरू करें' },
+	leaveEmpty: { en: 'Leave this empty', hi: 'इसे खाली छोड़ें' },
+} as const satisfies Record<string, Said>;
+
+const fill = (t: Said, values: Record<string, string>) => eachLanguage((l) => t[l].replace(/\{(\w+)\}/g, (m, name: string) => values[name] ?? m));
+
+/** The length and kind of a provider's code, read from its verify step's rules: { min, max, digits } or undefined. */
+export function codeShape(journey: Journey): { min: number; max: number; digits: boolean } | undefined {
+	const verify = stepsOf(journey).find((s) => s.role === 'verify')!.op;
+	const field = verify.fields.find((f) => f.fromMessage === 'otp');
+	const rules = field?.rules ?? [];
+	if (rules.length === 0) return undefined;
+	const takes = (v: string) => rules.every((r) => r.test(v, {}));
+	const lengths = (sample: string) => Array.from({ length: 32 }, (_v, i) => i + 1).filter((n) => takes(sample.repeat(n)));
+	const digits = lengths('7');
+	const letters = lengths('K');
+	const all = letters.length > 0 ? letters : digits;
+	if (all.length === 0 || all.length === 32) return undefined;
+	return { min: Math.min(...all), max: Math.max(...all), digits: letters.length === 0 };
+}
+
+function page(journey: Journey, heading: Said, body: string[]): string {
+	const own = heading.en === journey.title;
 	return [
 		'<!doctype html>',
-		'<html lang="en">',
+		`<html lang="${say(eachLanguage((l) => l))}">`,
 		'<head>',
 		'<meta charset="utf-8">',
 		'<meta name="viewport" content="width=device-width, initial-scale=1">',
-		`<title>${heading === journey.title ? '' : `${escapeHtml(heading)} · `}${escapeHtml(journey.title)}</title>`,
+		`<title>${own ? '' : `${sayText(heading)} · `}${sayJourney(journey, (t) => t.title)}</title>`,
 		`<style>${JOURNEY_STYLE_BLOCK}</style>`,
 		'</head>',
 		'<body>',
 		'<main>',
-		`<h1>${escapeHtml(heading)}</h1>`,
+		`<h1>${sayText(heading)}</h1>`,
 		...body,
 		'</main>',
 		// An empty href is this address: the first page, whatever Node-RED's httpNodeRoot.
-		`<footer>${escapeHtml(journey.provider.label)} · <a href="">Start again</a></footer>`,
+		`<footer>${escapeHtml(journey.provider.label)} · <a href="">${sayText(PAGE_WORDS.startAgain)}</a></footer>`,
 		'</body>',
 		'</html>',
 		'',
@@ -268,13 +349,13 @@ const INPUT_ATTRIBUTES: Record<Ask['input'], string> = {
 };
 
 /** A labelled input; `value` is the mustache path that refills it (never for a sensitive ask). */
-function inputHtml(ask: Ask, value?: string): string[] {
+function inputHtml(journey: Journey, ask: Ask, value?: string): string[] {
 	const hintId = `${ask.name}-hint`;
 	const extra = ask.sensitive ? ' autocomplete="off" spellcheck="false"' : '';
 	const refill = value && !ask.sensitive ? ` value="{{${value}}}"` : '';
 	return [
-		`<label for="${ask.name}">${escapeHtml(ask.label)}</label>`,
-		...(ask.hint ? [`<p class="hint" id="${hintId}">${escapeHtml(ask.hint)}</p>`] : []),
+		`<label for="${ask.name}">${sayJourney(journey, (t) => t.ask[ask.name]?.label)}</label>`,
+		...(ask.hint ? [`<p class="hint" id="${hintId}">${sayJourney(journey, (t) => t.ask[ask.name]?.hint)}</p>`] : []),
 		`<input id="${ask.name}" name="${ask.name}" ${INPUT_ATTRIBUTES[ask.input]}${extra}${ask.hint ? ` aria-describedby="${hintId}"` : ''}${refill} required>`,
 	];
 }
@@ -284,69 +365,126 @@ const hidden = (name: string, value: string) => `<input type="hidden" name="${na
 /** The one hidden field a later page posts back: its sealed state (the provider's ids, the answers, what may come next). */
 const stateHtml = () => hidden('state', '{{page.state}}');
 
+/**
+ * When a wait ends (page.wait, set by the guard): the clock time, and a countdown the style runs without script
+ * (journey-page.ts; page.wait.minutes / .seconds name its classes). Read once by a screen reader: the clock time.
+ */
+const waitHtml = () =>
+	'{{#page.wait}}<p class="wait">' +
+	say(
+		fill(PAGE_WORDS.waitUntil, {
+			time: '<time>{{page.wait.at}}</time>',
+			countdown: `{{#page.wait.minutes}}<span class="countdown {{page.wait.minutes}} {{page.wait.seconds}}" aria-hidden="true">${say(
+				fill(PAGE_WORDS.countdown, { mmss: '<span class="mm"></span>:<span class="ss"></span>' }),
+			)}</span>{{/page.wait.minutes}}`,
+		}),
+	) +
+	'</p>{{/page.wait}}';
+
 function firstPage(journey: Journey): string {
-	return page(journey, journey.title, [
-		`<p>${escapeHtml(journey.intro)}</p>`,
-		'<form method="post">',
-		hidden('step', 'start'),
-		hidden('issued', '{{page.issued}}'),
-		...journey.ask.flatMap((ask) => inputHtml(ask)),
-		// The honeypot: out of sight and out of the tab order, so only a bot fills it.
-		`<div class="trap" aria-hidden="true"><label for="${HONEYPOT}">Leave this empty</label><input id="${HONEYPOT}" name="${HONEYPOT}" type="text" tabindex="-1" autocomplete="off"></div>`,
-		'{{#page.captcha}}<div class="{{page.captcha.widget}}" data-sitekey="{{page.captcha.siteKey}}"></div><script src="{{page.captcha.script}}" async defer></script>{{/page.captcha}}',
-		'<button type="submit">Send me a code</button>',
-		'</form>',
-	]);
+	return page(
+		journey,
+		eachLanguage((l) => journeyTexts(journey, l).title),
+		[
+			`<p>${sayJourney(journey, (t) => t.intro)}</p>`,
+			'<form method="post">',
+			hidden('step', 'start'),
+			hidden('issued', '{{page.issued}}'),
+			...journey.ask.flatMap((ask) => inputHtml(journey, ask)),
+			// The honeypot: out of sight and out of the tab order, so only a bot fills it.
+			`<div class="trap" aria-hidden="true"><label for="${HONEYPOT}">${sayText(PAGE_WORDS.leaveEmpty)}</label><input id="${HONEYPOT}" name="${HONEYPOT}" type="text" tabindex="-1" autocomplete="off"></div>`,
+			'{{#page.captcha}}<div class="{{page.captcha.widget}}" data-sitekey="{{page.captcha.siteKey}}"></div><script src="{{page.captcha.script}}" async defer></script>{{/page.captcha}}',
+			`<button type="submit">${sayText(PAGE_WORDS.sendCode)}</button>`,
+			'</form>',
+		],
+	);
+}
+
+/** The code input: the provider's length (spaces and dashes of a pasted code allowed, the guard takes them out). */
+function codeInputHtml(journey: Journey): string[] {
+	const shape = codeShape(journey);
+	const n = shape
+		? shape.min === shape.max
+			? eachLanguage(() => String(shape.min))
+			: fill(PAGE_WORDS.range, { min: String(shape.min), max: String(shape.max) })
+		: undefined;
+	const hint = eachLanguage((l) => {
+		const length = shape && n ? `: ${(shape.digits ? PAGE_WORDS.codeDigits : PAGE_WORDS.codeCharacters)[l].replace('{n}', n[l])}` : '';
+		return `${PAGE_WORDS.codeHint[l]}${length}`;
+	});
+	const kind = shape?.digits === false ? '[A-Za-z0-9]' : '[0-9]';
+	const attributes = [
+		'type="text"',
+		shape?.digits === false ? 'autocapitalize="off"' : 'inputmode="numeric"',
+		'autocomplete="one-time-code"',
+		'spellcheck="false"',
+		...(shape ? [`pattern="[\\s\\-]*(${kind}[\\s\\-]*){${shape.min},${shape.max}}"`, `maxlength="${shape.max * 2 + 2}"`] : []),
+	];
+	return [
+		`<label for="${CODE_INPUT}">${sayText(PAGE_WORDS.codeLabel)}</label>`,
+		`<p class="hint" id="${CODE_INPUT}-hint">${sayText(hint)}</p>`,
+		// After a wrong code the problem is this input's: tied to it, and the focus is on it.
+		`<input id="${CODE_INPUT}" name="${CODE_INPUT}" ${attributes.join(' ')} aria-describedby="{{#page.problem}}${CODE_INPUT}-error {{/page.problem}}${CODE_INPUT}-hint"{{#page.problem}} aria-invalid="true" autofocus{{/page.problem}} required>`,
+	];
 }
 
 function codePage(journey: Journey): string {
-	return page(journey, 'Enter your code', [
-		'{{#page.problem}}<p class="note problem" role="alert">{{page.words}}{{#page.attemptsRemaining}} Attempts left: {{page.attemptsRemaining}}.{{/page.attemptsRemaining}}</p>{{/page.problem}}',
+	const to = 'text' in journey.sentTo ? sayJourney(journey, (t) => t.sentTo) : '{{page.sentTo}}';
+	const sentTo = say(fill(PAGE_WORDS.sentTo, { to }));
+	const until = say(fill(PAGE_WORDS.validUntil, { time: '<time datetime="{{page.expiresAt}}">{{page.until}}</time>' }));
+	const attempts = say(fill(PAGE_WORDS.attemptsLeft, { n: '{{page.attemptsRemaining}}' }));
+	return page(journey, PAGE_WORDS.codeHeading, [
+		`{{#page.problem}}<p class="note problem" id="${CODE_INPUT}-error" role="alert">{{page.words}}{{#page.attemptsRemaining}} ${attempts}{{/page.attemptsRemaining}}</p>{{/page.problem}}`,
 		'{{^page.problem}}<p class="note" role="status">{{page.words}}</p>{{/page.problem}}',
-		'<p>{{#page.sentTo}}It went to <strong>{{page.sentTo}}</strong>.{{/page.sentTo}}{{#page.until}} It is valid until <time datetime="{{page.expiresAt}}">{{page.until}}</time>.{{/page.until}}</p>',
+		`<p>${'text' in journey.sentTo ? sentTo : `{{#page.sentTo}}${sentTo}{{/page.sentTo}}`}{{#page.until}} ${until}{{/page.until}}</p>`,
 		'<form method="post">',
 		hidden('step', 'verify'),
 		stateHtml(),
-		...(journey.codeAsk ?? []).flatMap((ask) => inputHtml(ask, `form.${ask.name}`)),
-		`<label for="${CODE_INPUT}">One-time code</label>`,
-		`<p class="hint" id="${CODE_INPUT}-hint">The code in the message we sent you</p>`,
-		`<input id="${CODE_INPUT}" name="${CODE_INPUT}" type="text" inputmode="numeric" autocomplete="one-time-code" aria-describedby="${CODE_INPUT}-hint" required>`,
-		'<button type="submit">Confirm</button>',
+		...(journey.codeAsk ?? []).flatMap((ask) => inputHtml(journey, ask, `form.${ask.name}`)),
+		...codeInputHtml(journey),
+		`<button type="submit">${sayText(PAGE_WORDS.confirm)}</button>`,
 		'</form>',
 	]);
 }
 
+/** A page's one problem, where the focus starts (no script: autofocus on the message itself). */
+const problemHtml = () => '<p class="note problem" role="alert" tabindex="-1" autofocus>{{page.words}}</p>';
+
 function newCodePage(journey: Journey): string {
 	const again = askedAgain(journey);
-	return page(journey, 'Ask for a new code', [
-		'<p class="note problem" role="alert">{{page.words}}</p>',
-		'{{#page.retryAfterSeconds}}<p>You can ask for a new code in {{page.retryAfterSeconds}} seconds.</p>{{/page.retryAfterSeconds}}',
+	return page(journey, PAGE_WORDS.newCodeHeading, [
+		problemHtml(),
+		waitHtml(),
 		'<form method="post">',
 		hidden('step', 'resend'),
 		stateHtml(),
-		...(again.length > 0
-			? ['<p>For your safety we do not keep what you typed here: please type it again.</p>', ...again.flatMap((ask) => inputHtml(ask))]
-			: []),
-		'<button type="submit">Send a new code</button>',
+		...(again.length > 0 ? [`<p>${sayText(PAGE_WORDS.typeAgain)}</p>`, ...again.flatMap((ask) => inputHtml(journey, ask))] : []),
+		`<button type="submit">${sayText(PAGE_WORDS.sendNewCode)}</button>`,
 		'</form>',
 	]);
 }
 
 /** journey.done with {name} read from the last result's reference. */
 function donePage(journey: Journey): string {
-	const fill = (text: string) => escapeHtml(text).replace(/\{(\w+)\}/g, (_m, name: string) => `{{payload.reference.${name}}}`);
-	return page(journey, journey.done.title, [`<p class="note" role="status">${fill(journey.done.text)}</p>`]);
+	const fillIn = (text: string) => escapeHtml(text).replace(/\{(\w+)\}/g, (_m, name: string) => `{{payload.reference.${name}}}`);
+	return page(
+		journey,
+		eachLanguage((l) => journeyTexts(journey, l).done.title),
+		[`<p class="note" role="status">${say(eachLanguage((l) => fillIn(journeyTexts(journey, l).done.text)))}</p>`],
+	);
 }
 
 function laterPage(journey: Journey): string {
-	return page(journey, 'Not ready yet', [
+	return page(journey, PAGE_WORDS.laterHeading, [
 		'<p class="note" role="status">{{page.words}}</p>',
-		...(journey.after ? ['<form method="post">', hidden('step', 'check'), stateHtml(), '<button type="submit">Check again</button>', '</form>'] : []),
+		...(journey.after
+			? ['<form method="post">', hidden('step', 'check'), stateHtml(), `<button type="submit">${sayText(PAGE_WORDS.checkAgain)}</button>`, '</form>']
+			: []),
 	]);
 }
 
 function errorPage(journey: Journey): string {
-	return page(journey, 'Something went wrong', ['<p class="note problem" role="alert">{{page.words}}</p>', '<p><a href="">Start again</a></p>']);
+	return page(journey, PAGE_WORDS.errorHeading, [problemHtml(), waitHtml(), `<p><a class="action" href="">${sayText(PAGE_WORDS.startAgain)}</a></p>`]);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -451,6 +589,8 @@ class Tab {
 					.join(','),
 				next: '',
 				verified: false,
+				// As the public pages say (auto: the browser's language); set en or hi here for this journey alone.
+				language: '',
 				...props,
 			},
 			col,
@@ -594,7 +734,6 @@ export function journeyFlow(journey: Journey, sandboxUrl: string): FlowNode[] {
 			// page.words first: it always has a value, so page exists before a rule sets an absent expiry.
 			set('page.words', 'jsonata', WORDS),
 			set('page.expiresAt', 'msg', 'journey.expiresAt'),
-			set('page.until', 'jsonata', UNTIL),
 			'ask' in journey.sentTo
 				? set('page.sentTo', 'jsonata', maskExpression(`form.${journey.sentTo.ask}`))
 				: 'reference' in journey.sentTo

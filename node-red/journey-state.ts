@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'crypto';
 import { seal, unseal, type CounterStore, isStoreFailure } from '../nodes/core';
+import type { Language } from '../journeys/model';
 
 /** What a journey state unlocks. */
 export const JOURNEY_STEPS = ['verify', 'resend', 'check'] as const;
@@ -77,6 +78,19 @@ export const STATE_WORDS: Readonly<Record<StateRefusal, string>> = {
 	replayed: 'This page was already sent once. Please start again.',
 	store: 'We cannot check this page just now. Please try again in a moment.',
 };
+
+const STATE_WORDS_HI: Readonly<Record<StateRefusal, string>> = {
+	missing: 'यह पेज प्रक्रिया में अपनी जगह खो चुका है। कृपया फिर से शुरू करें।',
+	altered: 'यह पेज पढ़ा नहीं जा सका: इसमें बदलाव किया गया है या यह किसी और जगह से आया है। कृपया फिर से शुरू करें।',
+	'other-journey': 'यह पेज किसी दूसरी सेवा का है। कृपया फिर से शुरू करें।',
+	expired: 'इस पेज की समय-सीमा समाप्त हो गई है। नया कोड पाने के लिए कृपया फिर से शुरू करें।',
+	'wrong-step': 'इस पेज से यह काम नहीं हो सकता। कृपया फिर से शुरू करें।',
+	'not-verified': 'इस पेज पर आपके कोड की पुष्टि नहीं हुई थी। कृपया फिर से शुरू करें।',
+	replayed: 'यह पेज पहले ही एक बार भेजा जा चुका है। कृपया फिर से शुरू करें।',
+	store: 'हम अभी इस पेज की जाँच नहीं कर पा रहे हैं। कृपया थोड़ी देर में फिर कोशिश करें।',
+};
+
+export const STATE_WORDS_BY_LANGUAGE: Readonly<Record<Language, Readonly<Record<StateRefusal, string>>>> = { en: STATE_WORDS, hi: STATE_WORDS_HI };
 
 function parse<T>(text: string | undefined): T | undefined {
 	if (text === undefined) return undefined;
@@ -164,6 +178,22 @@ export const BOT_WORDS: Readonly<Record<BotRefusal, string>> = {
 	'no-issue': 'This form could not be read. Please reload the page and fill it in again.',
 	captcha: 'Please complete the check that you are not a robot, then send the form again.',
 };
+
+const BOT_WORDS_HI: Readonly<Record<BotRefusal, string>> = {
+	honeypot: 'हम यह फ़ॉर्म स्वीकार नहीं कर सके। कृपया पेज को फिर से लोड करें और इसे दोबारा भरें।',
+	'too-fast': 'यह फ़ॉर्म हमारी उम्मीद से ज़्यादा जल्दी भेजा गया। कृपया कुछ सेकंड रुककर इसे फिर से भेजें।',
+	stale: 'यह पेज बहुत पुराना हो गया है। कृपया इसे फिर से लोड करें और दोबारा भरें।',
+	'no-issue': 'यह फ़ॉर्म पढ़ा नहीं जा सका। कृपया पेज को फिर से लोड करें और इसे दोबारा भरें।',
+	captcha: 'कृपया पुष्टि करें कि आप रोबोट नहीं हैं, फिर फ़ॉर्म दोबारा भेजें।',
+};
+
+export const BOT_WORDS_BY_LANGUAGE: Readonly<Record<Language, Readonly<Record<BotRefusal, string>>>> = { en: BOT_WORDS, hi: BOT_WORDS_HI };
+
+/** The code input of a code page: the guard takes the spaces and dashes a pasted code brings out of it. */
+export const CODE_INPUT = 'otp';
+
+/** A code as typed or pasted ("123 456", "123-456") → "123456"; anything else is left for the provider's rules. */
+export const cleanCode = (v: unknown) => (typeof v === 'string' ? v.replace(/[\s\u00a0-]+/g, '') : v);
 
 /** The honeypot: an input people never see or fill (hidden by the page's style), bots fill every input. */
 export const HONEYPOT = 'website';

@@ -12,10 +12,14 @@ import { checkSend, clientAddress, refusedSendResult, sendLimits, type Operation
 import { ContextCounterStore, type ContextLike } from './context-store';
 import { CAPTCHAS, verifyCaptcha, type CaptchaKind } from './captcha';
 import { journeyHeaders } from './journey-page';
+import { CUSTOMER_WORDS_HI, type Language } from '../journeys/model';
+import { clockTime, countdownClasses, DEFAULT_TIME_ZONE, inWords, pageLanguage, timeZoneOr } from './journey-language';
 import {
-	BOT_WORDS,
+	BOT_WORDS_BY_LANGUAGE,
 	checkFirstPage,
 	claim,
+	cleanCode,
+	CODE_INPUT,
 	DEFAULT_MIN_FILL_SECONDS,
 	DEFAULT_STATE_MINUTES,
 	JOURNEY_STEPS,
@@ -26,6 +30,7 @@ import {
 	startRun,
 	stateExpiry,
 	STATE_WORDS,
+	STATE_WORDS_BY_LANGUAGE,
 	type JourneyStep,
 } from './journey-state';
 import type { NodeAPI, NodeDef, NodeMessage, RedNode } from './types';
@@ -48,7 +53,12 @@ export const PUBLIC_PAGES_DEFAULTS = {
 	captcha: 'none',
 	captchaSiteKey: '',
 	captchaVerifyUrl: '',
+	/** auto: the visitor's Accept-Language; en or hi: always that language. */
+	language: 'auto',
+	timeZone: DEFAULT_TIME_ZONE,
 } as const;
+
+export { inWords };
 
 export interface PublicPages {
 	/** Why the pages cannot run (no sealing key, a CAPTCHA without its keys): they refuse and say this. */
@@ -63,6 +73,10 @@ export interface PublicPages {
 	stateMinutes: number;
 	minFillSeconds: number;
 	captcha?: { kind: CaptchaKind; siteKey: string; secret: string; verifyUrl: string };
+	/** 'auto', 'en' or 'hi'. */
+	language: string;
+	/** The IANA zone the pages write times in. */
+	timeZone: string;
 }
 
 interface PublicPagesNode extends RedNode {
@@ -91,6 +105,8 @@ export function publicPagesFrom(def: NodeDef, credentials: Record<string, unknow
 		// At most the code's validity: 10 minutes by default, never above 30.
 		stateMinutes: num(def.stateMinutes, DEFAULT_STATE_MINUTES, 30) || DEFAULT_STATE_MINUTES,
 		minFillSeconds: num(def.minFillSeconds, DEFAULT_MIN_FILL_SECONDS, 600),
+		language: String(def.language ?? 'auto'),
+		timeZone: timeZoneOr(def.timeZone),
 	};
 	const name = `the "${String(def.name || PAGES_LABEL)}" config node`;
 	if (key.length < MIN_KEY_LENGTH)
@@ -129,11 +145,11 @@ export function messageClient(msg: NodeMessage, trustedProxies: number): string 
 	return address === '' ? undefined : address;
 }
 
-/** How long until, in words a page can show: "45 seconds", "4 minutes". */
-export function inWords(seconds: number): string {
-	if (seconds < 90) return `${seconds} second${seconds === 1 ? '' : 's'}`;
-	const minutes = Math.ceil(seconds / 60);
-	return `${minutes} minutes`;
+/** When a wait ends, for a page: the clock time and the classes of its script-free countdown. */
+export function waitOf(seconds: unknown, language: Language, timeZone: string, now = Date.now()) {
+	const s = typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : undefined;
+	if (s === undefined) return undefined;
+	return { at: clockTime(now + s * 1000, language, timeZone), ...countdownClasses(s) };
 }
 
 /** The send guard's refusal as the page and the result: rate_limited with retryAfterSeconds, or the store's failure. */
@@ -141,14 +157,19 @@ export async function guardSend(
 	pages: PublicPages,
 	request: { provider: ProviderId; operation: string; identifier?: string; client?: string; account?: string },
 	now = Date.now(),
+	language: Language = 'en',
 ): Promise<{ result: OtpResult; words: string } | undefined> {
 	const decision = await checkSend(pages.store, pages.limits, request, now);
 	if (decision.allowed) return undefined;
 	const result = refusedSendResult(request.provider, request.operation, decision);
+	if (result.status !== 'rate_limited') return { result, words: STATE_WORDS_BY_LANGUAGE[language].store };
+	const seconds = result.retryAfterSeconds ?? 60;
+	const at = clockTime(now + seconds * 1000, language, pages.timeZone ?? DEFAULT_TIME_ZONE);
+	const by = decision.refusedBy;
 	const words =
-		result.status === 'rate_limited'
-			? `Too many codes were asked for just now${decision.refusedBy === 'identifier' ? ' for this number or address' : decision.refusedBy === 'client' ? ' from your network' : ''}. Please try again in ${inWords(result.retryAfterSeconds ?? 60)}.`
-			: STATE_WORDS.store;
+		language === 'hi'
+			? `अभी-अभी ${by === 'identifier' ? 'इस नंबर या पते के लिए ' : by === 'client' ? 'आपके नेटवर्क से ' : ''}बहुत सारे कोड माँगे गए हैं। कृपया ${inWords(seconds, language)} बाद (${at} पर) फिर कोशिश करें।`
+			: `Too many codes were asked for just now${by === 'identifier' ? ' for this number or address' : by === 'client' ? ' from your network' : ''}. Please try again in ${inWords(seconds)} (at ${at}).`;
 	return { result, words };
 }
 
@@ -200,11 +221,16 @@ export function registerJourneyNodes(RED: NodeAPI): void {
 			.filter((s) => s !== '');
 		const identifier = String(def.identifier ?? '');
 		const sendOperation = String(def.sendOperation ?? 'sendCode');
+		const languageSetting = String(def.language ?? '');
 		let warned = false;
 
-		const refuse = (msg: NodeMessage, words: string, result: OtpResult, headers: Record<string, string>) => {
+		const pageOf = (msg: NodeMessage) => (msg.page && typeof msg.page === 'object' ? msg.page : {}) as Record<string, unknown>;
+		const languageOf = (msg: NodeMessage) => ((pageOf(msg).lang as { code?: Language } | undefined)?.code ?? 'en') as Language;
+
+		const refuse = (msg: NodeMessage, words: string, result: OtpResult, headers: Record<string, string>, timeZone = DEFAULT_TIME_ZONE) => {
 			msg.payload = result;
-			msg.page = { ...(msg.page as object), words, retryAfterSeconds: result.retryAfterSeconds };
+			const wait = waitOf(result.retryAfterSeconds, languageOf(msg), timeZone);
+			msg.page = { ...pageOf(msg), words, retryAfterSeconds: result.retryAfterSeconds, ...(wait ? { wait } : {}) };
 			msg.headers = headers;
 			return [null, msg] as const;
 		};
@@ -226,25 +252,33 @@ export function registerJourneyNodes(RED: NodeAPI): void {
 			msg.form = form;
 			// Only a plain string names a step (qs turns step[]=start into an array).
 			const step = typeof form.step === 'string' ? form.step : '';
+			const language = languageOf(msg);
 			const stateRefusal = (why: keyof typeof STATE_WORDS) =>
 				refuse(
 					msg,
-					STATE_WORDS[why],
+					STATE_WORDS_BY_LANGUAGE[language][why],
 					refusedResult(provider, why === 'store' ? 'network_error' : 'invalid_request', STATE_WORDS[why], `journey_${why}`),
+					headers,
+				);
+			const botRefusal = (why: keyof (typeof BOT_WORDS_BY_LANGUAGE)['en']) =>
+				refuse(
+					msg,
+					BOT_WORDS_BY_LANGUAGE[language][why],
+					refusedResult(provider, 'invalid_request', BOT_WORDS_BY_LANGUAGE.en[why], `journey_bot_${why}`),
 					headers,
 				);
 			let journeyMsg: Record<string, unknown>;
 			if (step === 'start') {
 				const bot = checkFirstPage(form, { journey, key: pages.key, previousKeys: pages.previousKeys, now, minFillSeconds: pages.minFillSeconds });
-				if (bot) return refuse(msg, BOT_WORDS[bot], refusedResult(provider, 'invalid_request', BOT_WORDS[bot], `journey_bot_${bot}`), headers);
+				if (bot) return botRefusal(bot);
 				if (pages.captcha) {
 					const c = pages.captcha;
 					const token = form[CAPTCHAS[c.kind].field];
 					const passed = await verifyCaptcha(c.verifyUrl, c.secret, typeof token === 'string' ? token : '', messageClient(msg, pages.trustedProxies));
-					if (!passed) return refuse(msg, BOT_WORDS.captcha, refusedResult(provider, 'invalid_request', BOT_WORDS.captcha, 'journey_bot_captcha'), headers);
+					if (!passed) return botRefusal('captcha');
 				}
-				const refused = await guardSend(pages, sendRequest(msg, form, pages), now);
-				if (refused) return refuse(msg, refused.words, refused.result, headers);
+				const refused = await guardSend(pages, sendRequest(msg, form, pages), now, language);
+				if (refused) return refuse(msg, refused.words, refused.result, headers, pages.timeZone);
 				const run = await startRun(pages.store, now);
 				if ('refused' in run) return stateRefusal(run.refused);
 				journeyMsg = { reference: {}, fresh: true, polls: 0, run: run.run, seq: run.seq, born: now };
@@ -259,9 +293,11 @@ export function registerJourneyNodes(RED: NodeAPI): void {
 					if (name in state.ans) form[name] = state.ans[name];
 					else delete form[name];
 				}
+				// A pasted code keeps its spaces ("123 456"): the provider gets the digits.
+				if (step === 'verify' && CODE_INPUT in form) form[CODE_INPUT] = cleanCode(form[CODE_INPUT]);
 				if (step === 'resend') {
-					const refused = await guardSend(pages, sendRequest(msg, form, pages), now);
-					if (refused) return refuse(msg, refused.words, refused.result, headers);
+					const refused = await guardSend(pages, sendRequest(msg, form, pages), now, language);
+					if (refused) return refuse(msg, refused.words, refused.result, headers, pages.timeZone);
 				}
 				journeyMsg = {
 					reference: state.ref,
@@ -297,8 +333,14 @@ export function registerJourneyNodes(RED: NodeAPI): void {
 			const j = (msg.journey && typeof msg.journey === 'object' ? msg.journey : {}) as Record<string, unknown>;
 			const form = (msg.form && typeof msg.form === 'object' ? msg.form : {}) as Record<string, unknown>;
 			const headers = journeyHeaders();
+			const language = languageOf(msg);
 			if (typeof j.run !== 'string' || typeof j.seq !== 'number' || typeof j.born !== 'number') {
-				return refuse(msg, STATE_WORDS.missing, refusedResult(provider, 'invalid_request', STATE_WORDS.missing, 'journey_missing'), headers);
+				return refuse(
+					msg,
+					STATE_WORDS_BY_LANGUAGE[language].missing,
+					refusedResult(provider, 'invalid_request', STATE_WORDS.missing, 'journey_missing'),
+					headers,
+				);
 			}
 			const ans: Record<string, string> = {};
 			for (const name of carry) if (typeof form[name] === 'string') ans[name] = form[name];
@@ -317,7 +359,11 @@ export function registerJourneyNodes(RED: NodeAPI): void {
 				...(codeExpiresAt ? { codeExpiresAt } : {}),
 				ans,
 			};
-			msg.page = { ...(msg.page as object), state: sealState(state, pages.key) };
+			// The times the page shows, in its language and the pages' time zone.
+			const page = pageOf(msg);
+			const until = codeExpiresAt && Number.isFinite(Date.parse(codeExpiresAt)) ? clockTime(Date.parse(codeExpiresAt), language, pages.timeZone) : undefined;
+			const wait = waitOf(page.retryAfterSeconds, language, pages.timeZone, now);
+			msg.page = { ...page, state: sealState(state, pages.key), ...(until ? { until } : {}), ...(wait ? { wait } : {}) };
 			msg.headers = headers;
 			return [msg, null] as const;
 		}
@@ -325,6 +371,9 @@ export function registerJourneyNodes(RED: NodeAPI): void {
 		node.on('input', (msg, send, done) => {
 			const now = Date.now();
 			const pages = resolvePublicPages(RED, def.pages);
+			const req = msg.req as Request | undefined;
+			const language = pageLanguage(languageSetting, typeof pages === 'string' ? undefined : pages.language, req?.headers?.['accept-language']);
+			msg.page = { ...pageOf(msg), lang: { code: language, [language]: true } };
 			const run = async () => {
 				if (typeof pages === 'string' || pages.problem) {
 					const words = typeof pages === 'string' ? pages : pages.problem!;
@@ -332,7 +381,9 @@ export function registerJourneyNodes(RED: NodeAPI): void {
 					// Once per deploy: every visitor would otherwise write it to the log again.
 					if (!warned) node.warn(words);
 					warned = true;
-					return refuse(msg, words, refusedResult(provider, 'auth_failed', words, 'journey_not_set_up'), journeyHeaders());
+					// The operator's words in English (they name the editor's settings); a Hindi page says it plainly.
+					const shown = language === 'hi' ? CUSTOMER_WORDS_HI.auth_failed : words;
+					return refuse(msg, shown, refusedResult(provider, 'auth_failed', words, 'journey_not_set_up'), journeyHeaders());
 				}
 				return mode === 'first' ? firstPage(msg, pages, now) : mode === 'seal' ? sealPage(msg, pages, now) : check(msg, pages, now);
 			};
@@ -346,7 +397,12 @@ export function registerJourneyNodes(RED: NodeAPI): void {
 					// Never a throw out of the handler: the page still answers, as refused.
 					send([
 						null,
-						refuse(msg, STATE_WORDS.store, refusedResult(provider, 'network_error', STATE_WORDS.store, 'journey_guard_failed'), journeyHeaders())[1],
+						refuse(
+							msg,
+							STATE_WORDS_BY_LANGUAGE[languageOf(msg)].store,
+							refusedResult(provider, 'network_error', STATE_WORDS.store, 'journey_guard_failed'),
+							journeyHeaders(),
+						)[1],
 					]);
 					done();
 				});

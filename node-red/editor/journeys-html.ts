@@ -22,6 +22,12 @@ const text = (prefix: string, name: string, placeholder = '') =>
 	`<input type="text" id="${prefix}-${name}" style="width:65%"${placeholder ? ` placeholder="${html(placeholder)}"` : ''}>`;
 const number = (prefix: string, name: string) => `<input type="number" id="${prefix}-${name}" min="0" step="1" style="width:100px">`;
 
+/** auto / English / Hindi; a guard also offers "as the public pages" (its empty default). */
+function languageSelect(prefix: string, inherit: boolean): string {
+	const options = [...(inherit ? [['', 'as the public pages']] : []), ['auto', "auto (the visitor's browser)"], ['en', 'English'], ['hi', 'हिन्दी (Hindi)']];
+	return `<select id="${prefix}-language" style="width:65%">${options.map(([v, l]) => `<option value="${v}">${html(l)}</option>`).join('')}</select>`;
+}
+
 function definitions(): string {
 	const captchaOptions = ['none', ...Object.keys(CAPTCHAS)];
 	return [
@@ -45,7 +51,9 @@ function definitions(): string {
 		`\t\t\tminFillSeconds: { value: ${d.minFillSeconds}, validate: wholeAtLeastZero },`,
 		`\t\t\tcaptcha: { value: ${js(d.captcha)} },`,
 		`\t\t\tcaptchaSiteKey: { value: ${js(d.captchaSiteKey)} },`,
-		`\t\t\tcaptchaVerifyUrl: { value: ${js(d.captchaVerifyUrl)} }`,
+		`\t\t\tcaptchaVerifyUrl: { value: ${js(d.captchaVerifyUrl)} },`,
+		`\t\t\tlanguage: { value: ${js(d.language)} },`,
+		`\t\t\ttimeZone: { value: ${js(d.timeZone)} }`,
 		'\t\t},',
 		'\t\tcredentials: {',
 		'\t\t\tsealingKey: { type: "password", required: true },',
@@ -74,7 +82,8 @@ function definitions(): string {
 		'\t\t\tidentifier: { value: "" },',
 		'\t\t\tcarry: { value: "" },',
 		'\t\t\tnext: { value: "" },',
-		'\t\t\tverified: { value: false }',
+		'\t\t\tverified: { value: false },',
+		'\t\t\tlanguage: { value: "" }',
 		'\t\t},',
 		'\t\tinputs: 1,',
 		'\t\toutputs: 2,',
@@ -129,6 +138,8 @@ function pagesForm(): string {
 		row(`${p}-captchaSiteKey`, 'Site key', text(p, 'captchaSiteKey')),
 		row(`${p}-captchaSecret`, 'Secret', `<input type="password" id="${p}-captchaSecret" style="width:65%">`),
 		row(`${p}-captchaVerifyUrl`, 'Verify URL', text(p, 'captchaVerifyUrl', "the provider's siteverify")),
+		row(`${p}-language`, 'Page language', languageSelect(p, false), "auto: the visitor's browser language (Hindi for hi, hi-IN; else English)"),
+		row(`${p}-timeZone`, 'Time zone', text(p, 'timeZone', d.timeZone), 'The zone the pages write times in (IANA name)'),
 		'</script>',
 	].join('\n');
 }
@@ -151,6 +162,7 @@ function guardForm(): string {
 		row(`${p}-identifier`, 'Identifier input', text(p, 'identifier'), 'The form input counted per number or address'),
 		row(`${p}-carry`, 'Carried inputs', text(p, 'carry'), 'First-page inputs sealed into the state, comma-separated'),
 		row(`${p}-next`, 'Allows next', text(p, 'next', 'verify, resend or check')),
+		row(`${p}-language`, 'Page language', languageSelect(p, true), "This journey's language; as the public pages: their setting"),
 		'<div class="form-row">',
 		'\t<label>&nbsp;</label>',
 		`\t<input type="checkbox" id="${p}-verified" style="display:inline-block;width:auto;vertical-align:top">`,
@@ -176,6 +188,7 @@ export function journeysHelp(): string {
 		"<p><b>Trusted proxies</b>: 0 counts clients by the connecting address. Behind N proxies that each append to <code>X-Forwarded-For</code>, set N: the client is then the Nth address from the right. Never set it without such a proxy: the header is the client's to write.</p>",
 		'<p><b>Context store</b>: where the counters live (a store of <code>contextStorage</code> in settings.js; empty: the default, memory). Keys are hashed: no number or address is stored. Tick <i>shared</i> when every copy uses one shared store: a page is then good for exactly one request across copies; with per-copy stores it is once per copy.</p>',
 		`<p><b>Page valid</b>: how long a page's state is accepted (${d.stateMinutes} minutes by default, at most 30, never past the code's validity). <b>Minimum fill time</b>: a first page posted sooner after it was served (${d.minFillSeconds} s by default) is refused, as is one whose hidden honeypot input is filled.</p>`,
+		`<p><b>Page language</b>: <i>auto</i> speaks the visitor's language from the browser's <code>Accept-Language</code> (q-values honoured): Hindi for <code>hi</code> or <code>hi-IN</code>, English otherwise; <i>English</i> or <i>Hindi</i> fixes it for every journey (a journey's guard nodes can override it). <b>Time zone</b> (default ${html(d.timeZone)}): the zone of the times the pages show, such as the code's expiry (14:05 IST).</p>`,
 		`<p><b>CAPTCHA</b>: ${Object.values(CAPTCHAS)
 			.map((c) => html(c.label))
 			.join(

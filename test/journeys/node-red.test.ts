@@ -4,11 +4,10 @@
  * the JSONata in them doing what journeys/model.ts says (run with Node-RED's own JSONata). e2e/journeys/node-red.js
  * drives them in real Node-RED.
  */
-import { CUSTOMER_WORDS, JOURNEYS, OUTCOMES, maskContact, type Journey } from '../../journeys';
+import { CUSTOMER_WORDS, CUSTOMER_WORDS_HI, JOURNEYS, OUTCOMES, maskContact, type Journey } from '../../journeys';
 import {
 	OUTCOME_OF,
 	PUBLIC_PAGES_ID,
-	UNTIL,
 	carriedAsks,
 	identifierAsk,
 	WORDS,
@@ -199,7 +198,8 @@ describe.each(JOURNEYS.map((j) => [j.id, j] as const))('journey %s in Node-RED',
 
 	it("has plain, labelled pages: every input has a label, every form posts to the page's own address", () => {
 		for (const html of templates(flow)) {
-			expect(html).toMatch(/^<!doctype html>\n<html lang="en">/);
+			expect(Mustache.render(html, {})).toMatch(/^<!doctype html>\n<html lang="en">/);
+			expect(Mustache.render(html, { page: { lang: { code: 'hi', hi: true } } })).toMatch(/^<!doctype html>\n<html lang="hi">/);
 			for (const m of html.matchAll(/<input id="([^"]+)"/g)) expect(html).toContain(`<label for="${m[1]}">`);
 			for (const m of html.matchAll(/<form\b[^>]*>/g)) expect(m[0]).toBe('<form method="post">');
 		}
@@ -227,9 +227,13 @@ describe('the JSONata in the journey flows', () => {
 		await expect(jsonata(WORDS, { payload: {} })).resolves.toBe(CUSTOMER_WORDS.provider_error);
 	});
 
-	it('says until when in Indian time', async () => {
-		await expect(jsonata(UNTIL, { journey: { expiresAt: '2026-01-01T10:00:00.000Z' } })).resolves.toBe('15:30 IST');
-		await expect(jsonata(UNTIL, { journey: { expiresAt: '' } })).resolves.toBeUndefined();
+	it("says the words in the page's language: Hindi for page.lang.code hi, English for any other or none", async () => {
+		const payload = { status: 'invalid_request', message: 'PIN code must be 6 digits' };
+		await expect(jsonata(WORDS, { payload, page: { lang: { code: 'hi', hi: true } } })).resolves.toBe(
+			CUSTOMER_WORDS_HI.invalid_request.replace('{message}', payload.message),
+		);
+		for (const page of [{ lang: { code: 'en' } }, { lang: { code: 'xx' } }, {}])
+			await expect(jsonata(WORDS, { payload: { status: 'expired' }, page })).resolves.toBe(CUSTOMER_WORDS.expired);
 	});
 });
 
@@ -282,5 +286,82 @@ describe('the journey pages', () => {
 		expect(html).not.toContain('234567890124');
 		expect(html).not.toContain('9876543210');
 		expect(html).toContain('<input type="hidden" name="state" value="x">');
+	});
+});
+
+describe('the journey pages in Hindi and English', () => {
+	const pages = ['first page', 'code page', 'new-code page', 'done page', 'come back later page', 'error page'];
+	const hi = { code: 'hi', hi: true };
+	const template = (journey: Journey, name: string) => String(journeyFlow(journey, SANDBOX).find((n) => n.name === name)!.template);
+	const visible = (html: string) =>
+		html
+			.replace(/<style>[\s\S]*?<\/style>/, '')
+			.replace(/<[^>]+>/g, ' ')
+			.replace(/\s+/g, ' ');
+	const view = (lang?: object) => ({
+		page: { lang, words: 'W', state: 's', until: '14:05 IST', expiresAt: 'x', sentTo: '98****10', problem: true, attemptsRemaining: 2 },
+		payload: { reference: { cibilScore: 812 } },
+	});
+
+	it('speak Hindi on every page of every journey when page.lang is hi: no English word of ours is left', () => {
+		for (const journey of JOURNEYS) {
+			for (const name of pages) {
+				const text = visible(Mustache.render(template(journey, name), view(hi)));
+				// What may stay Latin: the provider's name, acronyms, the sample and the values the page is given.
+				const latin = text
+					.replace(journey.provider.label, '')
+					.replace(/\b(BOS|AOPay|CIBIL|PAN|OTP|SMS|IST|ABCDE1234F|W|\d+)\b/g, '')
+					.match(/[A-Za-z]{3,}/g);
+				expect({ journey: journey.id, name, latin }).toEqual({ journey: journey.id, name, latin: null });
+				expect(text).toMatch(/[\u0900-\u097f]/);
+			}
+		}
+	});
+
+	it('speak English when page.lang is en or missing, and say the same on both', () => {
+		const capillary = JOURNEYS.find((j) => j.id === 'capillary-mobile')!;
+		for (const lang of [undefined, { code: 'en', en: true }]) {
+			const code = visible(Mustache.render(template(capillary, 'code page'), view(lang)));
+			expect(code).toContain('Enter your code');
+			expect(code).toContain('It went to 98****10 . It is valid until 14:05 IST .');
+			expect(code).not.toMatch(/[\u0900-\u097f]/);
+		}
+		const code = visible(Mustache.render(template(capillary, 'code page'), view(hi)));
+		expect(code).toContain('यह 98****10 पर भेजा गया है। यह 14:05 IST तक मान्य है।');
+		expect(code).toContain('बचे हुए प्रयास: 2।');
+	});
+
+	it('give the code input the provider’s length, one-time-code autofill and a numeric keyboard; a wrong code is tied to it and focused', () => {
+		const capillary = JOURNEYS.find((j) => j.id === 'capillary-mobile')!;
+		const html = Mustache.render(template(capillary, 'code page'), view());
+		const input = /<input id="otp"[^>]*>/.exec(html)![0];
+		expect(input).toContain('autocomplete="one-time-code"');
+		expect(input).toContain('inputmode="numeric"');
+		expect(input).toContain('pattern="[\\s\\-]*([0-9][\\s\\-]*){4,8}"');
+		expect(input).toContain('aria-describedby="otp-error otp-hint"');
+		expect(input).toContain('aria-invalid="true" autofocus');
+		expect(html).toContain('<p class="note problem" id="otp-error" role="alert">');
+		// The browser reads the pattern as a v-flag expression: "123 456" passes, letters and too few digits do not.
+		const pattern = new RegExp(`^(?:${/pattern="([^"]+)"/.exec(input)![1]})$`, 'v');
+		expect(['123456', '123 456', ' 12-34-56 ', '1234'].map((v) => pattern.test(v))).toEqual([true, true, true, true]);
+		expect(['123', '12a456', '123456789'].map((v) => pattern.test(v))).toEqual([false, false, false]);
+		const first = Mustache.render(template(capillary, 'code page'), { page: { words: 'W' } });
+		expect(/<input id="otp"[^>]*>/.exec(first)![0]).toContain('aria-describedby="otp-hint" required');
+		const summitai = JOURNEYS.find((j) => j.id === 'summitai')!;
+		const letters = /<input id="otp"[^>]*>/.exec(Mustache.render(template(summitai, 'code page'), view()))![0];
+		expect(letters).not.toContain('inputmode="numeric"');
+		expect(letters).toContain('{4,10}');
+	});
+
+	it('show a wait as a clock time and a countdown the style runs, every value escaped', () => {
+		const bos = JOURNEYS.find((j) => j.id === 'bos')!;
+		const wait = { at: '14:05 IST<b>', minutes: 'cm3', seconds: 'cs17"x' };
+		const html = Mustache.render(template(bos, 'error page'), { page: { words: '<i>no</i>', wait } });
+		expect(html).toContain('You can try again at <time>14:05 IST&lt;b&gt;</time><span class="countdown cm3 cs17&quot;x" aria-hidden="true">');
+		expect(html).toContain('&lt;i&gt;no&lt;&#x2F;i&gt;');
+		const hindi = visible(Mustache.render(template(bos, 'new-code page'), { page: { lang: hi, words: 'W', wait: { at: '14:05 IST' } } }));
+		expect(hindi).toContain('आप 14:05 IST पर फिर कोशिश कर सकते हैं।');
+		expect(JOURNEY_STYLE_BLOCK).toContain('.cm3 .mm{animation-name:cm3;animation-duration:180s;animation-timing-function:steps(3,start)}');
+		expect(JOURNEY_STYLE_BLOCK).toContain('.cs17 .ss{animation-delay:-42s}.cs17 .mm{animation-delay:18s}');
 	});
 });

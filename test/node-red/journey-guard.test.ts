@@ -327,6 +327,75 @@ describe('the guard node in Node-RED', () => {
 		const odd = await outcome({ form: { step: ['verify'], state } });
 		expect([odd.port, typeof odd.msg.page.issued, odd.msg.journey]).toEqual([1, 'string', undefined]);
 	});
+
+	it("speaks the visitor's language (Accept-Language) unless the public pages or the guard fix one, refusals included", async () => {
+		const hindi = { req: { socket: { remoteAddress: '198.51.100.9' }, headers: { 'accept-language': 'hi-IN,hi;q=0.9,en;q=0.8' } } };
+		await helper.load(journeysModule, flow({ mode: 'check' }), { pages: { sealingKey: KEY } });
+		const replayed = await outcome({ ...hindi, form: { step: 'verify', state: 'sealed.v1.nonsense' } });
+		expect([replayed.port, replayed.msg.page.lang]).toEqual([2, { code: 'hi', hi: true }]);
+		expect(replayed.msg.page.words).toBe('यह पेज पढ़ा नहीं जा सका: इसमें बदलाव किया गया है या यह किसी और जगह से आया है। कृपया फिर से शुरू करें।');
+		// What the result says stays English: it is for logs and flows, not the page.
+		expect(replayed.msg.payload.message).toMatch(/^This page could not be read/);
+		const bot = await outcome({ ...hindi, form: { step: 'start', issued: 'x' } });
+		expect(bot.msg.page.words).toMatch(/^यह फ़ॉर्म पढ़ा नहीं जा सका/);
+		const english = await outcome({ req: { headers: { 'accept-language': 'en-IN,hi;q=0.5' } }, form: { step: 'verify', state: 'x' } });
+		expect(english.msg.page.lang).toEqual({ code: 'en', en: true });
+		await helper.unload();
+		reset();
+		await helper.load(journeysModule, flow({ mode: 'first', language: 'en' }, { language: 'hi' }), { pages: { sealingKey: KEY } });
+		expect((await outcome(hindi)).msg.page.lang.code).toBe('en');
+		await helper.unload();
+		reset();
+		await helper.load(journeysModule, flow({ mode: 'first' }, { language: 'hi' }), { pages: { sealingKey: KEY } });
+		expect((await outcome({ req: { headers: { 'accept-language': 'en' } } })).msg.page.lang.code).toBe('hi');
+		await helper.unload();
+		reset();
+		await helper.load(journeysModule, flow({ mode: 'first' }), { pages: {} });
+		const unset = await outcome(hindi);
+		expect([unset.port, unset.msg.page.words]).toEqual([2, 'यह सेवा अभी ठीक से सेट नहीं है। कृपया बाद में फिर कोशिश करें।']);
+	});
+
+	it('says when a refused send may try again in Hindi too, with the clock time and the countdown classes', async () => {
+		await helper.load(journeysModule, flow({ mode: 'check' }, { minFillSeconds: 0, perIdentifierMax: 1 }), { pages: { sealingKey: KEY } });
+		const issued = sealIssue('capillary-web', Date.now(), KEY);
+		const post = (i: number) =>
+			outcome({
+				form: { step: 'start', issued, identifierValue: 'asha@example.com' },
+				req: { socket: { remoteAddress: `198.51.100.${i}` }, headers: { 'accept-language': 'hi' } },
+			});
+		expect((await post(1)).port).toBe(1);
+		const refused = await post(2);
+		expect(refused.port).toBe(2);
+		expect(refused.msg.page.words).toMatch(/^अभी-अभी इस नंबर या पते के लिए बहुत सारे कोड माँगे गए हैं। कृपया 10 मिनट बाद \(\d\d:\d\d IST पर\) फिर कोशिश करें।$/);
+		expect(refused.msg.page.wait).toMatchObject({ at: expect.stringMatching(/^\d\d:\d\d IST$/), minutes: expect.stringMatching(/^cm(9|10)$/) });
+	});
+
+	it('takes the spaces and dashes out of a pasted code before the verify step, and seals the times the next page shows', async () => {
+		await helper.load(
+			journeysModule,
+			[
+				...flow({ mode: 'check' }),
+				{ id: 's', z: 'tab', type: JOURNEY_GUARD_TYPE, pages: 'pages', journey: 'capillary-web', mode: 'seal', next: 'verify', wires: [['on'], ['refused']] },
+			],
+			{ pages: { sealingKey: KEY } },
+		);
+		const start = await outcome({ form: { step: 'start', issued: sealIssue('capillary-web', Date.now() - 5000, KEY), identifierValue: 'a@b.in' } });
+		const { run, seq, born } = start.msg.journey;
+		const state = sealState({ j: 'capillary-web', run, seq, born, next: ['verify'], exp: Date.now() + 60000, verified: false, ref: {}, ans: {} }, KEY);
+		const r = await outcome({ form: { step: 'verify', state, otp: ' 123 456\u00a0' } });
+		expect([r.port, r.msg.form.otp]).toEqual([1, '123456']);
+		// The seal guard writes the code's expiry and a wait in the page's language and the pages' time zone.
+		const count = seen.length;
+		helper.getNode('s').receive({
+			journey: { run, seq: seq + 1, born, expiresAt: '2026-01-01T08:35:00.000Z' },
+			page: { lang: { code: 'hi', hi: true }, retryAfterSeconds: 197 },
+			req: { headers: { 'accept-language': 'hi' } },
+		});
+		for (const until = Date.now() + 5000; seen.length === count && Date.now() < until;) await new Promise((res) => setTimeout(res, 2));
+		const sealed = seen[count].msg;
+		expect(sealed.page.until).toBe('14:05 IST');
+		expect(sealed.page.wait).toMatchObject({ minutes: 'cm3', seconds: 'cs17' });
+	});
 });
 
 describe('the journeys editor file', () => {
