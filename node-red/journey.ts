@@ -163,13 +163,13 @@ export async function guardSend(
 	if (decision.allowed) return undefined;
 	const result = refusedSendResult(request.provider, request.operation, decision);
 	if (result.status !== 'rate_limited') return { result, words: STATE_WORDS_BY_LANGUAGE[language].store };
+	// The clock time and the countdown are the page's (page.wait); the words say how long.
 	const seconds = result.retryAfterSeconds ?? 60;
-	const at = clockTime(now + seconds * 1000, language, pages.timeZone ?? DEFAULT_TIME_ZONE);
 	const by = decision.refusedBy;
 	const words =
 		language === 'hi'
-			? `अभी-अभी ${by === 'identifier' ? 'इस नंबर या पते के लिए ' : by === 'client' ? 'आपके नेटवर्क से ' : ''}बहुत सारे कोड माँगे गए हैं। कृपया ${inWords(seconds, language)} बाद (${at} पर) फिर कोशिश करें।`
-			: `Too many codes were asked for just now${by === 'identifier' ? ' for this number or address' : by === 'client' ? ' from your network' : ''}. Please try again in ${inWords(seconds)} (at ${at}).`;
+			? `अभी-अभी ${by === 'identifier' ? 'इस नंबर या पते के लिए ' : by === 'client' ? 'आपके नेटवर्क से ' : ''}बहुत सारे कोड माँगे गए हैं। कृपया ${inWords(seconds, language)} बाद फिर कोशिश करें।`
+			: `Too many codes were asked for just now${by === 'identifier' ? ' for this number or address' : by === 'client' ? ' from your network' : ''}. Please try again in ${inWords(seconds)}.`;
 	return { result, words };
 }
 

@@ -23,6 +23,14 @@
  *              node-red-account-test.png; a wrong brand → Capillary's refusal; the BOS account tested with its
  *              stored access token (the dialog shows only a placeholder), then a wrong one → BOS's refusal.
  *
+ *   pages      Node-RED only: every page state of the Capillary mobile and BOS journeys, in English and in Hindi (the
+ *              browser's Accept-Language): first, code, wrong code, done, new code (the code expired), error (a
+ *              changed page), refused send (the send guard's wait, counted down). On each: axe-core's violations by
+ *              impact (0 serious or critical allowed), no horizontal scroll at 360 px, touch targets of 44 px at
+ *              least, a problem tied to its field and focused; a screenshot at 360×740 and at 1280×800. The Capillary
+ *              journey is done by keyboard only. The phone shots of Capillary's first, code, wrong-code and done
+ *              pages are the ones --out keeps (node-red-phone-<en|hi>-<state>.png).
+ *
  *   npm run screenshots                        build, then write them into docs/screenshots/ (the README shows them)
  *   node e2e/browser/run.js                    the same run, screenshots into a temp folder, removed after (CI)
  *   node e2e/browser/run.js --out <dir>        screenshots there
@@ -55,9 +63,24 @@ const STEP_TIMEOUT_MS = 60000;
 const VIEWPORT = { width: 560, height: 440 };
 /** The screenshots each runtime's part of the run must write. */
 const SHOTS = {
-	'node-red': ['node-red-first', 'node-red-code', 'node-red-wrong-code', 'node-red-done', 'node-red-account-test'],
+	'node-red': [
+		'node-red-first',
+		'node-red-code',
+		'node-red-wrong-code',
+		'node-red-done',
+		'node-red-account-test',
+		...['en', 'hi'].flatMap((l) => ['first', 'code', 'wrong-code', 'done'].map((s) => `node-red-phone-${l}-${s}`)),
+	],
 	n8n: ['n8n-first', 'n8n-code', 'n8n-wrong-code', 'n8n-done', 'n8n-wait-code', 'n8n-wait-wrong-code', 'n8n-wait-done', 'sandbox-inbox'],
 };
+/** The pages part: a phone and a desk; the journeys and languages it checks; the send guard's budget per number. */
+const PHONE = { width: 360, height: 740 };
+const DESK = { width: 1280, height: 800 };
+const PAGE_JOURNEYS = ['capillary-mobile', 'bos'];
+/** The browser's locale per language: the Accept-Language it sends (en-IN, hi-IN). */
+const PAGE_LANGUAGES = { en: 'en-IN', hi: 'hi-IN' };
+const PER_NUMBER = 6;
+const MIN_TARGET_PX = 44;
 /** The Node-RED editor needs a desk-sized window; the sandbox's inbox table too. */
 const EDITOR_VIEWPORT = { width: 1100, height: 720 };
 const INBOX_VIEWPORT = { width: 900, height: 440 };
@@ -247,7 +270,10 @@ async function startNodeRed(work) {
 		fs.writeFileSync(path.join(userDir, 'settings.js'), settingsJs({ port, maxLifetimeMs: RUN_CAP_MS, parentPid: process.pid }));
 		nr = new NodeRed({ nodeBin: process.execPath, red: nr4.red, userDir, port, logFile: path.join(userDir, 'node-red.log') });
 		await nr.start();
-		const { flows } = nodeRedJourneys.journeyDeployment(installed, sandbox.url, SANDBOX_ACCOUNTS);
+		// A per-number budget the sample numbers stay within (the pages part sends each at most 5 codes), so a
+		// refused send can be shown for a number of its own.
+		const pages = { perIdentifierMax: PER_NUMBER, perClientMax: 0, minFillSeconds: 0 };
+		const { flows } = nodeRedJourneys.journeyDeployment(installed, sandbox.url, SANDBOX_ACCOUNTS, pages);
 		await nr.deploy(flows);
 		// The account (config) nodes the editor's dialogs open: one per provider, shared by its journeys.
 		const account = (slug) => {
@@ -262,6 +288,7 @@ async function startNodeRed(work) {
 		return {
 			label: `Node-RED ${nr4.version} on Node ${process.versions.node}`,
 			firstUrl,
+			pagesUrl: `http://${HOST}:${port}${nodeRedJourneys.HTTP_ROOT}/otp`,
 			editorUrl: `http://${HOST}:${port}/admin/`,
 			accounts,
 			sandboxUrl: sandbox.url,
@@ -326,8 +353,9 @@ function pngSize(file) {
 }
 
 /** A fresh browser context that may reach 127.0.0.1 only; `seen` collects what was blocked and any page error. */
-async function newContext(browser, viewport = VIEWPORT) {
-	const context = await browser.newContext({ viewport, deviceScaleFactor: 1, locale: 'en-US', timezoneId: 'Asia/Kolkata' });
+async function newContext(browser, viewport = VIEWPORT, locale = 'en-US') {
+	// The locale is also the Accept-Language the browser sends.
+	const context = await browser.newContext({ viewport, deviceScaleFactor: 1, locale, timezoneId: 'Asia/Kolkata' });
 	const seen = { blocked: [], problems: [] };
 	// 127.0.0.1 only: n8n's form asks Google for a font and n8n.io for an icon; offline, let them fail at once.
 	await context.route('**/*', (route) => {
@@ -346,8 +374,8 @@ async function newContext(browser, viewport = VIEWPORT) {
 }
 
 /** One part of the run: its steps timed, its screenshots recorded; the context closed whatever happens. */
-async function part(browser, viewport, fn) {
-	const { context, seen, newPage } = await newContext(browser, viewport);
+async function part(browser, viewport, fn, locale) {
+	const { context, seen, newPage } = await newContext(browser, viewport, locale);
 	const steps = [];
 	const shots = [];
 	const step = async (name, f) => {
@@ -359,12 +387,12 @@ async function part(browser, viewport, fn) {
 	 * A screenshot of the whole page, of one element (`locator`) or of a part (`clip`), checked to be a PNG of the
 	 * width expected. Taken again (a retried step), it replaces the first.
 	 */
-	const shot = async (page, file, { locator, clip } = {}) => {
+	const shot = async (page, file, { locator, clip, animations = 'disabled' } = {}) => {
 		let width = clip ? clip.width : page.viewportSize().width;
 		if (locator) {
-			await locator.screenshot({ path: file, animations: 'disabled' });
+			await locator.screenshot({ path: file, animations });
 			width = Math.round((await locator.boundingBox()).width);
-		} else await page.screenshot({ path: file, fullPage: !clip, clip, animations: 'disabled' });
+		} else await page.screenshot({ path: file, fullPage: !clip, clip, animations });
 		const size = pngSize(file);
 		if (Math.abs(size.width - width) > 1) throw new Error(`${file}: ${size.width} px wide, not ${width}`);
 		const entry = { step: path.basename(file, '.png'), file, ...size };
@@ -594,6 +622,234 @@ function accountTest(browser, rt, { out }) {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// The pages part: every state, both languages, axe-core, a phone and a desk
+// ---------------------------------------------------------------------------------------------------
+
+/** What one page state shows a checker: axe's violations by impact, the overflow at 360 px, the small targets. */
+async function inspectPage(page, axeSource) {
+	if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(axeSource);
+	const violations = await page.evaluate(async () => {
+		const r = await window.axe.run(document, { resultTypes: ['violations'] });
+		return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+	});
+	const layout = await page.evaluate((min) => {
+		const root = document.documentElement;
+		const targets = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea')]
+			.filter((e) => !e.closest('.trap'))
+			.map((e) => ({ what: `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}`, box: e.getBoundingClientRect() }))
+			.filter((t) => t.box.width < min || t.box.height < min)
+			.map((t) => `${t.what} ${Math.round(t.box.width)}×${Math.round(t.box.height)}`);
+		const focused = document.activeElement;
+		return {
+			overflow: root.scrollWidth - root.clientWidth,
+			lang: root.lang,
+			targets,
+			focused:
+				focused && focused !== document.body
+					? { id: focused.id, role: focused.getAttribute('role'), describedBy: focused.getAttribute('aria-describedby') }
+					: null,
+		};
+	}, MIN_TARGET_PX);
+	const impacts = { critical: 0, serious: 0, moderate: 0, minor: 0 };
+	for (const v of violations) impacts[v.impact] = (impacts[v.impact] || 0) + v.nodes.length;
+	return { violations, impacts, ...layout };
+}
+
+/** The first page's hidden issue token, for posts a test makes without the browser (the refused-send state). */
+async function postFirstPage(request, url, fields) {
+	const html = await (await request.get(url)).text();
+	const issued = /name="issued" value="([^"]*)"/.exec(html)?.[1];
+	if (!issued) throw new Error(`no issue token on ${url}`);
+	const form = { step: 'start', issued: issued.replace(/&#x3D;/g, '='), website: '', ...fields };
+	return (await request.post(url, { form })).text();
+}
+
+/**
+ * Every state of one journey in one language: walked in a context whose browser speaks that language, each state
+ * inspected and shot at 360×740 and 1280×800. Capillary's journey is walked by keyboard only (Tab, typing, Enter).
+ */
+function walkPages(browser, rt, { journey, language, axeSource, out, states }) {
+	return part(
+		browser,
+		PHONE,
+		async ({ context, newPage, step, shot }) => {
+			const page = await newPage();
+			const url = `${rt.pagesUrl}/${journey.id}`;
+			const keyboard = journey.id === 'capillary-mobile';
+			const hindi = /[\u0900-\u097f]/;
+			const check = async (state, { problemOn } = {}) => {
+				const seen = await inspectPage(page, axeSource);
+				const problems = [];
+				if (seen.lang !== language) problems.push(`<html lang="${seen.lang}">`);
+				const text = await bodyText(page);
+				if (language === 'hi' && !hindi.test(text)) problems.push('no Hindi on the page');
+				if (language === 'en' && hindi.test(text)) problems.push('Hindi on an English page');
+				if (seen.impacts.critical || seen.impacts.serious)
+					problems.push(`axe: ${seen.violations.map((v) => `${v.impact} ${v.id} (${v.nodes.join(', ')})`).join('; ')}`);
+				if (seen.overflow > 0) problems.push(`scrolls sideways by ${seen.overflow} px at ${PHONE.width} px`);
+				if (seen.targets.length) problems.push(`touch targets under ${MIN_TARGET_PX} px: ${seen.targets.join(', ')}`);
+				if (problemOn === 'field') {
+					// The problem is the code input's: described by it, the input focused.
+					if (seen.focused?.id !== 'otp' || !/\botp-error\b/.test(seen.focused.describedBy || ''))
+						problems.push(`focus ${JSON.stringify(seen.focused)}, not the code input described by its error`);
+					const error = await page.locator('#otp-error').innerText();
+					if (!error.trim()) problems.push('the code input is described by an empty error');
+				} else if (problemOn === 'page' && seen.focused?.role !== 'alert') problems.push(`focus ${JSON.stringify(seen.focused)}, not the problem`);
+				const base = `node-red-${journey.id === 'capillary-mobile' ? 'phone' : `${journey.id}-phone`}-${language}-${state}`;
+				// A countdown runs on: shot as it stands (disabling animations would end it at 0:00).
+				const animations = state === 'refused-send' ? 'allow' : 'disabled';
+				await shot(page, path.join(out, `${base}.png`), { animations });
+				await page.setViewportSize(DESK);
+				await shot(page, path.join(out, `${base.replace('-phone-', '-desk-')}.png`), { animations });
+				await page.setViewportSize(PHONE);
+				states.push({ journey: journey.id, language, state, ...seen, problems });
+				if (problems.length) throw new Error(`${journey.id} ${language} ${state}: ${problems.join('; ')}`);
+			};
+			const typeInto = async (id, value) => {
+				if (!keyboard) return page.locator(`#${id}`).fill(value);
+				// Tab until the input has the focus, as a keyboard user reaches it.
+				for (let i = 0; i < 12 && (await page.evaluate(() => document.activeElement?.id)) !== id; i++) await page.keyboard.press('Tab');
+				if ((await page.evaluate(() => document.activeElement?.id)) !== id) throw new Error(`Tab never reached #${id}`);
+				await page.keyboard.press('Control+A');
+				await page.keyboard.type(value);
+			};
+			const submit = async (button) => {
+				if (keyboard) {
+					// Tab to the form's button, Enter on it.
+					const onButton = () => page.evaluate(() => document.activeElement?.matches('button[type=submit]') === true);
+					for (let i = 0; i < 12 && !(await onButton()); i++) await page.keyboard.press('Tab');
+					if (!(await onButton())) throw new Error('Tab never reached the button');
+					await page.keyboard.press('Enter');
+				} else await button.click();
+				await page.waitForLoadState('domcontentloaded');
+			};
+			const firstPage = async (fields) => {
+				await page.goto(url);
+				for (const ask of journey.ask) await typeInto(ask.name, fields[ask.name] ?? ask.sample);
+			};
+			const samples = Object.fromEntries(journey.ask.map((a) => [a.name, a.sample]));
+			const identifier = journey.ask.find((a) => a.input === 'tel');
+			let code;
+			await step(`${journey.id} ${language}: first page`, async () => {
+				await firstPage(samples);
+				await check('first');
+				await submit(page.locator('button[type=submit]'));
+			});
+			await step(`${journey.id} ${language}: code page`, async () => {
+				await page.locator('#otp').waitFor();
+				code = await latestCode(rt.sandboxUrl, journey.provider.id, identifier.sample);
+				await check('code');
+				await typeInto('otp', wrongCode(code));
+				await submit(page.locator('button[type=submit]'));
+			});
+			await step(`${journey.id} ${language}: wrong code, then the right one pasted with a space`, async () => {
+				await page.locator('#otp-error').waitFor();
+				await check('wrong-code', { problemOn: 'field' });
+				// Pasted as the message shows it: "123 456".
+				await typeInto('otp', `${code.slice(0, 3)} ${code.slice(3)}`);
+				await submit(page.locator('button[type=submit]'));
+			});
+			await step(`${journey.id} ${language}: done page`, async () => {
+				await page.locator('#otp').waitFor({ state: 'detached' });
+				if (await page.locator('.problem').count()) throw new Error(`not done: ${(await bodyText(page)).slice(0, 200)}`);
+				await check('done');
+			});
+			await step(`${journey.id} ${language}: code expired → new-code page`, async () => {
+				await firstPage(samples);
+				await submit(page.locator('button[type=submit]'));
+				await page.locator('#otp').waitFor();
+				const fresh = await latestCode(rt.sandboxUrl, journey.provider.id, identifier.sample);
+				await (
+					await fetch(`${rt.sandboxUrl}/_sandbox/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"advanceSeconds":3600}' })
+				).text();
+				await typeInto('otp', fresh);
+				await submit(page.locator('button[type=submit]'));
+				await page.locator('input[name=step][value=resend]').waitFor({ state: 'attached' });
+				await check('new-code', { problemOn: 'page' });
+			});
+			await step(`${journey.id} ${language}: a changed page → error page`, async () => {
+				await page.evaluate(() => {
+					document.querySelector('input[name=state]').value = 'sealed.v1.changed';
+				});
+				await submit(page.locator('button[type=submit]'));
+				await page.locator('input[name=state]').waitFor({ state: 'detached' });
+				await check('error', { problemOn: 'page' });
+			});
+			await step(`${journey.id} ${language}: refused send → when to try again, counted down`, async () => {
+				// A number of its own, its budget spent by posts made without the browser.
+				const number = `${identifier.sample.slice(0, -3)}${language === 'hi' ? '7' : '8'}${journey.id === 'bos' ? '1' : '2'}0`;
+				const own = { ...samples, [identifier.name]: number, ...(samples.pancard ? { pancard: `ABCDE${language === 'hi' ? 7 : 8}234F` } : {}) };
+				for (let i = 0; i < PER_NUMBER; i++) await postFirstPage(context.request, url, own);
+				await firstPage(own);
+				await submit(page.locator('button[type=submit]'));
+				await page.locator('.wait').waitFor();
+				// The countdown is the style's: its registered properties step down, a second at a time.
+				const left = () =>
+					page.evaluate(() => {
+						const value = (sel, prop) => Number(getComputedStyle(document.querySelector(sel)).getPropertyValue(prop));
+						return value('.countdown .mm', '--cm') * 60 + value('.countdown .ss', '--cs');
+					});
+				const a = await left();
+				await sleep(2100);
+				const b = await left();
+				if (!(a > 540 && a <= 600 && a - b >= 1 && a - b <= 3)) throw new Error(`the countdown went from ${a} s to ${b} s in 2.1 s`);
+				await check('refused-send', { problemOn: 'page' });
+			});
+		},
+		PAGE_LANGUAGES[language],
+	);
+}
+
+/** Both journeys in both languages; one line per state and language, and what failed. */
+async function pagesPart(browser, rt, { axeSource, out }) {
+	const { JOURNEYS } = dist('journeys');
+	const states = [];
+	const steps = [];
+	const shots = [];
+	const blocked = [];
+	const failures = [];
+	// The checks can fail: a page made to break each of them is caught by each.
+	const selfTest = await part(browser, PHONE, async ({ newPage, step }) => {
+		const page = await newPage();
+		await step('the page checks catch a broken page', async () => {
+			await page.setContent(
+				'<!doctype html><html><body><p style="color:#bbb">faint</p><input><button style="width:20px;height:20px"></button><div style="width:600px">wide</div></body></html>',
+			);
+			const seen = await inspectPage(page, axeSource);
+			const caught = seen.impacts.critical + seen.impacts.serious > 0 && seen.overflow > 0 && seen.targets.length >= 2;
+			if (!caught)
+				throw new Error(`a broken page passed the checks: ${JSON.stringify({ impacts: seen.impacts, overflow: seen.overflow, targets: seen.targets })}`);
+		});
+	});
+	steps.push(...selfTest.steps);
+	for (const id of PAGE_JOURNEYS) {
+		for (const language of Object.keys(PAGE_LANGUAGES)) {
+			const journey = JOURNEYS.find((j) => j.id === id);
+			try {
+				const r = await walkPages(browser, rt, { journey, language, axeSource, out, states });
+				steps.push(...r.steps);
+				shots.push(...r.shots);
+				blocked.push(...r.blocked);
+			} catch (e) {
+				failures.push(e.message);
+			}
+		}
+	}
+	for (const s of states) {
+		const i = s.impacts;
+		log(
+			`[browser] pages ${s.journey.padEnd(16)} ${s.language} ${s.state.padEnd(12)} axe critical ${i.critical} serious ${i.serious} moderate ${i.moderate} minor ${i.minor}; overflow ${Math.max(0, s.overflow)} px; small targets ${s.targets.length}; ${s.problems.length ? `✘ ${s.problems.join('; ')}` : '✔ pass'}`,
+		);
+		for (const v of s.violations.filter((x) => x.impact === 'moderate' || x.impact === 'minor'))
+			log(`[browser]        ${v.impact} ${v.id}: ${v.nodes.join(', ')}`);
+	}
+	const expected = PAGE_JOURNEYS.length * Object.keys(PAGE_LANGUAGES).length * 7;
+	if (states.length !== expected) failures.push(`${states.length} page states checked, not ${expected}`);
+	if (failures.length) throw new Error(`pages: ${failures.join(' | ')}`);
+	return { steps, shots, blocked, states };
+}
+
+// ---------------------------------------------------------------------------------------------------
 
 async function main() {
 	const started = Date.now();
@@ -603,7 +859,8 @@ async function main() {
 
 	// Installs first: they block, each has its own limit, and a cold one takes minutes.
 	let t = Date.now();
-	const { chromium, playwright } = ensureBrowser();
+	const { chromium, playwright, axe } = ensureBrowser();
+	const axeSource = fs.readFileSync(path.join(axe.module, 'axe.min.js'), 'utf8');
 	if (runtimes.includes('node-red')) cache.nodeRed4();
 	if (runtimes.includes('n8n')) ensureN8n({ log });
 	n8nLib.build({ log });
@@ -652,6 +909,16 @@ async function main() {
 				r.steps.push(...more.steps);
 				r.shots.push(...more.shots);
 				r.blocked.push(...more.blocked);
+				if (runtime === 'node-red') {
+					const t2 = Date.now();
+					const pages = await pagesPart(browser, rt, { axeSource, out: shots });
+					r.pagesMs = Date.now() - t2;
+					r.states = pages.states.length;
+					for (const s of pages.steps) log(`  ✔ ${s.name} (${secs(s.ms)})`);
+					r.steps.push(...pages.steps);
+					r.shots.push(...pages.shots);
+					r.blocked.push(...pages.blocked);
+				}
 				r.blocked = [...new Set(r.blocked)];
 				r.ok = true;
 			} catch (e) {
@@ -664,7 +931,8 @@ async function main() {
 		if (opts.out && results.every((r) => r.ok)) {
 			fs.mkdirSync(opts.out, { recursive: true });
 			for (const r of results) {
-				for (const s of r.shots) {
+				// The README's shots; the pages part's other states are checked and left in the temp folder.
+				for (const s of r.shots.filter((x) => SHOTS[r.runtime].includes(x.step))) {
 					const to = path.join(opts.out, path.basename(s.file));
 					fs.copyFileSync(s.file, to);
 					s.file = to;
@@ -689,9 +957,11 @@ async function main() {
 	);
 	for (const r of results) {
 		log(
-			`[browser] ${r.ok ? '✔' : '✘'} ${r.label || r.runtime}: set-up ${secs(r.setupMs || 0)}, journey ${secs(r.walkMs || 0)}, ${r.runtime === 'n8n' ? 'Send and Wait + sandbox inbox' : 'account dialog'} ${secs(r.moreMs || 0)}${r.blocked?.length ? `, blocked off-machine requests to ${r.blocked.join(', ')}` : ''}`,
+			`[browser] ${r.ok ? '✔' : '✘'} ${r.label || r.runtime}: set-up ${secs(r.setupMs || 0)}, journey ${secs(r.walkMs || 0)}, ${r.runtime === 'n8n' ? 'Send and Wait + sandbox inbox' : 'account dialog'} ${secs(r.moreMs || 0)}${r.pagesMs ? `, ${r.states} page states in 2 languages ${secs(r.pagesMs)}` : ''}${r.blocked?.length ? `, blocked off-machine requests to ${r.blocked.join(', ')}` : ''}`,
 		);
-		for (const s of r.shots || []) log(`[browser]     ${show(s.file)}: ${s.width}×${s.height}, ${(s.bytes / 1024).toFixed(0)} KB`);
+		const shown = (r.shots || []).filter((s) => SHOTS[r.runtime].includes(s.step));
+		for (const s of shown) log(`[browser]     ${show(s.file)}: ${s.width}×${s.height}, ${(s.bytes / 1024).toFixed(0)} KB`);
+		if ((r.shots || []).length > shown.length) log(`[browser]     and ${r.shots.length - shown.length} more page-state shots at 360 and 1280 px, checked`);
 	}
 	const ok = results.length === runtimes.length && results.every((r) => r.ok && SHOTS[r.runtime].every((name) => r.shots.some((s) => s.step === name)));
 	const where =
