@@ -84,8 +84,12 @@ async function abuseCase(t, name, limit, fn) {
 			setupSends.n += providerRequests() - b;
 			return r;
 		};
-		row.said = await fn(row);
-		row.sent = providerRequests() - before - setupSends.n;
+		try {
+			row.said = await fn(row);
+		} finally {
+			// Measured whatever happened: a failing case still says what reached the provider.
+			row.sent = providerRequests() - before - setupSends.n;
+		}
 		assert.ok(row.sent <= limit, `${name}: ${row.sent} requests reached the provider (at most ${limit})`);
 		row.ok = true;
 	});
