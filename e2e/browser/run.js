@@ -340,6 +340,11 @@ async function newContext(browser, viewport = VIEWPORT) {
 		const page = await context.newPage();
 		page.setDefaultTimeout(STEP_TIMEOUT_MS);
 		page.on('pageerror', (e) => seen.problems.push(`page error: ${e.message}`));
+		// Send and Wait's pages allow their one script and style by hash: anything the policy blocks there is a bug.
+		page.on('console', (m) => {
+			if (m.type() === 'error' && /Content Security Policy/i.test(m.text()) && /\/webhook-waiting\//.test(page.url()))
+				seen.problems.push(`blocked by the page's policy: ${m.text()}`);
+		});
 		return page;
 	};
 	return { context, seen, newPage };
