@@ -394,7 +394,8 @@ async function startNeverAnswers(c, ctx) {
 	assert.equal(status, 'waiting', `${c.id}: execution ${id} waits`);
 	const limit = Number(waitTill) - t0;
 	assert.ok(
-		limit > (NEVER_MINUTES * 60 - 5) * 1000 && limit <= NEVER_MINUTES * 60 * 1000 + 1000,
+		// The limit counts from the send, which a loaded 2-core machine reaches a few seconds after the POST.
+		limit > (NEVER_MINUTES * 60 - 5) * 1000 && limit <= NEVER_MINUTES * 60 * 1000 + 5000,
 		`${c.id}: waits until ~${NEVER_MINUTES} min after the send: ${limit} ms`,
 	);
 	// What the worker stored for the timeout: the node's stack entry, its input replaced, read back from Postgres.
