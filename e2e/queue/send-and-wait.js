@@ -80,7 +80,9 @@ function prepare({ sandboxUrl, journeys, waitInputs }) {
 		Object.assign(wait.parameters.options, p.options || {});
 		if (p.onFailure) {
 			// A node on the Failure output: its run (or its absence) shows which output the item left by.
-			wf.nodes.push({ parameters: {}, id: crypto.randomUUID(), name: FAILED, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [540, 400] });
+			// The templates have it; older ones left Failure open.
+			if (!wf.nodes.some((n) => n.name === FAILED))
+				wf.nodes.push({ parameters: {}, id: crypto.randomUUID(), name: FAILED, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [540, 400] });
 			wf.connections[WAIT].main[1] = [{ node: FAILED, type: 'main', index: 0 }];
 		}
 		workflows.push(wf);
