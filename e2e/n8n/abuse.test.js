@@ -25,7 +25,6 @@ const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
-const { spawn } = require('node:child_process');
 
 const { ensureN8n, N8N_VERSION, NODE_VERSION } = require('./install');
 const lib = require('./lib');
@@ -33,7 +32,7 @@ const lib = require('./lib');
 const SUITE_LIMIT_MS = 10 * 60 * 1000;
 const log = (line) => process.stdout.write(`${line}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const state = { rows: [], answers: [], log: '' };
+const state = { rows: [], answers: [] };
 const watchdog = lib.suiteWatchdog(require.main === module, SUITE_LIMIT_MS, 'abuse', () => lib.killGroup(state.server));
 
 const WAIT = 'Send and Wait for Code';
@@ -301,41 +300,15 @@ async function setUp() {
 		name: 'SummitAI (hostile provider)',
 		data: { ...summit.data, baseUrl: `http://${lib.HOST}:${state.hostile.address().port}` },
 	});
-	const credFile = path.join(state.work, 'credentials.json');
-	fs.writeFileSync(credFile, JSON.stringify(creds, null, 2));
-	let r = await lib.runN8n(state.inst, state.env, ['import:credentials', `--input=${credFile}`]);
-	assert.equal(r.status, 0, `import:credentials failed:\n${r.stdout}\n${r.stderr}`);
-	const wfDir = path.join(state.work, 'workflows');
-	fs.mkdirSync(wfDir);
-	for (const wf of workflows) fs.writeFileSync(path.join(wfDir, `${wf.id}.json`), JSON.stringify(wf, null, 2));
-	r = await lib.runN8n(state.inst, state.env, ['import:workflow', '--separate', `--input=${wfDir}`]);
-	assert.equal(r.status, 0, `import:workflow failed:\n${r.stdout}\n${r.stderr}`);
-	await lib.publishWorkflows(
+	await lib.importAndPublish(state.inst, state.env, state.work, creds, workflows);
+	log(`[abuse] ${workflows.length} workflows imported and published in n8n ${N8N_VERSION} (Node ${NODE_VERSION})`);
+	const started = await lib.startServer(
 		state.inst,
 		state.env,
-		workflows.map((w) => w.id),
+		state.base,
+		Object.values(flows).map((f) => f.path),
 	);
-	log(`[abuse] ${workflows.length} workflows imported and published in n8n ${N8N_VERSION} (Node ${NODE_VERSION})`);
-
-	state.server = spawn(state.inst.nodeBin, [state.inst.n8nBin, 'start'], {
-		env: state.env,
-		cwd: state.userFolder,
-		stdio: ['ignore', 'pipe', 'pipe'],
-		detached: true,
-	});
-	state.server.stdout.on('data', (d) => (state.log += d));
-	state.server.stderr.on('data', (d) => (state.log += d));
-	state.exited = new Promise((resolve) => state.server.on('exit', resolve));
-	const alive = () => state.server.exitCode === null;
-	await lib.waitForHttp(`${state.base}/healthz`, { timeoutMs: 180000, isAlive: alive });
-	await lib.waitForHttp(`${state.base}/rest/settings`, { want: (s, body) => s === 200 && !/starting up/i.test(body), timeoutMs: 120000, isAlive: alive });
-	for (const f of Object.values(flows)) {
-		await lib.waitForHttp(`${state.base}/webhook/${f.path}`, {
-			want: (s, body) => /Did you mean to make a POST/i.test(body),
-			timeoutMs: 120000,
-			isAlive: alive,
-		});
-	}
+	Object.assign(state, { server: started.server, exited: started.exited, output: started.output });
 	log(`[abuse] n8n answers on ${state.base}`);
 }
 
@@ -347,7 +320,7 @@ async function tearDown() {
 		if (state.sandbox) await state.sandbox.close();
 		if (state.hostile) state.hostile.close();
 		if (process.env.OTPFLOW_E2E_KEEP === '1') {
-			fs.writeFileSync(path.join(state.work, 'n8n.log'), state.log);
+			fs.writeFileSync(path.join(state.work, 'n8n.log'), state.output ? state.output() : '');
 			log(`[abuse] kept ${state.work}`);
 		} else if (state.work) fs.rmSync(state.work, { recursive: true, force: true });
 		clearTimeout(watchdog);
