@@ -6,6 +6,7 @@
  * http-in / template / http-response flow; both route on the normalised `status` the same way (OUTCOMES).
  */
 import type { FieldValue, ProviderSpec, Status } from '../nodes/core';
+import { LANGUAGES, type Language } from '../nodes/core/language';
 
 /** One input on a page; its value fills the operation fields named in `fills` (default: `name`) in every step that has them. */
 export interface Ask {
@@ -69,8 +70,7 @@ export interface Journey {
 }
 
 /** The languages the pages speak; English is the fallback. */
-export const LANGUAGES = ['en', 'hi'] as const;
-export type Language = (typeof LANGUAGES)[number];
+export { LANGUAGES, type Language };
 
 /** A journey's own words in one language: its title, first-page text, labels and hints by ask name, the done page. */
 export interface JourneyTexts {

@@ -2,39 +2,15 @@
  * Which language a journey page speaks and how it writes a time: the visitor's Accept-Language (q-values honoured)
  * unless the public pages or the journey's guard fix one; times in Indian Standard Time unless a time zone is set.
  */
-import { LANGUAGES, type Language } from '../journeys/model';
+import { isLanguage, LANGUAGES, languageFromHeader, type Language } from '../nodes/core/language';
+
+export { languageFromHeader };
 
 export const DEFAULT_TIME_ZONE = 'Asia/Kolkata';
 /** The page-language settings: auto follows the browser; '' on a guard means "as its public pages say". */
 export const LANGUAGE_SETTINGS = ['auto', ...LANGUAGES] as const;
 
 const LOCALES: Readonly<Record<Language, string>> = { en: 'en-IN', hi: 'hi-IN' };
-
-const isLanguage = (v: unknown): v is Language => typeof v === 'string' && (LANGUAGES as readonly string[]).includes(v);
-
-/**
- * The best language of an Accept-Language header among ours: highest q first, the header's order among equals;
- * `hi`, `hi-IN` → Hindi; `*` or nothing we speak → English. A malformed header is English too.
- */
-export function languageFromHeader(header: unknown): Language {
-	const text = Array.isArray(header) ? header.join(',') : typeof header === 'string' ? header : '';
-	const ranges = text
-		.slice(0, 1000)
-		.split(',')
-		.map((part, order) => {
-			const [range, ...params] = part.trim().split(';');
-			const q = params.map((p) => /^\s*q\s*=\s*([01](?:\.\d{0,3})?)\s*$/i.exec(p)).find(Boolean);
-			return { tag: range.trim().toLowerCase(), q: q ? Number(q[1]) : 1, order };
-		})
-		.filter((r) => r.tag !== '' && r.q > 0)
-		.sort((a, b) => b.q - a.q || a.order - b.order);
-	for (const { tag } of ranges) {
-		const primary = tag.split('-')[0];
-		if (isLanguage(primary)) return primary;
-		if (tag === '*') return 'en';
-	}
-	return 'en';
-}
 
 /** The page's language: a guard's own setting, else the public pages', else (auto) the browser's. */
 export function pageLanguage(guardSetting: unknown, pagesSetting: unknown, acceptLanguage: unknown): Language {

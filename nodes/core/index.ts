@@ -21,3 +21,4 @@ export * from './page-headers';
 export * from './counter-store';
 export * from './send-identity';
 export * from './claim';
+export * from './language';

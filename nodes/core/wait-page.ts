@@ -4,6 +4,7 @@
  * new code" button that appears once a new code may be asked for. Nothing secret is ever put on a page: the state is
  * sealed, the destination masked, the provider's words are not shown (only plain words per status), codes never echoed.
  */
+import type { Language } from './language';
 import { pageHeaders } from './page-headers';
 import type { OtpResult, Status } from './result';
 import type { WaitReply, WaitState } from './wait';
@@ -25,6 +26,42 @@ export const END_WORDS: Readonly<Partial<Record<Status, string>>> = {
 };
 const END_FALLBACK = 'The service could not answer just now. Please try again later.';
 
+/** The same pages in Hindi: the end words by status, and every fixed text ({n}, {m}, {to}: filled in). */
+const END_WORDS_HI: Readonly<Partial<Record<Status, string>>> = {
+	verified: 'आपके कोड की पुष्टि हो गई है। अब आप यह पेज बंद कर सकते हैं।',
+	completed: 'आपके कोड की पुष्टि हो गई है। अब आप यह पेज बंद कर सकते हैं।',
+	pending: 'आपके कोड की पुष्टि हो गई है। बाकी काम अभी तैयार हो रहा है।',
+	max_attempts: 'यह कोड बहुत बार आज़माया जा चुका है। कृपया फिर से शुरू करें।',
+	expired: 'कोड डालने का समय समाप्त हो गया है। कृपया फिर से शुरू करें।',
+	invalid_request: 'आपकी दी हुई कुछ जानकारी स्वीकार नहीं की जा सकी। कृपया फिर से शुरू करें।',
+	auth_failed: 'यह सेवा अभी ठीक से सेट नहीं है। कृपया बाद में फिर कोशिश करें।',
+	rate_limited: 'अभी बहुत सारे अनुरोध आ रहे हैं। कृपया थोड़ी देर बाद फिर कोशिश करें।',
+};
+
+const HI = {
+	fallback: 'सेवा अभी जवाब नहीं दे सकी। कृपया बाद में फिर कोशिश करें।',
+	title: 'अपना कोड डालें',
+	sentTo: 'हमने <strong>{to}</strong> पर एक कोड भेजा है।',
+	left: 'बचा हुआ समय: लगभग {m} मिनट।',
+	attempts: 'बचे हुए प्रयास: {n}।',
+	code: 'कोड',
+	confirm: 'पुष्टि करें',
+	resend: 'नया कोड भेजें',
+	resendIn: 'आप {n} सेकंड बाद नया कोड मँगा सकते हैं।',
+	confirmed: 'पुष्टि हो गई',
+	failed: 'यह काम नहीं हुआ',
+	tooMany: 'अभी बहुत सारे कोड माँगे गए हैं। कृपया {n} बाद फिर कोशिश करें।',
+	notices: {
+		resent: 'हमने आपको एक नया कोड भेजा है।',
+		empty: 'आपको मिला कोड डालें।',
+		invalid_otp: 'यह कोड सही नहीं है। कृपया जाँचकर फिर से डालें।',
+		wait: 'आप {n} सेकंड बाद नया कोड मँगा सकते हैं।',
+		rate_limited: 'अभी बहुत सारे कोड माँगे गए हैं। कृपया थोड़ी देर बाद फिर कोशिश करें।',
+	} as Readonly<Record<string, string>>,
+	noticeFallback: 'अभी नया कोड नहीं भेजा जा सकता। कृपया थोड़ी देर बाद फिर कोशिश करें।',
+};
+const fillIn = (text: string, values: Record<string, string>) => text.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m);
+
 const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f4f5f7;color:#1f2328;margin:0;padding:24px}
 main{max-width:420px;margin:40px auto;background:#fff;border-radius:10px;box-shadow:0 1px 4px rgba(0,0,0,.12);padding:28px}
 h1{font-size:22px;margin:0 0 12px}p{line-height:1.45;margin:8px 0}.muted{color:#59636e;font-size:14px}
@@ -40,17 +77,24 @@ button.secondary{background:#eaeef2;color:#1f2328}form.resend{margin-top:8px}`;
 export const CODE_PAGE_SCRIPT = `(function(){var l=document.getElementById('left'),r=document.getElementById('resend'),w=document.getElementById('resend-wait');if(!l||!r)return;var s=Date.now()-(+l.dataset.now);
 function tick(){var t=Date.now()-s;if(r.hidden&&t>=+r.dataset.at){r.hidden=false;if(w)w.remove();}var m=Math.max(0,Math.ceil((+l.dataset.until-t)/60000));
 l.textContent=m>0?'Time left: about '+m+' minute'+(m===1?'':'s')+'.':'The time to enter the code has run out.';}tick();setInterval(tick,1000);})();`;
+/** The Hindi code page's clock: the same, its words in Hindi (a second fixed text, allowed by its own hash). */
+export const CODE_PAGE_SCRIPT_HI = CODE_PAGE_SCRIPT.replace(
+	"'Time left: about '+m+' minute'+(m===1?'':'s')+'.':'The time to enter the code has run out.'",
+	"'बचा हुआ समय: लगभग '+m+' मिनट।':'कोड डालने का समय समाप्त हो गया है।'",
+);
 export const REDIRECT_SCRIPT = `(function(){var a=document.getElementById('go');if(a)location.replace(a.href);})();`;
 
 /** The protective headers of every page and JSON answer of Send and Wait (no framing, no cache, no referrer, CSP by hash). */
-export const waitPageHeaders = (): Record<string, string> => pageHeaders({ styles: [STYLE], scripts: [CODE_PAGE_SCRIPT, REDIRECT_SCRIPT] });
+export const waitPageHeaders = (): Record<string, string> =>
+	pageHeaders({ styles: [STYLE], scripts: [CODE_PAGE_SCRIPT, CODE_PAGE_SCRIPT_HI, REDIRECT_SCRIPT] });
 
-function document(title: string, body: string, script = ''): string {
-	return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main>${body}</main>${script ? `<script>${script}</script>` : ''}</body></html>`;
+function document(title: string, body: string, script = '', language: Language = 'en'): string {
+	return `<!DOCTYPE html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main>${body}</main>${script ? `<script>${script}</script>` : ''}</body></html>`;
 }
 
 /** The page that asks for the code. `sealed` is the state to post back; the form posts to the page's own URL. */
-export function codePage(state: WaitState, sealed: string, now: number, notice?: WaitReply['notice']): string {
+export function codePage(state: WaitState, sealed: string, now: number, notice?: WaitReply['notice'], language: Language = 'en'): string {
+	if (language === 'hi') return codePageHi(state, sealed, now, notice);
 	const until = Math.min(state.end, state.codeExp ? Date.parse(state.codeExp) || state.end : state.end);
 	const minutes = Math.max(0, Math.ceil((until - now) / 60000));
 	const canResend = now >= state.resendAt;
@@ -71,8 +115,40 @@ export function codePage(state: WaitState, sealed: string, now: number, notice?:
 	return document(state.title, parts.join(''), CODE_PAGE_SCRIPT);
 }
 
+/** The code page in Hindi: the node's title as set, unless it is the default; the notice by its status. */
+function codePageHi(state: WaitState, sealed: string, now: number, notice?: WaitReply['notice']): string {
+	const until = Math.min(state.end, state.codeExp ? Date.parse(state.codeExp) || state.end : state.end);
+	const minutes = Math.max(0, Math.ceil((until - now) / 60000));
+	const canResend = now >= state.resendAt;
+	const wait = String(Math.max(0, Math.ceil((state.resendAt - now) / 1000)));
+	const title = state.title === 'Enter your code' ? HI.title : state.title;
+	const said = notice ? fillIn(HI.notices[notice.status] ?? HI.noticeFallback, { n: wait }) : '';
+	const parts = [
+		`<h1>${escapeHtml(title)}</h1>`,
+		state.text ? `<p>${escapeHtml(state.text)}</p>` : '',
+		notice ? `<p class="notice${notice.status === 'resent' ? ' ok' : ''}" role="status">${escapeHtml(said)}</p>` : '',
+		`<p>${fillIn(HI.sentTo, { to: escapeHtml(state.to) })}</p>`,
+		`<p class="muted" id="left" data-now="${now}" data-until="${until}">${fillIn(HI.left, { m: String(minutes) })}</p>`,
+		state.left !== undefined ? `<p class="muted">${fillIn(HI.attempts, { n: escapeHtml(state.left) })}</p>` : '',
+		`<form method="post" autocomplete="off"><input type="hidden" name="state" value="${escapeHtml(sealed)}">`,
+		`<label for="code">${HI.code}</label><input type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="12" required autofocus>`,
+		`<button type="submit">${HI.confirm}</button></form>`,
+		`<form method="post" class="resend" id="resend"${canResend ? '' : ' hidden'} data-at="${state.resendAt}"><input type="hidden" name="state" value="${escapeHtml(sealed)}"><input type="hidden" name="resend" value="true"><button type="submit" class="secondary">${HI.resend}</button></form>`,
+		canResend ? '' : `<p class="muted" id="resend-wait">${fillIn(HI.resendIn, { n: wait })}</p>`,
+	];
+	return document(title, parts.join(''), CODE_PAGE_SCRIPT_HI, 'hi');
+}
+
 /** The page when the run ends (the run goes on with the same result). */
-export function endPage(result: OtpResult, title: string): string {
+export function endPage(result: OtpResult, title: string, language: Language = 'en'): string {
+	if (language === 'hi') {
+		const said =
+			result.retryAfterSeconds !== undefined && result.status === 'rate_limited'
+				? fillIn(HI.tooMany, { n: inWordsHi(result.retryAfterSeconds) })
+				: (END_WORDS_HI[result.status] ?? HI.fallback);
+		const heading = result.ok ? HI.confirmed : HI.failed;
+		return document(title || heading, `<h1>${escapeHtml(heading)}</h1><p class="notice${result.ok ? ' ok' : ''}">${escapeHtml(said)}</p>`, '', 'hi');
+	}
 	const words =
 		result.retryAfterSeconds !== undefined && result.status === 'rate_limited'
 			? `Too many codes were asked just now. Please try again in ${inWords(result.retryAfterSeconds)}.`
@@ -87,6 +163,12 @@ export function inWords(seconds: number): string {
 	if (s < 90) return `${s} second${s === 1 ? '' : 's'}`;
 	const m = Math.ceil(s / 60);
 	return `${m} minute${m === 1 ? '' : 's'}`;
+}
+
+/** "5 मिनट", "40 सेकंड". */
+function inWordsHi(seconds: number): string {
+	const s = Math.max(1, Math.ceil(seconds));
+	return s < 90 ? `${s} सेकंड` : `${Math.ceil(s / 60)} मिनट`;
 }
 
 /** A state that opens but is not the latest (an older page, or one already used): nothing about the run is shown. */

@@ -31,6 +31,9 @@ import { randomBytes } from 'crypto';
 import {
 	answerWait,
 	claimState,
+	isLanguage,
+	languageFromHeader,
+	type Language,
 	clientAddress,
 	isLatest,
 	isStoreFailure,
@@ -125,6 +128,19 @@ const WAIT_OPTIONS: INodeProperties[] = [
 		default: 0,
 		description:
 			'How long the run waits for the code, new codes included; 0 = as long as the first code is valid. When it ends, the run continues on Failure with status expired.',
+	},
+	{
+		displayName: 'Page Language',
+		name: 'pageLanguage',
+		type: 'options',
+		options: [
+			{ name: 'Automatic (the Browser’s Language)', value: 'auto' },
+			{ name: 'English', value: 'en' },
+			{ name: 'Hindi (हिन्दी)', value: 'hi' },
+		],
+		default: 'auto',
+		description:
+			'The language of the pages the node serves. Automatic: Hindi for a browser that asks for hi or hi-IN first, English otherwise. Your Page Title and Page Message are shown as you wrote them.',
 	},
 	{
 		displayName: 'Page Message',
@@ -330,6 +346,8 @@ export async function webhookSendAndWait(this: IWebhookFunctions, provider: Prov
 		}
 		return { noWebhookResponse: true };
 	};
+	const pageOptions = this.getNodeParameter('options', {}) as IDataObject;
+	const language: Language = isLanguage(pageOptions.pageLanguage) ? pageOptions.pageLanguage : languageFromHeader(req.headers['accept-language']);
 	const wantsJson = (mode?: ResponseMode) => mode === 'app' || /application\/json/i.test(String(req.headers['content-type'] ?? req.headers.accept ?? ''));
 	const refuse = (status: number, why: keyof typeof REFUSED, mode?: ResponseMode) =>
 		wantsJson(mode)
@@ -354,7 +372,9 @@ export async function webhookSendAndWait(this: IWebhookFunctions, provider: Prov
 		const latest = await isLatest(guard.store, opened.run, opened.seq, now);
 		if (isStoreFailure(latest)) return refuse(503, 'store', opened.mode);
 		if (!latest) return refuse(403, 'stale', opened.mode);
-		return opened.mode === 'app' ? reply(200, 'json', appAnswer(opened, sealed!, { state: opened }, now)) : reply(200, 'html', codePage(opened, sealed!, now));
+		return opened.mode === 'app'
+			? reply(200, 'json', appAnswer(opened, sealed!, { state: opened }, now))
+			: reply(200, 'html', codePage(opened, sealed!, now, undefined, language));
 	}
 	// Every post claims its state first: an older state, or one used already, acts no more (claim.ts).
 	const claim = await claimState(guard.store, opened.run, opened.seq, claimWindowMs(now, opened.end), now);
@@ -379,7 +399,7 @@ export async function webhookSendAndWait(this: IWebhookFunctions, provider: Prov
 	if (answer.final) {
 		const result = finalResult(answer.final);
 		if (state.mode === 'app') reply(200, 'json', { ...result, final: true });
-		else reply(200, 'html', endPage(result, state.title));
+		else reply(200, 'html', endPage(result, state.title, language));
 		const out = item(result);
 		return { noWebhookResponse: true, workflowData: result.ok ? [[out], []] : [[], [out]] };
 	}
@@ -387,5 +407,5 @@ export async function webhookSendAndWait(this: IWebhookFunctions, provider: Prov
 	const later = Date.now();
 	return state.mode === 'app'
 		? reply(200, 'json', appAnswer(answer.state, next, answer, later))
-		: reply(200, 'html', codePage(answer.state, next, later, answer.notice));
+		: reply(200, 'html', codePage(answer.state, next, later, answer.notice, language));
 }

@@ -16,6 +16,9 @@ import {
 	stalePage,
 	unavailablePage,
 	waitPageHeaders,
+	CODE_PAGE_SCRIPT,
+	CODE_PAGE_SCRIPT_HI,
+	languageFromHeader,
 	codePage,
 	endPage,
 	expiredResult,
@@ -336,5 +339,52 @@ describe('the timeout can never read as success', () => {
 	it('the wait ends with the code, or as the node says', () => {
 		expect(stateFor(summitai, {}, sent({ expiresAt: new Date(NOW + 300000).toISOString() })).state.end).toBe(NOW + 300000);
 		expect(stateFor().state.end).toBe(NOW + 10 * 60000);
+	});
+});
+
+describe("Send and Wait's pages in Hindi: the same page, every fixed text in Hindi, the clock's script allowed by its own hash", () => {
+	const values = { identifierType: 'MOBILE', identifierValue: '919999999993', flavour: 'mobile' };
+	const { state } = stateFor(capillary, values, sent({ provider: 'capillary', expiresAt: new Date(NOW + 600000).toISOString() }));
+	const visible = (html: string) =>
+		html
+			.replace(/<(script|style)>[\s\S]*?<\/\1>/g, '')
+			.replace(/<[^>]+>/g, ' ')
+			.replace(/\s+/g, ' ');
+
+	it('say every fixed text in Hindi, under <html lang="hi">, and the notices by their status', () => {
+		const html = codePage(state, 's', NOW, { status: 'invalid_otp', message: 'That code is not right. Please check it and try again.' }, 'hi');
+		expect(html).toMatch(/^<!DOCTYPE html><html lang="hi">/);
+		const text = visible(html);
+		expect(text).toContain('अपना कोड डालें');
+		expect(text).toContain('यह कोड सही नहीं है। कृपया जाँचकर फिर से डालें।');
+		expect(text).toMatch(/हमने 91\*+93 पर एक कोड भेजा है।/);
+		expect(text).toContain('बचा हुआ समय: लगभग 10 मिनट।');
+		expect(text.replace(/91\*+93|\d+/g, '').match(/[A-Za-z]{3,}/g)).toBeNull();
+		const english = codePage(state, 's', NOW);
+		expect(english).toMatch(/^<!DOCTYPE html><html lang="en">/);
+		expect(visible(english)).toContain('Time left: about 10 minutes.');
+	});
+
+	it('keep a title the node was given as written, and escape it', () => {
+		const own = codePage({ ...state, title: 'Acme <Bank>' }, 's', NOW, undefined, 'hi');
+		expect(own).toContain('<h1>Acme &#60;Bank&#62;</h1>');
+	});
+
+	it('end in Hindi: confirmed, the wait of a refused send, the fallback', () => {
+		expect(visible(endPage(sent({ status: 'verified' }), '', 'hi'))).toContain('आपके कोड की पुष्टि हो गई है।');
+		expect(visible(endPage(sent({ ok: false, status: 'rate_limited', retryAfterSeconds: 600 }), '', 'hi'))).toContain('कृपया 10 मिनट बाद फिर कोशिश करें।');
+		expect(visible(endPage(sent({ ok: false, status: 'network_error' }), '', 'hi'))).toContain('सेवा अभी जवाब नहीं दे सकी।');
+	});
+
+	it("run the Hindi clock, a script of its own allowed by the pages' policy", () => {
+		expect(CODE_PAGE_SCRIPT_HI).not.toBe(CODE_PAGE_SCRIPT);
+		expect(CODE_PAGE_SCRIPT_HI).toContain('बचा हुआ समय');
+		const csp = waitPageHeaders()['Content-Security-Policy'];
+		for (const m of codePage(state, 's', NOW, undefined, 'hi').matchAll(/<script>([\s\S]*?)<\/script>/g)) expect(csp).toContain(inlineHash(m[1]));
+	});
+
+	it('follow the browser: hi-IN first → Hindi, else English', () => {
+		expect(languageFromHeader('hi-IN,hi;q=0.9')).toBe('hi');
+		expect(languageFromHeader('en-GB,hi;q=0.3')).toBe('en');
 	});
 });
