@@ -222,18 +222,27 @@ function verifyResult(results) {
 	return parsed.find((v) => v && v.operation === 'sendAndWait');
 }
 
-async function begin(journey, run) {
+/** A customer whose message made the agent call the verify tool: the tool waits, the code is in the inbox. */
+async function waiting(journey, run) {
 	const c = new Customer(journey, run);
 	c.since = Date.now();
 	await c.say();
-	return c;
+	await c.waitForCode();
+	return { c, otp: await latestCode(journey) };
+}
+
+/** Wrong codes until the run ends (the provider's attempts run out): the last answer, which must be max_attempts. */
+async function exhaust(c, otp) {
+	let last;
+	for (let i = 0; i < 10 && !(last && last.final); i++) last = await c.code(wrong(otp));
+	assert.equal(last.final, true, 'the attempts ran out');
+	assert.equal(last.status, 'max_attempts');
+	return last;
 }
 
 const SCENARIOS = {
 	async right(journey, run) {
-		const c = await begin(journey, run);
-		await c.waitForCode();
-		const otp = await latestCode(journey);
+		const { c, otp } = await waiting(journey, run);
 		const end = await c.code(otp);
 		assert.equal(end.status, 'verified', JSON.stringify(end).slice(0, 300));
 		const said = await reply(c);
@@ -247,9 +256,7 @@ const SCENARIOS = {
 		return `verified → ${run.action.name} ran once; agent: "${said.slice(0, 40)}…"`;
 	},
 	async wrongThenRight(journey, run) {
-		const c = await begin(journey, run);
-		await c.waitForCode();
-		const otp = await latestCode(journey);
+		const { c, otp } = await waiting(journey, run);
 		const again = await c.code(wrong(otp));
 		assert.equal(again.status, 'invalid_otp', JSON.stringify(again).slice(0, 300));
 		assert.equal(again.final, false, 'a wrong code keeps the run waiting');
@@ -262,13 +269,8 @@ const SCENARIOS = {
 		return `invalid_otp (still waiting), then verified → ${run.action.name} ran`;
 	},
 	async exhausted(journey, run) {
-		const c = await begin(journey, run);
-		await c.waitForCode();
-		const otp = await latestCode(journey);
-		let last;
-		for (let i = 0; i < 10 && !(last && last.final); i++) last = await c.code(wrong(otp));
-		assert.equal(last.final, true, 'the attempts ran out');
-		assert.equal(last.status, 'max_attempts');
+		const { c, otp } = await waiting(journey, run);
+		await exhaust(c, otp);
 		const said = await reply(c);
 		assert.match(said, /^NOT DONE\..*status max_attempts/, `the agent explains: ${said}`);
 		assert.equal(actionCalls(c, run).length, 0, 'the action never ran');
@@ -280,9 +282,7 @@ const SCENARIOS = {
 		return `${c.answers.length} wrong codes → the agent was told max_attempts; the action never ran`;
 	},
 	async neverAnswers(journey, run) {
-		const c = await begin(journey, run);
-		await c.waitForCode();
-		const otp = await latestCode(journey);
+		const { c, otp } = await waiting(journey, run);
 		const said = await reply(c, 200000);
 		assert.match(said, /^NOT DONE\..*status expired/, `the agent was told it expired: ${said}`);
 		assert.equal(actionCalls(c, run).length, 0, 'the action never ran');
@@ -292,9 +292,7 @@ const SCENARIOS = {
 		return `expired reached the agent after ${lib.secs(Date.now() - c.since)}; the action never ran`;
 	},
 	async gateRight(journey, run) {
-		const c = await begin(journey, run);
-		await c.waitForCode();
-		const otp = await latestCode(journey);
+		const { c, otp } = await waiting(journey, run);
 		assert.equal(actionCalls(c, run).length, 0, 'the gated action waits for the code');
 		assert.equal((await c.code(otp)).status, 'verified');
 		const said = await reply(c);
@@ -304,12 +302,8 @@ const SCENARIOS = {
 		return `gate approved on verified → ${run.action.name} ran once`;
 	},
 	async gateExhausted(journey, run) {
-		const c = await begin(journey, run);
-		await c.waitForCode();
-		const otp = await latestCode(journey);
-		let last;
-		for (let i = 0; i < 10 && !(last && last.final); i++) last = await c.code(wrong(otp));
-		assert.equal(last.status, 'max_attempts');
+		const { c, otp } = await waiting(journey, run);
+		await exhaust(c, otp);
 		const said = await reply(c);
 		assert.match(said, /^NOT DONE\..*rejected the tool call/, `n8n tells the agent the call was rejected: ${said}`);
 		assert.equal(actionCalls(c, run).length, 0, 'the gate never let the action run');
