@@ -226,6 +226,7 @@ function verifyResult(results) {
 async function waiting(journey, run) {
 	const c = new Customer(journey, run);
 	c.since = Date.now();
+	state.last = c;
 	await c.say();
 	await c.waitForCode();
 	return { c, otp: await latestCode(journey) };
@@ -407,7 +408,7 @@ async function tearDown() {
 	}
 }
 
-module.exports = { setUp, tearDown, state, forTest, Customer, latestCode };
+module.exports = { setUp, tearDown, state, forTest, Customer, latestCode, SCENARIOS };
 
 const PLAN = [
 	['capillary-mobile', 'capillary', 'right'],
