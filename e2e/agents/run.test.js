@@ -309,7 +309,7 @@ const SCENARIOS = {
 		assert.match(said, /^NOT DONE\..*rejected the tool call/, `n8n tells the agent the call was rejected: ${said}`);
 		assert.equal(actionCalls(c, run).length, 0, 'the gate never let the action run');
 		assertCleanResults(toolResults(c.since), [otp, wrong(otp)]);
-		return `max_attempts → n8n's gate refused the action ("${said.slice(6, 60)}…")`;
+		return `max_attempts → n8n's gate refused the action ("${said.slice(10, 70)}…")`;
 	},
 };
 
