@@ -1,9 +1,11 @@
-// Two rule sets. n8n's community-node rules on the code n8n loads (nodes/ and credentials/); `npm run lint` then runs
-// n8n's own scanner on the same files and on every n8n package's manifest (packaging/scan.js). Every other source file
+// Two rule sets. n8n's community-node rules on the code n8n loads (nodes/ and credentials/) and on the n8n packages'
+// manifests; `npm run lint` then runs n8n's own scanner and `n8n-node lint` on what each n8n package's own repository
+// holds (packaging/scan.js). Every other source file
 // (Node-RED adapter, sandbox, journeys, scripts, end-to-end suites, benchmarks, tests) gets typescript-eslint's
 // recommended rules, so nothing ships or runs unlinted.
 import tseslint from 'typescript-eslint';
 import { configs } from '@n8n/eslint-plugin-community-nodes';
+import manifestRules from './packaging/rules/index.js';
 
 const NODE_GLOBALS = {
 	require: 'readonly',
@@ -27,9 +29,11 @@ export default [
 	{
 		files: ['nodes/**/*.ts', 'credentials/**/*.ts'],
 		// These two read the n8n section of the nearest package.json, which is the private workspace's here: the
-		// scanner step of `npm run lint` (packaging/scan.js) runs them against the published package's manifest.
+		// scanner step of `npm run lint` (packaging/scan.js) runs them on each package's repository, its manifest at the root.
 		rules: { '@n8n/community-nodes/no-credential-reuse': 'off', '@n8n/community-nodes/credential-test-required': 'off' },
 	},
+	// Each is published from the root of its own repository (packaging/repository.js): no repository.directory.
+	manifestRules.manifestConfig(['packages/n8n-nodes-*/package.json']),
 	...tseslint.configs.recommended.map((c) => ({
 		...c,
 		files: ['node-red/**/*.ts', 'sandbox/**/*.ts', 'journeys/**/*.ts', 'generate/**/*.ts', 'test/**/*.ts'],

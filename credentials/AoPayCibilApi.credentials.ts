@@ -10,7 +10,7 @@ export class AoPayCibilApi implements ICredentialType {
 	icon: Icon = { light: 'file:../icons/aopay.svg', dark: 'file:../icons/aopay.dark.svg' };
 
 	// A literal, so n8n's scanner can read it; a test keeps it equal to the provider description's.
-	documentationUrl = 'https://github.com/otpflow/n8n-nodes-otpflow#aopay-cibil-score';
+	documentationUrl = 'https://github.com/otpflow/otpflow#aopay-cibil-score';
 
 	properties: INodeProperties[] = credentialProperties(aopay.credential);
 

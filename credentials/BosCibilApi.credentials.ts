@@ -10,7 +10,7 @@ export class BosCibilApi implements ICredentialType {
 	icon: Icon = { light: 'file:../icons/bos.svg', dark: 'file:../icons/bos.dark.svg' };
 
 	// A literal, so n8n's scanner can read it; a test keeps it equal to the provider description's.
-	documentationUrl = 'https://github.com/otpflow/n8n-nodes-otpflow#bos-cibil-score';
+	documentationUrl = 'https://github.com/otpflow/otpflow#bos-cibil-score';
 
 	properties: INodeProperties[] = credentialProperties(bos.credential);
 

@@ -10,7 +10,7 @@ export class IServeUDmtApi implements ICredentialType {
 	icon: Icon = { light: 'file:../icons/iserveu.svg', dark: 'file:../icons/iserveu.dark.svg' };
 
 	// A literal, so n8n's scanner can read it; a test keeps it equal to the provider description's.
-	documentationUrl = 'https://github.com/otpflow/n8n-nodes-otpflow#iserveu-dmt-lite';
+	documentationUrl = 'https://github.com/otpflow/otpflow#iserveu-dmt-lite';
 
 	properties: INodeProperties[] = credentialProperties(iserveu.credential);
 

@@ -10,7 +10,7 @@ export class SummitAiApi implements ICredentialType {
 	icon: Icon = { light: 'file:../icons/summitai.svg', dark: 'file:../icons/summitai.dark.svg' };
 
 	// A literal, so n8n's scanner can read it; a test keeps it equal to the provider description's.
-	documentationUrl = 'https://github.com/otpflow/n8n-nodes-otpflow#summitai-itsm';
+	documentationUrl = 'https://github.com/otpflow/otpflow#summitai-itsm';
 
 	properties: INodeProperties[] = credentialProperties(summitai.credential);
 

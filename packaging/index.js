@@ -139,6 +139,14 @@ function contents(folder, pkg = manifest(folder)) {
 	return { pkg, files: [...new Set([...files, ...assets(pkg)])].sort(), extras, external: [...external.keys()].sort() };
 }
 
+/**
+ * A node's codex file as one package ships it: `node` names the node type that package registers,
+ * `<package name>.<node name>` (the codex in nodes/ names the all-provider package's).
+ */
+function codexFor(pkg, text) {
+	return text.replace(/("node"\s*:\s*")[^"]*\.([^".]+)"/, (_m, key, node) => `${key}${pkg.name}.${node}"`);
+}
+
 /** Writes dist/packages/<folder>/: the manifest, its README (packaging/readme.js), LICENSE, the dist/ closure and the extra folders. */
 function stage(folder, sources = readmeSources(ROOT)) {
 	const { pkg, files, extras } = contents(folder);
@@ -151,7 +159,8 @@ function stage(folder, sources = readmeSources(ROOT)) {
 	for (const file of files) {
 		const target = path.join(out, path.relative(ROOT, file));
 		fs.mkdirSync(path.dirname(target), { recursive: true });
-		fs.copyFileSync(file, target);
+		if (file.endsWith('.node.json')) fs.writeFileSync(target, codexFor(pkg, fs.readFileSync(file, 'utf8')));
+		else fs.copyFileSync(file, target);
 	}
 	for (const dir of extras) fs.cpSync(dir, path.join(out, path.relative(ROOT, dir)), { recursive: true });
 	return out;
@@ -181,4 +190,4 @@ function folderOf(which) {
 	return folder;
 }
 
-module.exports = { ROOT, STAGE, folders, manifest, kind, entryPoints, requireClosure, contents, stage, stagedDir, pack, folderOf, readmeSources };
+module.exports = { ROOT, STAGE, folders, manifest, kind, entryPoints, requireClosure, contents, codexFor, stage, stagedDir, pack, folderOf, readmeSources };

@@ -17,11 +17,12 @@ function section(readme, heading) {
 	return readme.slice(start + 1, end < 0 ? undefined : end).trim();
 }
 
-/** The repository's web address, from a manifest's `repository.url` (git+https://github.com/o/r.git). */
+/**
+ * The development repository's web address, from a manifest's `homepage` (its README). Not `repository`: an n8n
+ * package's own repository holds the package alone, without docs/ or the screenshots the README shows.
+ */
 function repositoryUrl(pkg) {
-	return String(pkg.repository?.url ?? '')
-		.replace(/^git\+/, '')
-		.replace(/\.git$/, '');
+	return String(pkg.homepage ?? '').replace(/#.*$/, '');
 }
 
 /** Relative links and images of the repository README made absolute. */
@@ -69,8 +70,8 @@ function n8nReadme(pkg, folder, providers, readme) {
 		'## Install',
 		`In n8n (self-hosted, community nodes enabled): *Settings → Community Nodes → Install*, enter \`${pkg.name}\`. Or in a shell: \`cd ~/.n8n/nodes && npm install ${pkg.name}\`, then restart n8n.`,
 		one
-			? `This package holds the ${mine[0].label} node alone. \`@otpflow/n8n-nodes-otpflow\` holds all five providers; install one or the other, not both (they register the same credential types).`
-			: "One provider's node alone is in its own package (`@otpflow/n8n-nodes-bos`, `-aopay`, `-iserveu`, `-summitai`, `-capillary`); install those or this one, not both (they register the same credential types).",
+			? `This package holds the ${mine[0].label} node alone: it is the package for n8n Cloud, which installs only community nodes n8n has verified, and n8n verifies a package that serves one service. \`@otpflow/n8n-nodes-otpflow\` holds all five providers for self-hosted n8n; install one or the other, not both (they register the same credential types).`
+			: "This package, with all five providers, is for self-hosted n8n. On n8n Cloud, which installs only community nodes n8n has verified (one service per package), take the provider's own package: `@otpflow/n8n-nodes-bos`, `-aopay`, `-iserveu`, `-summitai` or `-capillary`. Install those or this one, not both (they register the same credential types).",
 		'Create the credential for your provider and **Save** it: n8n 2.x tests a credential when it is saved (a failed test shows the reason and a **Retry** button). The test never sends an OTP.',
 		'## Operations',
 		operationsTable(mine, (p) => p.label),

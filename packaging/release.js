@@ -2,6 +2,9 @@
 /**
  * node packaging/release.js check v0.1.0: fails unless the tag is `v` + the version every package of packages/ and
  * the workspace carry (the release workflow runs it before publishing anything).
+ *
+ * Where each package is published from: an n8n package from the root of its own repository (packaging/repository.js,
+ * whose workflow publishes it), every other package from this repository's release workflow (`publishedHere`).
  */
 'use strict';
 
@@ -20,7 +23,13 @@ function versionProblems(tag) {
 	return problems;
 }
 
-module.exports = { versionProblems };
+/** The packages this repository's own workflow publishes: all but the n8n packages, which have repositories of their own. */
+function publishedHere() {
+	const own = new Set(require('./repository').n8nFolders());
+	return packaging.folders().filter((folder) => !own.has(folder));
+}
+
+module.exports = { versionProblems, publishedHere };
 
 if (require.main === module) {
 	const [command, tag] = process.argv.slice(2);

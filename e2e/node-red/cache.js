@@ -6,7 +6,7 @@
  * `.otpflow-installed.json`; a folder with the marker is reused as it is (idempotent, safe to interrupt).
  *
  *   node e2e/node-red/cache.js            install everything the Node-RED e2e run needs, print times
- *   node e2e/node-red/cache.js --all      also node-red-dev and n8n's scanner (the packaging check)
+ *   node e2e/node-red/cache.js --all      also node-red-dev, n8n's scanner and n8n's node CLI (lint and packaging checks)
  */
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -24,6 +24,7 @@ const VERSIONS = {
 	node24: '24.21.0',
 	nodeRedDev: '0.1.6',
 	n8nScanner: '0.32.0',
+	n8nNodeCli: '0.48.3',
 };
 
 const SPECS = {
@@ -34,6 +35,9 @@ const SPECS = {
 	// n8n's own package scanner. Its rule plugin eslint-plugin-n8n-nodes-base has `preinstall: npx only-allow pnpm`,
 	// which fails under npm: installed without lifecycle scripts (none of its packages needs one to work).
 	n8nScanner: { dir: `n8n-scan-community-package-${VERSIONS.n8nScanner}`, deps: { '@n8n/scan-community-package': VERSIONS.n8nScanner }, ignoreScripts: true },
+	// n8n's node-developer CLI, for `n8n-node lint` on each staged n8n package. It needs the same eslint-plugin-n8n-nodes-base
+	// (hence no lifecycle scripts) and brings LangChain through its AI SDK: kept in the cache, not in devDependencies.
+	n8nNodeCli: { dir: `n8n-node-cli-${VERSIONS.n8nNodeCli}`, deps: { '@n8n/node-cli': VERSIONS.n8nNodeCli }, ignoreScripts: true },
 };
 
 function log(line) {
@@ -170,6 +174,14 @@ function n8nScanner() {
 	return { ...r, scanner: path.join(r.dir, 'node_modules', '@n8n', 'scan-community-package', 'scanner', 'scanner.mjs'), version: VERSIONS.n8nScanner };
 }
 
+/** n8n's node-developer CLI (@n8n/node-cli); `bin` is its `n8n-node` command, run with this Node. */
+function n8nNodeCli() {
+	const r = ensure('n8nNodeCli', (dir) => {
+		if (pkgVersion(dir, '@n8n/node-cli') !== VERSIONS.n8nNodeCli) throw new Error('wrong version');
+	});
+	return { ...r, bin: path.join(r.dir, 'node_modules', '@n8n', 'node-cli', 'bin', 'n8n-node.mjs'), version: VERSIONS.n8nNodeCli };
+}
+
 /** The two runtimes the e2e run covers. */
 function runtimes() {
 	const nr4 = nodeRed4();
@@ -181,11 +193,11 @@ function runtimes() {
 	];
 }
 
-module.exports = { CACHE, VERSIONS, ensure, node24, nodeRed4, nodeRed5, nodeRedDev, n8nScanner, runtimes, runNpm };
+module.exports = { CACHE, VERSIONS, ensure, node24, nodeRed4, nodeRed5, nodeRedDev, n8nScanner, n8nNodeCli, runtimes, runNpm };
 
 if (require.main === module) {
 	const started = Date.now();
-	const wanted = process.argv.includes('--all') ? [nodeRed4, node24, nodeRed5, nodeRedDev, n8nScanner] : [nodeRed4, node24, nodeRed5];
+	const wanted = process.argv.includes('--all') ? [nodeRed4, node24, nodeRed5, nodeRedDev, n8nScanner, n8nNodeCli] : [nodeRed4, node24, nodeRed5];
 	try {
 		for (const fn of wanted) {
 			const r = fn();

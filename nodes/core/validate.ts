@@ -12,8 +12,11 @@ import { UNOPENED } from './seal';
  */
 export const DEFAULT_MAX_LENGTH = 256;
 
-/** C0 and C1 control characters (NUL, tab, line breaks, escape, ...): never part of a value a provider expects. */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/**
+ * C0 and C1 control characters (NUL, tab, line breaks, escape, ...): never part of a value a provider expects. The
+ * Unicode category Cc is exactly U+0000–U+001F and U+007F–U+009F, written without control characters in the pattern.
+ */
+const CONTROL = /\p{Cc}/u;
 /** Invisible text-direction marks and overrides: they make a value read differently from what is sent. */
 const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 

@@ -29,7 +29,9 @@ interface Manifest {
 	peerDependencies?: Record<string, string>;
 	bin?: Record<string, string>;
 	main?: string;
-	repository: { directory: string };
+	homepage: string;
+	bugs: { url: string };
+	repository: { type: string; url: string; directory?: string };
 	n8n?: { n8nNodesApiVersion: number; strict: boolean; nodes: string[]; credentials: string[] };
 	'node-red'?: { version: string; nodes: Record<string, string> };
 }
@@ -62,14 +64,23 @@ describe('the packages', () => {
 		expect(rootPkg.private).toBe(true);
 	});
 
-	test.each(manifests)('$folder: same version as the workspace, MIT, an author with an e-mail, its own folder as repository directory', ({ folder, pkg }) => {
+	test.each(manifests)('$folder: same version as the workspace, MIT, an author with an e-mail, this repository as homepage', ({ pkg }) => {
 		expect(pkg.version).toBe(rootPkg.version);
 		expect(pkg.license).toBe('MIT');
 		expect(pkg.author?.name).toBeTruthy();
 		expect(pkg.author?.email).toMatch(/^[^@\s]+@[^@\s]+\.[a-z]+$/);
-		expect(pkg.repository.directory).toBe(`packages/${folder}`);
+		expect(pkg.homepage).toBe(rootPkg.homepage);
+		expect(pkg.bugs).toEqual(rootPkg.bugs);
 		expect(pkg.private).toBeUndefined();
 		expect(pkg.files[0]).toBe('dist');
+	});
+
+	test.each(n8nPackages)('$folder: published from the root of its own repository, otpflow/$folder (no repository.directory)', ({ folder, pkg }) => {
+		expect(pkg.repository).toEqual({ type: 'git', url: `git+https://github.com/otpflow/${folder}.git` });
+	});
+
+	test.each(manifests.filter((m) => packaging.kind(m.pkg) !== 'n8n'))('$folder: published from its folder of this repository', ({ folder, pkg }) => {
+		expect(pkg.repository).toEqual({ ...rootPkg.repository, directory: `packages/${folder}` });
 	});
 
 	test.each(n8nPackages)('$folder: what n8n verifies: the name pattern, the keyword, no runtime dependency, only n8n-workflow as peer', ({ pkg }) => {
@@ -100,11 +111,11 @@ describe('the packages', () => {
 		}
 	});
 
-	test('the Node-RED package: one module per provider, axios its only dependency, a supported Node-RED range', () => {
+	test('the Node-RED package: one module per provider and one for the journeys, axios its only dependency, a supported Node-RED range', () => {
 		expect(nodeRed.name).toMatch(/^@otpflow\/node-red-/);
 		expect(nodeRed.keywords).toContain('node-red');
 		expect(nodeRed['node-red']!.version).toMatch(/^>=\d/);
-		expect(Object.keys(nodeRed['node-red']!.nodes).sort()).toEqual(PROVIDERS.map((p) => `otpflow-${p.slug}`).sort());
+		expect(Object.keys(nodeRed['node-red']!.nodes).sort()).toEqual([...PROVIDERS.map((p) => `otpflow-${p.slug}`), 'otpflow-journeys'].sort());
 		expect(Object.keys(nodeRed.dependencies ?? {})).toEqual(['axios']);
 		expect(nodeRed.dependencies!.axios).toBe(rootPkg.devDependencies.axios);
 		expect(nodeRed.files).toContain('examples');

@@ -19,13 +19,20 @@ export function identityBody(params: Params): Record<string, unknown> {
 	return body;
 }
 
+/** The parts of a successful Auth Engine answer the operations read; each value is checked where it is read. */
+export interface AuthEngineAnswer {
+	user?: Record<string, unknown>;
+	auth?: Record<string, unknown>;
+	[key: string]: unknown;
+}
+
 /** Shared shape of every Auth Engine answer: success decided by `status.success`, failures by code. */
-export function interpretWith(onSuccess: (body: Record<string, any>, input: InterpretInput) => Outcome) {
+export function interpretWith(onSuccess: (body: AuthEngineAnswer, input: InterpretInput) => Outcome) {
 	return (body: unknown, input: InterpretInput): Outcome | undefined => {
 		const status = capillaryStatus(body);
 		if (!status) return undefined;
 		if (!status.success) return capillaryFailure(status.code, status.message);
-		return { code: String(status.code), text: status.message, ...onSuccess(body as Record<string, any>, input) };
+		return { code: String(status.code), text: status.message, ...onSuccess(body as AuthEngineAnswer, input) };
 	};
 }
 
@@ -34,7 +41,7 @@ export function interpretWith(onSuccess: (body: Record<string, any>, input: Inte
  * ID. The token and key are the customer's credentials: the operation lists them in `handsOn` so they are scrubbed from
  * everything but `reference`.
  */
-export function loginReference(body: Record<string, any>): Reference {
+export function loginReference(body: AuthEngineAnswer): Reference {
 	const reference: Reference = {};
 	const userId = body.user?.userId;
 	if (userId !== undefined && userId !== null) reference.userId = String(userId);

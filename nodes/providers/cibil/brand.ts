@@ -27,7 +27,7 @@ export const BOS_BRAND: CibilBrand = {
 	defaultBaseUrl: 'https://api.bos.center/api/BOS/CibilScore/',
 	registrationIdExample: 'BOS-554',
 	sandboxBaseUrl: 'http://127.0.0.1:4010/bos/api/BOS/CibilScore/',
-	documentationUrl: 'https://github.com/otpflow/n8n-nodes-otpflow#bos-cibil-score',
+	documentationUrl: 'https://github.com/otpflow/otpflow#bos-cibil-score',
 	color: '#7FA8DB',
 };
 
@@ -39,6 +39,6 @@ export const AOPAY_BRAND: CibilBrand = {
 	defaultBaseUrl: 'https://api.aopay.co.in/api/AOP/CibilScore/',
 	registrationIdExample: 'AOP-554',
 	sandboxBaseUrl: 'http://127.0.0.1:4010/aopay/api/AOP/CibilScore/',
-	documentationUrl: 'https://github.com/otpflow/n8n-nodes-otpflow#aopay-cibil-score',
+	documentationUrl: 'https://github.com/otpflow/otpflow#aopay-cibil-score',
 	color: '#B596D8',
 };

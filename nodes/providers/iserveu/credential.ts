@@ -4,7 +4,7 @@ import type { CredentialSpec } from '../../core';
 export const iServeUCredential: CredentialSpec = {
 	name: 'iServeUDmtApi',
 	label: 'iServeU DMT Lite API',
-	documentationUrl: 'https://github.com/otpflow/n8n-nodes-otpflow#iserveu-dmt-lite',
+	documentationUrl: 'https://github.com/otpflow/otpflow#iserveu-dmt-lite',
 	fields: [
 		{
 			name: 'baseUrl',

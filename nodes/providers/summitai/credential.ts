@@ -18,7 +18,7 @@ function proxyAuth(credentials: Record<string, unknown>): Json {
 export const summitAiCredential: CredentialSpec = {
 	name: 'summitAiApi',
 	label: 'SummitAI ITSM API',
-	documentationUrl: 'https://github.com/otpflow/n8n-nodes-otpflow#summitai-itsm',
+	documentationUrl: 'https://github.com/otpflow/otpflow#summitai-itsm',
 	fields: [
 		{
 			name: 'baseUrl',

@@ -173,7 +173,7 @@ function rawView(body: unknown): unknown {
 	const answer = answerOf(body);
 	if (!answer) return body;
 	const rows = userRows(answer);
-	const { Output: _output, OutputObject: _object, ...rest } = answer;
+	const rest = Object.fromEntries(Object.entries(answer).filter(([key]) => key !== 'Output' && key !== 'OutputObject'));
 	return rows ? { ...rest, UserRows: rows.length } : rest;
 }
 
