@@ -1,7 +1,7 @@
 'use strict';
 /**
- * n8n in queue mode: one main (`n8n start`: editor, REST, webhooks and form pages; it enqueues every run) and
- * workers (`n8n worker`), all sharing Redis (the Bull queue) and PostgreSQL (executions, waiting runs). Each
+ * n8n in queue mode: one main (`n8n start`: editor, REST, webhooks and form pages; it enqueues every run),
+ * workers (`n8n worker`) and optionally webhook processors (`n8n webhook`: the public routes, instead of the main), all sharing Redis (the Bull queue) and PostgreSQL (executions, waiting runs). Each
  * process has its own user folder with our package npm-installed into `<folder>/.n8n/nodes`, as separate hosts or
  * containers would, and the same encryption key and WEBHOOK_URL (a worker writes the form-waiting URL a person
  * is sent to, so it must name the main).
@@ -179,6 +179,7 @@ class Cluster {
 		Object.assign(this, opts);
 		this.jobs = new Map();
 		this.workers = new Map();
+		this.webhookProcessors = new Map();
 		this.main = undefined;
 	}
 
@@ -232,8 +233,10 @@ class Cluster {
 		return r;
 	}
 
-	async startMain() {
-		const env = await this.envFor('main', { port: this.mainPort });
+	/** `extra`: more environment for the main (N8N_DISABLE_PRODUCTION_MAIN_PROCESS, say); kept for its restarts. */
+	async startMain({ extra } = {}) {
+		if (extra) this.mainExtra = extra;
+		const env = await this.envFor('main', { port: this.mainPort, extra: this.mainExtra });
 		this.main = new N8nProcess({
 			name: 'main',
 			role: 'main',
@@ -284,6 +287,31 @@ class Cluster {
 		return w;
 	}
 
+	/**
+	 * A webhook processor (`n8n webhook`): n8n's production routes (/webhook, /form, /webhook-waiting,
+	 * /form-waiting) on its own port; it enqueues the runs it starts or resumes. Ready once /healthz/readiness is 200.
+	 */
+	async startWebhookProcessor(name, { extra } = {}) {
+		const port = await lib.freePort();
+		const env = await this.envFor(name, { port, extra });
+		const p = new N8nProcess({
+			name,
+			role: 'webhook',
+			inst: this.inst,
+			env,
+			args: ['webhook'],
+			logFile: path.join(this.work, `${name}.log`),
+			procs: this.procs,
+			jobs: this.jobs,
+		});
+		p.port = port;
+		p.url = `http://${lib.HOST}:${port}`;
+		this.webhookProcessors.set(name, p);
+		await lib.waitForHttp(`${p.url}/healthz/readiness`, { want: (s) => s === 200, timeoutMs: 180000, isAlive: () => p.alive });
+		await p.waitForLog((e) => /Webhook listener waiting for requests/.test(e.text), { timeoutMs: 30000, what: '"Webhook listener waiting"' });
+		return p;
+	}
+
 	async stopWorker(name) {
 		const w = this.workers.get(name);
 		if (!w) return;
@@ -325,7 +353,7 @@ class Cluster {
 	}
 
 	async stopAll() {
-		const all = [...this.workers.values(), this.main].filter(Boolean);
+		const all = [...this.workers.values(), ...this.webhookProcessors.values(), this.main].filter(Boolean);
 		await Promise.all(all.map((p) => p.stop()));
 	}
 }
