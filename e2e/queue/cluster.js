@@ -35,6 +35,12 @@ function queueEnv(inst, { userFolder, brokerPort, port, redisPort, pgPort, webho
 			N8N_LOG_FORMAT: 'json',
 			// A stopped worker hands its running jobs back fast; the suite never leaves long jobs behind.
 			N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
+			// n8n's default (0) has Bull delete a job the moment it finishes. A process that enqueued a run and waits
+			// for it (a Webhook answering "When Last Node Finishes") calls Bull's job.finished() only after its own
+			// hooks: a job done by then is in no set and its "completed" event has passed, so the request hangs (seen:
+			// a 27 ms job behind a webhook processor). Kept jobs are found finished at once.
+			N8N_EXECUTIONS_QUEUE_KEEP_LAST_COMPLETED: '1000',
+			N8N_EXECUTIONS_QUEUE_KEEP_LAST_FAILED: '1000',
 			...extra,
 		},
 	});

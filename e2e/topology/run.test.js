@@ -55,6 +55,21 @@ const state = { procs: services.processTracker(), journeys: [], waits: [], throu
 const log = (line) => process.stdout.write(`${line}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const phase = (name, ms) => log(`[topology] ${name}: ${lib.secs(ms)}`);
+/** CPU seconds a process has used (user + system, from /proc; its task runner is a child and not counted). */
+function cpuSeconds(pid) {
+	try {
+		const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+		return (Number(f[11]) + Number(f[12])) / 100;
+	} catch {
+		return 0;
+	}
+}
+function cpuOfAll() {
+	const c = state.cluster;
+	const all = [['main', c.main], ...c.webhookProcessors, ...c.workers].map(([n, p]) => [n, p.child.pid]);
+	all.push(['postgres', state.pg.child.pid], ['redis', state.redis.child.pid], ['nginx', state.nginx.child.pid], ['suite', process.pid]);
+	return Object.fromEntries(all.map(([n, pid]) => [n, cpuSeconds(pid)]));
+}
 const load = () =>
 	os
 		.loadavg()
@@ -122,6 +137,8 @@ async function sandbox(method, p, json) {
 	const body = json === undefined ? undefined : Buffer.from(JSON.stringify(json));
 	return lib.request(method, `${state.sandbox.url}${p}`, { body, headers: body ? { 'content-type': 'application/json' } : {} });
 }
+
+const providerCalls = async () => (await sandbox('GET', '/_sandbox/stats')).json.requests;
 
 async function inboxSeq() {
 	const r = await sandbox('GET', '/_sandbox/inbox');
@@ -274,16 +291,21 @@ async function runWait(c) {
 		steps.push(`code page@${r.by}`);
 	}
 	await nextGoesTo(other(shown));
+	const calls0 = await providerCalls();
 	const r = await via('POST', run.url, { ...sawBody(c.mode, { code, state: run.state }), timeoutMs: PAGE_TIMEOUT_MS });
+	const calls1 = await providerCalls();
 	assert.equal(r.status, 200, `${c.id}: POST the code → ${r.status} ${r.text.slice(0, 300)}`);
 	if (c.mode === 'app') assert.deepEqual([r.json.final, r.json.ok], [true, true], `${c.id}: verified: ${r.text.slice(0, 300)}`);
 	else assert.equal(pageTitle(r.text), 'Confirmed', `${c.id}: the end page: ${r.text.slice(0, 300)}`);
-	steps.push(`code POST@${r.by} (provider called there)`);
+	// The answer holds the provider's verdict: the processor that answered called the provider (webhook()).
+	assert.ok(calls1 > calls0, `${c.id}: the code POST reached the provider before it was answered`);
+	steps.push(`code POST@${r.by} (${calls1 - calls0} provider call${calls1 - calls0 === 1 ? '' : 's'} from there)`);
 	assert.notEqual(r.by, shown, `${c.id}: the answer with the code page and the code POST on different processors`);
 	for (const s of steps) assert.match(s, /@wp[12]\b/, `${c.id}: served by webhook processors: ${steps.join(', ')}`);
 	await waitEnded(run.id, c.id);
 	const jobs = await state.cluster.waitForJobs(run.id, 2);
 	assert.equal(jobs.length, 2, `${c.id}: two jobs, the send and the resume: ${jobsText(run.id)}`);
+	assert.equal(await providerCalls(), calls1, `${c.id}: the resumed job on ${jobs[1].worker} called no provider (the processor verified)`);
 	return { id: c.id, executionId: run.id, steps, send: jobs[0].worker, resumedOn: jobs[1].worker, jobs: jobsText(run.id), ms: Date.now() - t0 };
 }
 
@@ -321,6 +343,7 @@ async function measure(label, entry, offset) {
 	assert.equal(f.status, 201, `latency fault: ${f.text}`);
 	const maxBefore = Number(sql(`SELECT COALESCE(MAX(id), 0) FROM execution_entity`).trim());
 	const loadBefore = load();
+	const cpu0 = cpuOfAll();
 	const perProcessor = {};
 	const count = (by) => {
 		perProcessor[by] = (perProcessor[by] || 0) + 1;
@@ -353,13 +376,19 @@ async function measure(label, entry, offset) {
 	}
 	await sandbox('DELETE', '/_sandbox/faults');
 	const seconds = (Number(row[2]) - t0) / 1000;
-	const m = { label, runs: RUNS, verified, succeeded: Number(row[1]), seconds, perSecond: RUNS / seconds, perProcessor, loadBefore, loadAfter: load() };
+	const cpu1 = cpuOfAll();
+	// Postgres' backends are its children (not counted): its own figure is the postmaster's only.
+	const cpu = Object.entries(cpu1)
+		.filter(([n]) => n !== 'postgres')
+		.map(([n, v]) => `${n} ${(v - cpu0[n]).toFixed(1)}`)
+		.join(', ');
+	const m = { label, runs: RUNS, verified, succeeded: Number(row[1]), seconds, perSecond: RUNS / seconds, perProcessor, loadBefore, loadAfter: load(), cpu };
 	const spread = Object.entries(perProcessor)
 		.sort()
 		.map(([p, n]) => `${p} ${n}`)
 		.join(', ');
 	log(
-		`[topology]   ${label}: ${RUNS} journeys in ${seconds.toFixed(1)} s → ${m.perSecond.toFixed(2)} executions/s (${verified} verified; requests served by ${spread}; load average ${m.loadBefore} → ${m.loadAfter})`,
+		`[topology]   ${label}: ${RUNS} journeys in ${seconds.toFixed(1)} s → ${m.perSecond.toFixed(2)} executions/s (${verified} verified; requests served by ${spread}; load average ${m.loadBefore} → ${m.loadAfter}; CPU s: ${cpu})`,
 	);
 	return m;
 }
@@ -519,6 +548,7 @@ function summary() {
 		log(
 			`[topology]   throughput, Send and Wait ${BULK_TEMPLATE} journeys, ${LATENCY_MS} ms per provider request, ${PARALLEL} people at once, ${RUNS} each: 1 webhook processor ${one.perSecond.toFixed(2)}/s (load ${one.loadBefore} → ${one.loadAfter}), 2 webhook processors ${two.perSecond.toFixed(2)}/s (load ${two.loadBefore} → ${two.loadAfter}) → ×${(two.perSecond / one.perSecond).toFixed(2)} (goal ≥ 1.6; reported, not asserted)`,
 		);
+	for (const m of state.throughput) log(`[topology]     ${m.label.trim()}: CPU seconds during the measure: ${m.cpu}`);
 	if (state.failover) log(`[topology]   failover ${state.failover.id}: ${state.failover.steps.join(', ')}; jobs ${state.failover.jobs}`);
 	log(`[topology] set-up ${lib.secs(timings.setup || 0)}; total ${lib.secs(Date.now() - timings.started)} — ${timings.cold ? 'COLD' : 'WARM'}`);
 }
