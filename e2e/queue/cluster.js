@@ -240,6 +240,43 @@ class Cluster {
 	}
 
 	/** `extra`: more environment for the main (N8N_DISABLE_PRODUCTION_MAIN_PROCESS, say); kept for its restarts. */
+	/** A fresh database is migrated by the first n8n command; the result is kept as the template for warm runs. */
+	async migrateOnce(pg, saveTemplate) {
+		if (pg.fromTemplate) return false;
+		await this.cli(['list:workflow'], { timeoutMs: 240000 });
+		await saveTemplate(pg);
+		return true;
+	}
+
+	/** `n8n import:credentials` of a list of credentials (the file is removed afterwards: it holds them in plain). */
+	async importCredentials(credentials) {
+		const file = path.join(this.work, 'credentials.json');
+		fs.writeFileSync(file, JSON.stringify(credentials));
+		try {
+			await this.cli(['import:credentials', `--input=${file}`]);
+		} finally {
+			fs.rmSync(file, { force: true });
+		}
+	}
+
+	/** `n8n import:workflow --separate` of the workflows, one file each. */
+	async importWorkflows(workflows) {
+		const dir = path.join(this.work, 'workflows');
+		fs.mkdirSync(dir, { recursive: true });
+		for (const wf of workflows) fs.writeFileSync(path.join(dir, `${wf.id}.json`), JSON.stringify(wf));
+		await this.cli(['import:workflow', '--separate', `--input=${dir}`]);
+	}
+
+	/** Publishes each workflow through a logged-in REST client (the main registers its paths at once). */
+	static async publish(client, workflows) {
+		for (const wf of workflows) {
+			const g = await client.get(`/rest/workflows/${wf.id}`);
+			if (g.status !== 200) throw new Error(`GET workflow ${wf.id}: ${g.status} ${g.text.slice(0, 300)}`);
+			const a = await client.post(`/rest/workflows/${wf.id}/activate`, { versionId: g.json.data.versionId });
+			if (a.status !== 200) throw new Error(`activate ${wf.id}: ${a.status} ${a.text.slice(0, 500)}`);
+		}
+	}
+
 	async startMain({ extra } = {}) {
 		if (extra) this.mainExtra = extra;
 		const env = await this.envFor('main', { port: this.mainPort, extra: this.mainExtra });

@@ -451,8 +451,32 @@ function processTracker() {
 	};
 }
 
+/**
+ * Whatever happens, nothing a suite started outlives it: on exit every tracked process group is ended by its PID and
+ * the suite's temp folder removed (unless OTPFLOW_E2E_KEEP=1 or the suite cleaned up itself); SIGINT/SIGTERM exit;
+ * after `limitMs` the suite exits 1. `state`: { procs, work, cleaned }. Returns the watchdog timer (clear it at the end).
+ */
+function guardSuite(state, { label, limitMs, log }) {
+	process.on('exit', () => {
+		state.procs.killAllSync();
+		if (state.work && !state.cleaned && process.env.OTPFLOW_E2E_KEEP !== '1') fs.rmSync(state.work, { recursive: true, force: true, maxRetries: 3 });
+	});
+	for (const sig of ['SIGINT', 'SIGTERM'])
+		process.on(sig, () => {
+			log(`[${label}] ${sig}: stopping what the suite started`);
+			process.exit(130);
+		});
+	const watchdog = setTimeout(() => {
+		log(`[${label}] the suite ran past ${limitMs / 1000} s: stopping what it started`);
+		process.exit(1);
+	}, limitMs);
+	watchdog.unref();
+	return watchdog;
+}
+
 module.exports = {
 	HOST,
+	guardSuite,
 	ensureBinaries,
 	startRedis,
 	startPostgres,

@@ -76,21 +76,7 @@ const load = () =>
 		.map((x) => x.toFixed(2))
 		.join(' ');
 
-// Whatever happens, nothing we started outlives the suite: every process group we started, by its PID.
-process.on('exit', () => {
-	state.procs.killAllSync();
-	if (state.work && !state.cleaned && process.env.OTPFLOW_E2E_KEEP !== '1') fs.rmSync(state.work, { recursive: true, force: true, maxRetries: 3 });
-});
-for (const sig of ['SIGINT', 'SIGTERM'])
-	process.on(sig, () => {
-		log(`[topology] ${sig}: stopping what the suite started`);
-		process.exit(130);
-	});
-const watchdog = setTimeout(() => {
-	log(`[topology] the suite ran past ${SUITE_LIMIT_MS / 1000} s: stopping what it started`);
-	process.exit(1);
-}, SUITE_LIMIT_MS);
-watchdog.unref();
+const watchdog = services.guardSuite(state, { label: 'topology', limitMs: SUITE_LIMIT_MS, log });
 
 // ---------------------------------------------------------------------------------------------------
 // Through nginx: who served each request
@@ -439,38 +425,20 @@ before(async () => {
 	state.cluster = new Cluster({ inst: state.inst, work: state.work, redisPort, pgPort, mainPort, webhookUrl: `${state.entry}/`, procs: state.procs, log });
 	await state.cluster.prepareFolders(['main', 'wp1', 'wp2', 'w1', 'w2'], state.tarball);
 	phase('npm pack + npm install <tarball> into the .n8n/nodes of main, wp1, wp2, w1 and w2', Date.now() - t);
-	if (!state.pg.fromTemplate) {
-		t = Date.now();
-		await state.cluster.cli(['list:workflow'], { timeoutMs: 240000 });
-		await services.saveTemplate(state.pg);
+	if (await state.cluster.migrateOnce(state.pg, services.saveTemplate)) {
 		timings.cold = true;
 		phase('first migration of PostgreSQL by n8n (kept as a template)', Date.now() - t);
 	}
 
 	t = Date.now();
-	const templates = lib.loadTemplates();
-	const credFile = path.join(state.work, 'credentials.json');
-	fs.writeFileSync(credFile, JSON.stringify(lib.rewriteUrls(templates.credentials, state.sandbox.url)));
-	await state.cluster.cli(['import:credentials', `--input=${credFile}`]);
-	fs.rmSync(credFile);
-	const dist = (p) => require(path.join(lib.ROOT, 'dist', 'journeys', p));
-	const { JOURNEYS } = dist('index');
-	const { stepsOf } = dist('params');
-	const workflows = [];
-	state.cases = lib.loadJourneys().map((s) => {
-		const journey = JOURNEYS.find((j) => j.id === s.id);
-		assert.ok(journey, `${s.file}: a journey description with id ${s.id}`);
-		workflows.push(lib.rewriteUrls(s.workflow, state.sandbox.url));
-		return W.journeyCase(s, journey, stepsOf);
-	});
+	await state.cluster.importCredentials(lib.rewriteUrls(lib.loadTemplates().credentials, state.sandbox.url));
+	const journeys = W.journeyCases(lib, state.sandbox.url);
+	state.cases = journeys.cases;
 	assert.ok(state.cases.length > 0, 'journey templates in templates/n8n/journeys');
 	state.waitCases = waitCases();
-	workflows.push(...state.waitCases.map((c) => c.workflow));
+	const workflows = [...journeys.workflows, ...state.waitCases.map((c) => c.workflow)];
 	state.bulkCase = state.waitCases.find((c) => c.file === `${BULK_TEMPLATE}.json`);
-	const wfDir = path.join(state.work, 'workflows');
-	fs.mkdirSync(wfDir);
-	for (const wf of workflows) fs.writeFileSync(path.join(wfDir, `${wf.id}.json`), JSON.stringify(wf));
-	await state.cluster.cli(['import:workflow', '--separate', `--input=${wfDir}`]);
+	await state.cluster.importWorkflows(workflows);
 	phase(`import (${state.cases.length} journeys, ${state.waitCases.length} Send and Wait templates)`, Date.now() - t);
 
 	// Behind nginx: n8n trusts one proxy hop (the client's address from X-Forwarded-For).
@@ -504,12 +472,7 @@ before(async () => {
 	// The editor's API through nginx (the main): owner, then every workflow published.
 	t = Date.now();
 	const { client } = await lib.ownerSetupOrLogin(state.entry);
-	for (const wf of workflows) {
-		const g = await client.get(`/rest/workflows/${wf.id}`);
-		assert.equal(g.status, 200, `GET workflow ${wf.id}: ${g.text.slice(0, 300)}`);
-		const a = await client.post(`/rest/workflows/${wf.id}/activate`, { versionId: g.json.data.versionId });
-		assert.equal(a.status, 200, `activate ${wf.id}: ${a.text.slice(0, 500)}`);
-	}
+	await Cluster.publish(client, workflows);
 	phase(`owner set up and ${workflows.length} workflows published through nginx (the main)`, Date.now() - t);
 	timings.setup = Date.now() - timings.started;
 });
