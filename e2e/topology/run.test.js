@@ -155,11 +155,23 @@ async function waitEnded(id, what) {
 	}
 }
 
+/** Which webhook processor's log says it enqueued the job ("Enqueued execution X (job J)"), by job id. */
+function enqueuer(jobId) {
+	for (const [name, p] of state.cluster.webhookProcessors)
+		if (p.events.some((e) => (/^Enqueued execution \d+ \(job (\d+)\)/.exec(e.text) || [])[1] === String(jobId))) return name;
+	return 'none';
+}
+
+/** The processor that answered a step (the last of a retry) is the one whose log enqueued its job. */
+function assertEnqueuedBy(what, job, by) {
+	assert.equal(enqueuer(job.jobId), by.split('→').pop(), `${what}: job ${job.jobId} enqueued by the processor that answered (${by})`);
+}
+
 const jobsText = (id) =>
 	state.cluster
 		.jobsOf(id)
-		.map((j) => `${j.jobId}@${j.worker}`)
-		.join(' ');
+		.map((j) => `${j.jobId} ${enqueuer(j.jobId)}→${j.worker}`)
+		.join(', ');
 
 function pageTitle(html) {
 	const m = /<h1[^>]*>([\s\S]*?)<\/h1>/.exec(html) || /<title>([\s\S]*?)<\/title>/.exec(html);
@@ -187,6 +199,7 @@ async function runJourney(c, { stopAtCodePage = false } = {}) {
 	r = await via('POST', formUrl, { ...first, timeoutMs: PAGE_TIMEOUT_MS });
 	assert.equal(r.status, 200, `${c.id}: POST the first page → ${r.status} ${r.text.slice(0, 300)}`);
 	steps.push(`details@${r.by}`);
+	const details = r.by;
 	const waitingUrl = r.json && r.json.formWaitingUrl;
 	assert.ok(waitingUrl && waitingUrl.startsWith(`${state.entry}/form-waiting/`), `${c.id}: the run continues at nginx's address: ${waitingUrl}`);
 	const id = forms.executionIdOf(waitingUrl);
@@ -222,9 +235,14 @@ async function runJourney(c, { stopAtCodePage = false } = {}) {
 	r = await via('POST', waitingUrl, forms.multipart([]));
 	assert.ok(r.status < 400, `${c.id}: closing POST → ${r.status}`);
 	steps.push(`close@${r.by}`);
+	const closer = r.by;
 	await waitEnded(id, c.id);
 	const jobs = await state.cluster.waitForJobs(id, 3);
 	for (const j of jobs) assert.ok(state.cluster.workers.has(j.worker), `${c.id}: job ${j.jobId} ran on a worker (${j.worker})`);
+	// The logs agree with nginx: each job was enqueued by the processor that answered its request.
+	assertEnqueuedBy(`${c.id} first page`, jobs[0], details);
+	assertEnqueuedBy(`${c.id} code POST`, jobs[1], verify);
+	assertEnqueuedBy(`${c.id} close`, jobs[2], closer);
 	if (!stopped) for (const s of steps) assert.match(s, /@wp[12]$/, `${c.id}: every public step served by a webhook processor: ${steps.join(', ')}`);
 	return { id: c.id, executionId: id, steps, page, verify, resumedOn: jobs2[1].worker, jobs: jobsText(id), ms: Date.now() - t0 };
 }
@@ -291,6 +309,8 @@ async function runWait(c) {
 	await waitEnded(run.id, c.id);
 	const jobs = await state.cluster.waitForJobs(run.id, 2);
 	assert.equal(jobs.length, 2, `${c.id}: two jobs, the send and the resume: ${jobsText(run.id)}`);
+	assertEnqueuedBy(`${c.id} start`, jobs[0], run.by);
+	assertEnqueuedBy(`${c.id} code POST`, jobs[1], r.by);
 	assert.equal(await providerCalls(), calls1, `${c.id}: the resumed job on ${jobs[1].worker} called no provider (the processor verified)`);
 	return { id: c.id, executionId: run.id, steps, send: jobs[0].worker, resumedOn: jobs[1].worker, jobs: jobsText(run.id), ms: Date.now() - t0 };
 }
@@ -501,6 +521,7 @@ after(async () => {
 function summary() {
 	log('');
 	log(`[topology] ---- n8n ${N8N_VERSION}: nginx → 2 webhook processors, main (editor/API only), 2 workers, Redis, PostgreSQL ----`);
+	log('[topology]   (steps: the process that answered, from nginx; jobs: "<job> <processor that enqueued it>→<worker that ran it>", from their logs)');
 	for (const f of state.facts) log(`[topology]   ${f}`);
 	for (const j of state.journeys)
 		log(`[topology]   ${j.id.padEnd(26)} exec ${String(j.executionId).padStart(3)}: ${j.steps.join(', ')}; jobs ${j.jobs} (${lib.secs(j.ms)})`);
