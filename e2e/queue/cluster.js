@@ -37,8 +37,8 @@ function queueEnv(inst, { userFolder, brokerPort, port, redisPort, pgPort, webho
 			N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
 			// n8n's default (0) has Bull delete a job the moment it finishes. A process that enqueued a run and waits
 			// for it (a Webhook answering "When Last Node Finishes") calls Bull's job.finished() only after its own
-			// hooks: a job done by then is in no set and its "completed" event has passed, so the request hangs (seen:
-			// a 27 ms job behind a webhook processor). Kept jobs are found finished at once.
+			// hooks: a job done by then is in no set and its "completed" event has passed, so the request hangs (seen
+			// once: a 27 ms job behind a webhook processor; see docs/runtime-notes.md). Kept jobs are found finished.
 			N8N_EXECUTIONS_QUEUE_KEEP_LAST_COMPLETED: '1000',
 			N8N_EXECUTIONS_QUEUE_KEEP_LAST_FAILED: '1000',
 			...extra,
