@@ -7,13 +7,13 @@
  * Page mode: a page of yours posts the person's details to the Webhook; the answer is a small page that sends the
  * browser on to the code page the node serves. Your App: the app posts the details as JSON and reads `resumeUrl` (and
  * `state`) from the answer, then posts { "code": "…" } or { "resend": true } there. The run continues on Success with
- * verified/completed, or on Failure (left open here: the run ends; connect what suits you).
+ * verified/completed, or on Failure (Not verified: a run refused before the wait ends there too, so the Webhook answers with its item).
  *
  * Which value fills which field comes from the journey descriptions (journeys/params.ts), as for the Form journeys.
  */
 import crypto from 'node:crypto';
 import type { FieldSpec, FieldValue } from '../nodes/core';
-import { codeFlow, flowFields, SEND_AND_WAIT } from '../nodes/core';
+import { codeFlow, flowFields, SEND_AND_WAIT, waitPageHeaders } from '../nodes/core';
 import { n8nNodeTypes } from '../generate/n8n-types';
 import { stickyHeight } from '../generate/layout';
 import { JOURNEYS, journeyLabel } from './index';
@@ -26,7 +26,7 @@ export const WAIT_MODES = ['page', 'app'] as const;
 export type WaitMode = (typeof WAIT_MODES)[number];
 
 /** The node names of every Send and Wait template. */
-export const WAIT_NODE = { trigger: 'Webhook', wait: 'Send and Wait for Code', next: 'Verified', note: 'About this workflow' } as const;
+export const WAIT_NODE = { trigger: 'Webhook', wait: 'Send and Wait for Code', next: 'Verified', failed: 'Not verified', note: 'About this workflow' } as const;
 
 /** Node counts of the Form journey (without its note) and of this template, for the README. */
 export interface WaitCount {
@@ -114,7 +114,11 @@ export function buildWaitWorkflow(journey: Journey, mode: WaitMode): N8nWorkflow
 				path: waitPath(journey, mode),
 				responseMode: 'lastNode',
 				responseData: 'firstEntryJson',
-				options: mode === 'page' ? { responseContentType: 'text/html', responsePropertyName: 'page' } : {},
+				options: {
+					...(mode === 'page' ? { responseContentType: 'text/html', responsePropertyName: 'page' } : {}),
+					// The first answer (the redirect page, or the page of a refused send) has the node's pages' headers.
+					responseHeaders: { entries: Object.entries(waitPageHeaders()).map(([name, value]) => ({ name, value })) },
+				},
 			},
 			id: uuid(key, WAIT_NODE.trigger),
 			name: WAIT_NODE.trigger,
@@ -143,6 +147,16 @@ export function buildWaitWorkflow(journey: Journey, mode: WaitMode): N8nWorkflow
 			notes: 'What comes next once the person is verified: $json.status is verified or completed, $json.reference holds the ids.',
 		},
 		{
+			parameters: {},
+			id: uuid(key, WAIT_NODE.failed),
+			name: WAIT_NODE.failed,
+			type: 'n8n-nodes-base.noOp',
+			typeVersion: 1,
+			position: [540, y + 100],
+			notes:
+				'Failure: $json.status says why (rate_limited with retryAfterSeconds when too many codes were asked, max_attempts, expired, a provider failure). A run that ends before the wait ends here, so the Webhook answers with this item (its page in Page mode).',
+		},
+		{
 			parameters: { content: note, height: noteHeight, width: NOTE_WIDTH },
 			id: uuid(key, WAIT_NODE.note),
 			name: WAIT_NODE.note,
@@ -157,7 +171,7 @@ export function buildWaitWorkflow(journey: Journey, mode: WaitMode): N8nWorkflow
 		nodes,
 		connections: {
 			[WAIT_NODE.trigger]: { main: [[{ node: WAIT_NODE.wait, type: 'main', index: 0 }]] },
-			[WAIT_NODE.wait]: { main: [[{ node: WAIT_NODE.next, type: 'main', index: 0 }], []] },
+			[WAIT_NODE.wait]: { main: [[{ node: WAIT_NODE.next, type: 'main', index: 0 }], [{ node: WAIT_NODE.failed, type: 'main', index: 0 }]] },
 		},
 		active: false,
 		settings: {
@@ -183,7 +197,7 @@ function aboutNote(journey: Journey, mode: WaitMode): string {
 		`## ${journey.title}: Send and Wait for Code`,
 		how,
 		'',
-		'Verified runs on Success (verified/completed). Failure (max_attempts, expired — also when nobody answers in time —, provider failures, invalid_request) is left open: connect what suits you.',
+		'Verified runs on Success (verified/completed); Not verified on Failure (rate_limited when too many codes were asked for the number or from the client, max_attempts, expired — also when nobody answers in time —, provider failures, invalid_request): put what suits you after it.',
 	].join('\n');
 }
 

@@ -1,9 +1,9 @@
 /**
  * The Node-RED flow of each journey: one tab of Node-RED core nodes (http in, template, http response, switch, change,
- * json, delay, catch, comment) around our operation nodes, made from the journey description, the step sources of
- * params.ts and the provider description. Nothing is kept in flow or global context: what the next page needs travels
- * in the page itself (the send step's `reference`, base64 JSON in a hidden field), so any Node-RED process can serve
- * any page, after a restart or behind a load balancer.
+ * delay, catch, comment) around our operation nodes and journey guards, made from the journey description, the step
+ * sources of params.ts and the provider description. Nothing is kept in flow or global context: what the next page
+ * needs travels in the page itself, sealed by the guard node (node-red/journey-state.ts) under the user's key, so any
+ * Node-RED process can serve any page, after a restart or behind a load balancer.
  *
  *   GET  /otp/<id>  the first page
  *   POST /otp/<id>  every form; its hidden `step` says which: start | verify | resend | check
@@ -14,6 +14,10 @@ import { ACCOUNT_LIMITS } from '../node-red/account';
 import { configType, DEFAULT_TIMEOUT_SECONDS, operationType } from '../node-red/names';
 import { nodeFields, propertyDefault, staticType, typeProperty } from '../node-red/properties';
 import { nodeRedSize } from '../generate/layout';
+import { CAPTCHAS } from '../node-red/captcha';
+import { JOURNEY_GUARD_TYPE, PUBLIC_PAGES_DEFAULTS, PUBLIC_PAGES_TYPE } from '../node-red/journey';
+import { JOURNEY_STYLE_BLOCK, journeyHeaders } from '../node-red/journey-page';
+import { HONEYPOT } from '../node-red/journey-state';
 import { providerBaseUrls, SANDBOX_ACCOUNTS } from '../sandbox/accounts';
 import { JOURNEYS, journeyLabel } from './index';
 import { CUSTOMER_WORDS, OUTCOMES, type Ask, type Journey, type Step } from './model';
@@ -35,7 +39,7 @@ export interface FlowNode {
 export const journeyPath = (journey: Journey) => `/otp/${journey.id}`;
 
 /** The form fields the flow itself uses; no ask may take these names. */
-const RESERVED = ['step', 'reference', 'expiresAt', 'otp'];
+const RESERVED = ['step', 'state', 'issued', 'otp', HONEYPOT, ...Object.values(CAPTCHAS).map((c) => c.field)];
 
 /** The providers serve India: expiry times are shown in Indian Standard Time. */
 const TIME_ZONE = { offset: '+0530', name: 'IST' };
@@ -73,6 +77,25 @@ function configNode(provider: ProviderSpec, sandboxUrl: string): FlowNode {
 	return { ...node, ...ACCOUNT_LIMITS };
 }
 
+/** The one public-pages config node every journey shares: its sealing key is the user's to set (never in a flow file). */
+export const PUBLIC_PAGES_ID = hash('otpflow', 'public-pages');
+
+function publicPagesNode(): FlowNode {
+	return { id: PUBLIC_PAGES_ID, type: PUBLIC_PAGES_TYPE, name: 'OTP Flow public pages', ...PUBLIC_PAGES_DEFAULTS };
+}
+
+/** The ask whose value the send guard counts per identifier: where the code goes, else the first phone or e-mail input. */
+export function identifierAsk(journey: Journey): Ask {
+	const sentTo = 'ask' in journey.sentTo ? journey.sentTo.ask : undefined;
+	return (
+		journey.ask.find((a) => a.name === sentTo) ??
+		journey.ask.find((a) => a.input === 'tel') ??
+		journey.ask.find((a) => a.input === 'email') ??
+		journey.ask.find((a) => !a.sensitive) ??
+		journey.ask[0]
+	);
+}
+
 function secretNote(provider: ProviderSpec): string {
 	const account: Record<string, unknown> = SANDBOX_ACCOUNTS[provider.id] ?? {};
 	const secrets = provider.credential.fields
@@ -96,10 +119,10 @@ function reads(journey: Journey, role: Role, step: Step, op: OperationSpec, ask:
 }
 
 /**
- * First-page answers a later page hands on in hidden fields: those a step after the first page reads (verify, after;
+ * First-page answers a later page hands on in its sealed state: those a step after the first page reads (verify, after;
  * send and the steps before it again for a new code), and the one the code page shows masked. Never a sensitive one.
  */
-function carriedAsks(journey: Journey): Ask[] {
+export function carriedAsks(journey: Journey): Ask[] {
 	const sentTo = 'ask' in journey.sentTo ? journey.sentTo.ask : undefined;
 	return journey.ask.filter(
 		(ask) => !ask.sensitive && (ask.name === sentTo || stepsOf(journey).some(({ step, role, op }) => reads(journey, role, step, op, ask))),
@@ -174,23 +197,6 @@ function askInput(journey: Journey, role: Role, op: OperationSpec, field: FieldS
 // JSONata used by the change and switch nodes
 // ---------------------------------------------------------------------------------------------------
 
-/**
- * The reference as page data: JSON, URL-encoded (JSONata's base64 functions only keep Latin-1), base64. Read back by
- * the json node, never by $eval: a hidden field is the visitor's to change, and $eval would run it as JSONata, with
- * $env() and $flowContext() at hand.
- */
-export const ENCODE_REFERENCE = '$base64encode($encodeUrlComponent($string(journey.reference)))';
-
-/** The form as posted, and the page data decoded as far as text (the json node parses it). */
-export const READ_FORM = [
-	'{',
-	'\t"reference": $exists(form.reference) and form.reference != "" ? $decodeUrlComponent($base64decode(form.reference)),',
-	'\t"expiresAt": form.expiresAt,',
-	'\t"fresh": form.step = "start",',
-	'\t"polls": 0',
-	'}',
-].join('\n');
-
 /** What a result's status means for the journey: model.ts OUTCOMES. */
 export const OUTCOME_OF = `$lookup(${JSON.stringify(OUTCOMES)}, payload.status)`;
 
@@ -230,19 +236,6 @@ export function escapeHtml(text: string): string {
 	return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-const STYLE = [
-	'body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:34rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1b1b1b;background:#fff}',
-	'h1{font-size:1.6rem;line-height:1.25}',
-	'label{display:block;font-weight:600;margin-top:1.2rem}',
-	'.hint{margin:.1rem 0 .3rem;color:#505a5f;font-size:.95rem}',
-	'input{font:inherit;width:100%;box-sizing:border-box;padding:.5rem;border:2px solid #505a5f;border-radius:4px}',
-	'input:focus,button:focus,a:focus{outline:3px solid #fd0;outline-offset:0}',
-	'button{font:inherit;margin-top:1.5rem;padding:.6rem 1.2rem;border:0;border-radius:4px;background:#00703c;color:#fff;cursor:pointer}',
-	'.note{padding:.75rem 1rem;border-left:5px solid #1d70b8;background:#f3f8fc}',
-	'.problem{border-left-color:#d4351c;background:#fdf4f2}',
-	'footer{margin-top:2.5rem;padding-top:1rem;border-top:1px solid #b1b4b6;color:#505a5f;font-size:.95rem}',
-].join('\n');
-
 function page(journey: Journey, heading: string, body: string[]): string {
 	return [
 		'<!doctype html>',
@@ -251,7 +244,7 @@ function page(journey: Journey, heading: string, body: string[]): string {
 		'<meta charset="utf-8">',
 		'<meta name="viewport" content="width=device-width, initial-scale=1">',
 		`<title>${heading === journey.title ? '' : `${escapeHtml(heading)} · `}${escapeHtml(journey.title)}</title>`,
-		`<style>\n${STYLE}\n</style>`,
+		`<style>${JOURNEY_STYLE_BLOCK}</style>`,
 		'</head>',
 		'<body>',
 		'<main>',
@@ -288,17 +281,19 @@ function inputHtml(ask: Ask, value?: string): string[] {
 
 const hidden = (name: string, value: string) => `<input type="hidden" name="${name}" value="${value}">`;
 
-/** The hidden fields every later page posts back: the reference and the first page's answers it needs. */
-function carriedHtml(journey: Journey): string[] {
-	return [hidden('reference', '{{page.reference}}'), ...carriedAsks(journey).map((ask) => hidden(ask.name, `{{form.${ask.name}}}`))];
-}
+/** The one hidden field a later page posts back: its sealed state (the provider's ids, the answers, what may come next). */
+const stateHtml = () => hidden('state', '{{page.state}}');
 
 function firstPage(journey: Journey): string {
 	return page(journey, journey.title, [
 		`<p>${escapeHtml(journey.intro)}</p>`,
 		'<form method="post">',
 		hidden('step', 'start'),
+		hidden('issued', '{{page.issued}}'),
 		...journey.ask.flatMap((ask) => inputHtml(ask)),
+		// The honeypot: out of sight and out of the tab order, so only a bot fills it.
+		`<div class="trap" aria-hidden="true"><label for="${HONEYPOT}">Leave this empty</label><input id="${HONEYPOT}" name="${HONEYPOT}" type="text" tabindex="-1" autocomplete="off"></div>`,
+		'{{#page.captcha}}<div class="{{page.captcha.widget}}" data-sitekey="{{page.captcha.siteKey}}"></div><script src="{{page.captcha.script}}" async defer></script>{{/page.captcha}}',
 		'<button type="submit">Send me a code</button>',
 		'</form>',
 	]);
@@ -311,8 +306,7 @@ function codePage(journey: Journey): string {
 		'<p>{{#page.sentTo}}It went to <strong>{{page.sentTo}}</strong>.{{/page.sentTo}}{{#page.until}} It is valid until <time datetime="{{page.expiresAt}}">{{page.until}}</time>.{{/page.until}}</p>',
 		'<form method="post">',
 		hidden('step', 'verify'),
-		...carriedHtml(journey),
-		hidden('expiresAt', '{{page.expiresAt}}'),
+		stateHtml(),
 		...(journey.codeAsk ?? []).flatMap((ask) => inputHtml(ask, `form.${ask.name}`)),
 		`<label for="${CODE_INPUT}">One-time code</label>`,
 		`<p class="hint" id="${CODE_INPUT}-hint">The code in the message we sent you</p>`,
@@ -329,7 +323,7 @@ function newCodePage(journey: Journey): string {
 		'{{#page.retryAfterSeconds}}<p>You can ask for a new code in {{page.retryAfterSeconds}} seconds.</p>{{/page.retryAfterSeconds}}',
 		'<form method="post">',
 		hidden('step', 'resend'),
-		...carriedHtml(journey),
+		stateHtml(),
 		...(again.length > 0
 			? ['<p>For your safety we do not keep what you typed here: please type it again.</p>', ...again.flatMap((ask) => inputHtml(ask))]
 			: []),
@@ -347,9 +341,7 @@ function donePage(journey: Journey): string {
 function laterPage(journey: Journey): string {
 	return page(journey, 'Not ready yet', [
 		'<p class="note" role="status">{{page.words}}</p>',
-		...(journey.after
-			? ['<form method="post">', hidden('step', 'check'), hidden('reference', '{{page.reference}}'), '<button type="submit">Check again</button>', '</form>']
-			: []),
+		...(journey.after ? ['<form method="post">', hidden('step', 'check'), stateHtml(), '<button type="submit">Check again</button>', '</form>'] : []),
 	]);
 }
 
@@ -439,6 +431,34 @@ class Tab {
 		return this.add(key, 'switch', { name, property, propertyType, rules, checkall: 'false', repair: false, outputs: rules.length }, col, row, rules.length);
 	}
 
+	/** A journey guard (node-red/journey.ts): output 1 goes on, output 2 is a refusal that ends on the error page. */
+	guard(key: string, name: string, props: Record<string, unknown>, col: number, row: number): FlowNode {
+		const { journey } = this;
+		const send = stepsOf(journey).find((s) => s.role === 'send')!;
+		return this.add(
+			key,
+			JOURNEY_GUARD_TYPE,
+			{
+				name,
+				pages: PUBLIC_PAGES_ID,
+				journey: journey.id,
+				provider: journey.provider.id,
+				account: configNodeId(journey.provider),
+				sendOperation: send.op.id,
+				identifier: identifierAsk(journey).name,
+				carry: carriedAsks(journey)
+					.map((a) => a.name)
+					.join(','),
+				next: '',
+				verified: false,
+				...props,
+			},
+			col,
+			row,
+			2,
+		);
+	}
+
 	operation(key: string, role: Role, step: Step, op: OperationSpec, col: number, row: number): FlowNode {
 		const props: Record<string, unknown> = { name: op.name, config: configNodeId(this.journey.provider), ...fieldInputs(this.journey, role, step, op) };
 		// Every continuing step reads the reference the page brought back (or the step before it kept there).
@@ -446,6 +466,23 @@ class Tab {
 		Object.assign(props, { includeRaw: false, timeout: DEFAULT_TIMEOUT_SECONDS });
 		return this.add(key, operationType(this.journey.provider, op), props, col, row, 2);
 	}
+}
+
+const lowerKeys = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+
+function securityText(journey: Journey): string {
+	const d = PUBLIC_PAGES_DEFAULTS;
+	return [
+		'**Nothing a page posts is trusted.** The guard nodes and the **OTP Flow public pages** config node they share do the checking; open that node once and set its **Sealing key** (at least 16 characters, e.g. `openssl rand -base64 32`). Without it every page refuses to run and says so.',
+		'',
+		"- **Sealed state.** What a later page needs (the provider's ids, the first page's answers) travels in one hidden field `state`, encrypted and authenticated (AES-256-GCM) under the sealing key, bound to this journey, to the step it allows next and to an expiry (" +
+			`${d.stateMinutes} minutes by default, never past the code's validity). A changed, foreign, expired or out-of-order state ends on the error page and nothing reaches ${journey.provider.label}.`,
+		'- **Each page works once.** Every state carries a run id and a count, checked against a counter in the context store: an older or already-used page is refused (a double click acts once). Behind a load balancer, choose a context store shared by every copy and tick *shared* for strictness.',
+		`- **After the code** (${journey.after ? 'Check again, ' : ''}the step that takes the code) runs only from a page the code led to; ${journey.after ? 'Check again only from a page sealed as *code verified*.' : 'there is no later step.'}`,
+		`- **Send guard** before every send (first page, new code): ${d.perIdentifierMax} per number or address per ${d.perIdentifierWindowMinutes} minutes, ${d.perClientMax} per client per minute (the connecting address; X-Forwarded-For only with *trusted proxies* set), and a per-hour ceiling on the account that you set. A refused send says when to try again.`,
+		`- **Bot friction** on the first page: a hidden honeypot input, a minimum fill time (${d.minFillSeconds} s, from a sealed issue time), and optionally Cloudflare Turnstile or hCaptcha.`,
+		"- **Headers** on every page: a content security policy (its one style by hash, no script), no framing, no caching, no referrer. Every value a page shows is escaped by the template's `{{ }}`.",
+	].join('\n');
 }
 
 function aboutText(journey: Journey, sandboxUrl: string): string {
@@ -458,9 +495,7 @@ function aboutText(journey: Journey, sandboxUrl: string): string {
 		'',
 		`First page → ${[...names('before'), ...names('send')].join(' → ')} → code page → ${[...names('verify'), ...names('after')].join(' → ')} → "${journey.done.title}". A wrong code shows the code page again with the attempts left; an expired code offers a new one; anything else ends on a plain error page (never a stack trace, a secret or an Aadhaar number).${journey.after?.poll ? ` While ${names('after')[0]} answers \`pending\` it is asked again up to ${journey.after.poll.times} times, ${journey.after.poll.waitSeconds} s apart (the delay node); then a come-back-later page offers *Check again*.` : ''}`,
 		'',
-		"**Nothing is kept in flow or global context.** What the next page needs travels in the page: the send step's `reference`, as base64 JSON in the hidden field `reference`. **read the form** and **parse the reference** turn it back into `msg.journey.reference`, which the Reference input of every continuing step reads. So a journey survives a Node-RED restart and runs on several Node-RED copies behind a load balancer: whichever copy gets the next page has all it needs.",
-		'',
-		'The hidden field is not signed: changing it gains nothing, because the provider checks every id against its own session. It is read with the json node, never evaluated.',
+		"**Nothing is kept in flow or global context.** What the next page needs travels in the page, sealed: **guard: check the page** opens it into `msg.journey.reference` (which the Reference input of every continuing step reads) and puts the first page's answers back into `msg.form`; the **seal:** guards seal it again before each page. So a journey survives a Node-RED restart and runs on several Node-RED copies behind a load balancer (same sealing key): whichever copy gets the next page has all it needs. See *How these pages are protected*.",
 		...(sealed
 			? [
 					'',
@@ -486,8 +521,23 @@ export function journeyFlow(journey: Journey, sandboxUrl: string): FlowNode[] {
 	const poll = journey.after?.poll;
 	const path = journeyPath(journey);
 	// The grid: requests enter on the left, each lane runs right, the pages stand in one column before the response.
-	const lane = { get: 1, post: 3, start: 5, ended: 6, again: 7, verify: 9, newCode: 10, after: 11, done: 12, poll: 13, wait: 14, later: 15, error: 17 };
-	const pages = Math.max(7 + 2 * before.length, 9); // right of the send lane (send, keep, data) and of the after lane
+	const lane = {
+		security: 1,
+		get: 2,
+		post: 3,
+		start: 5,
+		ended: 6,
+		again: 7,
+		verify: 9,
+		newCode: 10,
+		after: 11,
+		done: 12,
+		poll: 13,
+		wait: 14,
+		later: 15,
+		error: 17,
+	};
+	const pages = Math.max(8 + 2 * before.length, 10); // right of the send lane (send, keep, data, seal) and of the after lane
 
 	const tab: FlowNode = {
 		id: t.id,
@@ -497,18 +547,24 @@ export function journeyFlow(journey: Journey, sandboxUrl: string): FlowNode[] {
 		info: `${journey.title} (${journey.provider.label}): the pages at ${path}. See the comment on the tab.`,
 	};
 	t.add('about', 'comment', { name: journey.title, info: aboutText(journey, sandboxUrl) }, 0, 0, 0);
+	t.add('security', 'comment', { name: 'How these pages are protected (read before you publish)', info: securityText(journey) }, 0, lane.security, 0);
 
-	// Pages and the one response every message ends in.
+	// Pages and the responses every message ends in: the first page's headers come from its guard (they allow a
+	// CAPTCHA's origin when one is set); every other page's are fixed here, whatever the message carries.
 	const response = t.add(
 		'response',
 		'http response',
-		{
-			name: 'send the page',
-			statusCode: '',
-			headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' },
-		},
+		{ name: 'send the page', statusCode: '', headers: { 'content-type': 'text/html; charset=utf-8', ...lowerKeys(journeyHeaders()) } },
 		pages + 1,
 		lane.verify,
+		0,
+	);
+	const firstResponse = t.add(
+		'response-first',
+		'http response',
+		{ name: 'send the first page', statusCode: '', headers: { 'content-type': 'text/html; charset=utf-8' } },
+		pages + 1,
+		lane.get,
 		0,
 	);
 	const pageNode = (key: string, name: string, html: string, row: number) => {
@@ -516,18 +572,27 @@ export function journeyFlow(journey: Journey, sandboxUrl: string): FlowNode[] {
 		t.wire(node, response);
 		return node;
 	};
-	const first = pageNode('page-first', 'first page', firstPage(journey), lane.get);
+	const first = t.template('page-first', 'first page', firstPage(journey), pages, lane.get);
+	t.wire(first, firstResponse);
 	const code = pageNode('page-code', 'code page', codePage(journey), lane.start);
 	const newCode = pageNode('page-new-code', 'new-code page', newCodePage(journey), lane.newCode);
 	const done = pageNode('page-done', 'done page', donePage(journey), lane.done);
 	const later = pageNode('page-later', 'come back later page', laterPage(journey), lane.later);
 	const error = pageNode('page-error', 'error page', errorPage(journey), lane.error);
 
+	// Seal what the next page carries: the guard ties it to this journey, the step it allows next and an expiry.
+	const sealFor = (key: string, name: string, data: FlowNode, page: FlowNode, row: number, props: Record<string, unknown>) => {
+		const node = t.guard(key, name, { mode: 'seal', ...props }, pages - 1, row);
+		t.wire(data, node);
+		t.wire(node, page, 0);
+		t.wire(node, error, 1);
+	};
 	const codeData = t.change(
 		'code-data',
 		'code page data',
 		[
-			set('page.reference', 'jsonata', ENCODE_REFERENCE),
+			// page.words first: it always has a value, so page exists before a rule sets an absent expiry.
+			set('page.words', 'jsonata', WORDS),
 			set('page.expiresAt', 'msg', 'journey.expiresAt'),
 			set('page.until', 'jsonata', UNTIL),
 			'ask' in journey.sentTo
@@ -535,48 +600,44 @@ export function journeyFlow(journey: Journey, sandboxUrl: string): FlowNode[] {
 				: 'reference' in journey.sentTo
 					? set('page.sentTo', 'msg', `journey.reference.${journey.sentTo.reference}`)
 					: set('page.sentTo', 'str', journey.sentTo.text),
-			set('page.words', 'jsonata', WORDS),
 			set('page.problem', 'jsonata', 'payload.status != "otp_sent"'),
 			set('page.attemptsRemaining', 'jsonata', 'payload.status = "invalid_otp" ? payload.attemptsRemaining'),
 		],
-		pages - 1,
+		pages - 2,
 		lane.start,
 	);
-	t.wire(codeData, code);
+	sealFor('seal-code', 'seal: the code page', codeData, code, lane.start, { next: 'verify' });
 	const newCodeData = t.change(
 		'new-code-data',
 		'new-code page data',
-		[
-			set('page.reference', 'jsonata', ENCODE_REFERENCE),
-			set('page.words', 'jsonata', WORDS),
-			set('page.retryAfterSeconds', 'msg', 'payload.retryAfterSeconds'),
-		],
-		pages - 1,
+		[set('page.words', 'jsonata', WORDS), set('page.retryAfterSeconds', 'msg', 'payload.retryAfterSeconds')],
+		pages - 2,
 		lane.newCode,
 	);
-	t.wire(newCodeData, newCode);
-	const laterData = t.change(
-		'later-data',
-		'come back later data',
-		[set('page.reference', 'jsonata', ENCODE_REFERENCE), set('page.words', 'jsonata', WORDS)],
-		pages - 1,
-		lane.later,
-	);
-	t.wire(laterData, later);
-	const errorData = t.change('error-data', 'error page data', [set('page.words', 'jsonata', WORDS)], pages - 1, lane.error);
+	sealFor('seal-new-code', 'seal: the new-code page', newCodeData, newCode, lane.newCode, { next: 'resend' });
+	const laterData = t.change('later-data', 'come back later data', [set('page.words', 'jsonata', WORDS)], pages - 2, lane.later);
+	// Only this page, reached after a verified code, lets the next post run the step after the code.
+	if (after) sealFor('seal-later', 'seal: come back later (code verified)', laterData, later, lane.later, { next: 'check', verified: true });
+	else t.wire(laterData, later);
+	const errorData = t.change('error-data', 'error page data', [set('page.words', 'jsonata', WORDS)], pages - 2, lane.error);
 	t.wire(errorData, error);
 
-	// GET: the first page. POST: read the form, parse the reference it carries, route by its step.
+	// GET: the first page, with its sealed issue time. POST: read the form, let the guard check it (bot friction and the
+	// send guard on a first page, the sealed state on every other), route by its step.
 	const get = t.add('get', 'http in', { name: '', url: path, method: 'get', upload: false, swaggerDoc: '' }, 0, lane.get);
-	t.wire(get, first);
+	const issue = t.guard('guard-first', 'guard: issue the first page', { mode: 'first' }, 1, lane.get);
+	t.wire(get, issue);
+	t.wire(issue, first, 0);
+	t.wire(issue, error, 1);
 	const post = t.add('post', 'http in', { name: '', url: path, method: 'post', upload: false, swaggerDoc: '' }, 0, lane.post);
-	const readForm = t.change('read-form', 'read the form', [set('form', 'msg', 'payload'), set('journey', 'jsonata', READ_FORM)], 1, lane.post);
+	const readForm = t.change('read-form', 'read the form', [set('form', 'msg', 'payload')], 1, lane.post);
 	t.wire(post, readForm);
-	const parse = t.add('parse', 'json', { name: 'parse the reference', property: 'journey.reference', action: 'obj', pretty: false }, 2, lane.post);
-	t.wire(readForm, parse);
+	const check = t.guard('guard-check', 'guard: check the page', { mode: 'check' }, 2, lane.post);
+	t.wire(readForm, check);
+	t.wire(check, error, 1);
 	const routes = ['start', 'verify', 'resend', ...(after ? ['check'] : [])];
 	const route = t.switch('route', 'which form', 'form.step', 'msg', [...routes.map((v) => ({ t: 'eq', v, vt: 'str' })), { t: 'else' }], 3, lane.post);
-	t.wire(parse, route);
+	t.wire(check, route, 0);
 	t.wire(route, first, routes.length);
 	const port = (name: string) => routes.indexOf(name);
 
@@ -722,7 +783,7 @@ export function journeyFlow(journey: Journey, sandboxUrl: string): FlowNode[] {
 	}
 
 	// A node that fails outright (a broken account, a page whose data does not parse) still answers with the error page.
-	const errorPath = new Set([errorData.id, error.id, response.id]);
+	const errorPath = new Set([errorData.id, error.id, response.id, firstResponse.id]);
 	const caught = t.change('caught', 'failed outright', [set('payload', 'json', '{"status":"provider_error"}')], 5, lane.error);
 	t.wire(caught, errorData);
 	const scope = t.nodes.filter((n) => n.type !== 'comment' && !errorPath.has(n.id) && n.id !== caught.id).map((n) => n.id);
@@ -730,7 +791,7 @@ export function journeyFlow(journey: Journey, sandboxUrl: string): FlowNode[] {
 	t.wire(catcher, caught);
 
 	t.layout();
-	return [tab, ...t.nodes, configNode(journey.provider, sandboxUrl)];
+	return [tab, ...t.nodes, configNode(journey.provider, sandboxUrl), publicPagesNode()];
 }
 
 /** Repository-relative path → flow JSON, one file (one tab) per journey, shown by Node-RED under Import → Examples → journeys. */

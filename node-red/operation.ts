@@ -10,6 +10,7 @@ import { DEFAULT_TIMEOUT_SECONDS, defaultLabel, operationType } from './names';
 import { nodeFields } from './properties';
 import { LimiterClosed } from './limiter';
 import { errorStatus, REQUESTING, resultStatus, waitingStatus } from './status';
+import { guardSend, messageClient, resolvePublicPages, sendIdentifier } from './journey';
 import type { DoneFn, NodeAPI, NodeDef, NodeMessage, RedNode, SendFn } from './types';
 
 /** What a message got as far as, so the error path knows which secrets and Aadhaar numbers to scrub. */
@@ -17,6 +18,8 @@ interface Seen {
 	account?: Account;
 	params?: Record<string, unknown>;
 }
+
+const isEmpty = (v: unknown) => v === undefined || v === null || String(v).trim() === '';
 
 function timeoutMs(value: unknown): number {
 	if (value === undefined || value === null || value === '') return DEFAULT_TIMEOUT_SECONDS * 1000;
@@ -60,6 +63,25 @@ export function registerOperation(RED: NodeAPI, provider: ProviderSpec, op: Oper
 			const timeout = timeoutMs(def.timeout);
 			const params = (seen.params = await evaluateFields(RED, node, def, fields, msg));
 			const reference = continuing ? await evaluateReference(RED, node, def, msg) : undefined;
+			// The send guard, when the node has one (a code the public can make it send): refused, nothing is sent.
+			if (op.sendsCode && !isEmpty(def.sendGuard)) {
+				const pages = resolvePublicPages(RED, def.sendGuard);
+				if (typeof pages === 'string')
+					throw new ConfigError(`The send guard this node uses is missing: open the node and choose one under "Send guard", or none.`);
+				const refused = await guardSend(pages, {
+					provider: provider.id,
+					operation: op.id,
+					identifier: sendIdentifier(op, params, reference as Record<string, unknown> | undefined),
+					client: messageClient(msg, pages.trustedProxies),
+					account: String(def.config ?? ''),
+				});
+				if (refused) {
+					msg.payload = refused.result;
+					node.status(resultStatus(refused.result));
+					send([null, msg]);
+					return;
+				}
+			}
 			// Wait for a slot of the account before the timeout starts: time spent queued is not the provider's.
 			if (account.limiter.waiting > 0 || account.limiter.inFlight >= account.limiter.maxConcurrent) {
 				node.status(waitingStatus(account.limiter.waiting + 1));

@@ -8,6 +8,7 @@ import { STATUS_CODES, createServer, type IncomingMessage, type Server, type Ser
 import type { Socket } from 'node:net';
 import type { VirtualClock } from './clock';
 import type { SandboxConfig } from './config';
+import { handleCaptcha } from './captcha';
 import { handleControl } from './control';
 import type { Fault, Faults } from './faults';
 import { BadJson, BodyTooLarge, normalisePath, parseJsonObject, readBody, sendJson, sendText } from './http';
@@ -106,6 +107,7 @@ export class SandboxServer {
 		}
 
 		if (path === '/_store' || path.startsWith('/_store/')) return this.deps.store.handle(req, res, path, this.deps.config.maxBodyBytes);
+		if (path.startsWith('/_captcha/')) return handleCaptcha(req, res, path, this.deps.stats, this.deps.config.maxBodyBytes);
 
 		const lower = path.toLowerCase();
 		const provider = this.deps.providers.find((p) => lower === p.prefix || lower.startsWith(`${p.prefix}/`));

@@ -154,6 +154,9 @@ function addJourneys(generator, model, journeys, flows, credentials, sandboxUrl)
 				const creds = generator.configCredentials(provider, sandboxUrl);
 				if (Object.keys(creds).length > 0) credentials[node.id] = creds;
 			}
+			// The journeys' pages refuse to run without a sealing key: this demo's own, made up once.
+			if (node.type === 'otpflow-public-pages' && !credentials[node.id])
+				credentials[node.id] = { sealingKey: require('node:crypto').randomBytes(32).toString('base64url') };
 		}
 	}
 	return added;

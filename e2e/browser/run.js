@@ -336,6 +336,14 @@ async function newContext(browser, viewport = VIEWPORT) {
 		seen.blocked.push(url.host);
 		return route.abort('blockedbyclient');
 	});
+	// Send and Wait's pages allow their one script and style by hash: anything their policy blocks is a bug. The page
+	// reports each violation (a DOM event, caught by a script the browser adds before the page's own, outside its policy).
+	await context.exposeBinding('__otpflowCspViolation', ({ page }, what) => {
+		if (/\/webhook-waiting\//.test(page.url())) seen.problems.push(`blocked by the page's policy: ${what}`);
+	});
+	await context.addInitScript(() => {
+		document.addEventListener('securitypolicyviolation', (e) => window.__otpflowCspViolation(`${e.violatedDirective} ${e.blockedURI} ${e.sample || ''}`));
+	});
 	const newPage = async () => {
 		const page = await context.newPage();
 		page.setDefaultTimeout(STEP_TIMEOUT_MS);

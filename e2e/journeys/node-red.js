@@ -129,8 +129,8 @@ class Browser {
 const TWELVE_DIGITS = /(?<!\d)(\d{4})([ -]?)(\d{4})\2(\d{4})(?!\d)/g;
 
 class PageChecker {
-	constructor({ secrets, aadhaars, verhoeffValid }) {
-		Object.assign(this, { secrets, aadhaars, verhoeffValid });
+	constructor({ secrets, aadhaars, verhoeffValid, readState }) {
+		Object.assign(this, { secrets, aadhaars, verhoeffValid, readState });
 		this.pages = 0;
 		this.problems = [];
 	}
@@ -148,11 +148,14 @@ class PageChecker {
 		return found;
 	}
 
-	/** The reference a page carries, decoded as the flow decodes it. */
-	static reference(page) {
-		const value = page.field('reference')?.value;
+	/** The sealed state a page carries, opened with the deployment's key (the browser cannot read it). */
+	reference(page) {
+		const value = page.field('state')?.value;
 		if (!value) return undefined;
-		return JSON.parse(decodeURIComponent(Buffer.from(value, 'base64').toString('latin1')));
+		if (!/^sealed\.v1\./.test(value)) throw new Error('the state is not sealed');
+		const state = this.readState(value, this.sealingKey);
+		if (!state) throw new Error('the state does not open with the deployment key');
+		return state.ref;
 	}
 
 	page(p) {
@@ -173,9 +176,12 @@ class PageChecker {
 		if (/\bat [^\s(]+ \(|\b(TypeError|ReferenceError|SyntaxError)\b|node_modules/.test(p.html)) bad('a stack trace or error class in the page');
 		let reference;
 		try {
-			reference = PageChecker.reference(p);
+			reference = this.reference(p);
 		} catch (e) {
-			bad(`hidden reference does not decode: ${e.message}`);
+			bad(`hidden state: ${e.message}`);
+		}
+		for (const input of p.forms.flatMap((f) => f.inputs)) {
+			if (input.type === 'hidden' && !['step', 'state', 'issued'].includes(input.name)) bad(`unsealed hidden field "${input.name}"`);
 		}
 		if (reference !== undefined) {
 			const text = JSON.stringify(reference);
@@ -198,9 +204,19 @@ class PageChecker {
 // Deployment
 // ---------------------------------------------------------------------------------------------------
 
-/** Every journey file as installed, account nodes moved to the running sandbox with its secrets. */
-function journeyDeployment(installed, sandboxUrl, accounts) {
+/**
+ * The public pages' settings of a happy-path run: a sealing key of its own, and no send budgets nor fill time (these
+ * runs send many codes to the same sample numbers within seconds; e2e/journeys/node-red-abuse.js tests the defaults).
+ */
+const RELAXED_PAGES = { perIdentifierMax: 0, perClientMax: 0, minFillSeconds: 0 };
+
+/**
+ * Every journey file as installed, account nodes moved to the running sandbox with its secrets, the public pages'
+ * config node given `pages` (its settings) and a sealing key (`pages.sealingKey`, else a random one).
+ */
+function journeyDeployment(installed, sandboxUrl, accounts, pages = RELAXED_PAGES) {
 	const dir = path.join(installed, 'examples', 'journeys');
+	const sealingKeyOf = require('node:crypto').randomBytes(24).toString('base64url');
 	const providers = nodeTypes().providers;
 	const flows = [];
 	const seen = new Set();
@@ -218,10 +234,15 @@ function journeyDeployment(installed, sandboxUrl, accounts) {
 				node.baseUrl = String(node.baseUrl).replace(/^http:\/\/127\.0\.0\.1:\d+/, sandboxUrl);
 				node.credentials = sandboxCredentials(provider, accounts);
 			}
+			if (node.type === 'otpflow-public-pages') {
+				const { sealingKey, captchaSecret, ...settings } = pages;
+				Object.assign(node, settings);
+				node.credentials = { sealingKey: sealingKey || sealingKeyOf, ...(captchaSecret ? { captchaSecret } : {}) };
+			}
 			flows.push(node);
 		}
 	}
-	return { files, flows };
+	return { files, flows, sealingKey: pages.sealingKey || sealingKeyOf };
 }
 
 /** Context use anywhere in the flows: a typed input or change rule on flow/global, or a JSONata/template lookup. */
@@ -332,7 +353,8 @@ async function runtimeRun(rt, ctx) {
 		};
 
 		// Deploy every journey tab at once, as shipped in the tarball.
-		const { files, flows } = journeyDeployment(installed, sandbox.url, SANDBOX_ACCOUNTS);
+		const { files, flows, sealingKey } = journeyDeployment(installed, sandbox.url, SANDBOX_ACCOUNTS);
+		checker.sealingKey = sealingKey;
 		t = Date.now();
 		await nr.deploy(flows);
 		report.time(`deploy ${files.length} journey files (${flows.length} nodes) in one POST /flows`, Date.now() - t);
@@ -387,8 +409,8 @@ async function runtimeRun(rt, ctx) {
 			const shown =
 				'ask' in sentTo ? ctx.maskContact(pl.samples[sentTo.ask]) : 'text' in sentTo ? sentTo.text : page.reference && page.reference[sentTo.reference];
 			expect(!!shown && page.text.includes(`It went to ${shown}`), `code page: does not say where the code went (${shown})`);
-			if (page.field('expiresAt') && page.field('expiresAt').value) expect(/valid until \d\d:\d\d IST/.test(page.text), 'code page: no "valid until"');
-			expect(!!page.reference, 'code page: carries no reference');
+			if (/<time datetime="[^"]+">/.test(page.html)) expect(/valid until \d\d:\d\d IST/.test(page.text), 'code page: no "valid until"');
+			expect(!!page.reference, 'code page: carries no sealed state');
 			for (const name of pl.sensitive) expect(!page.field(name), `code page: carries the sensitive ${name}`);
 		};
 		const readCode = async (pl, afterId) => {
@@ -485,19 +507,20 @@ async function runtimeRun(rt, ctx) {
 		}
 
 		// Page data a visitor changed: never evaluated, never a hang, never a crash; a form without a step is the first page.
+		// (e2e/journeys/node-red-abuse.js tries every journey and counts what reaches the provider.)
 		const target = ctx.plans.find((p) => p.journey.id === 'summitai') || ctx.plans[0];
 		const forged = (text) => Buffer.from(encodeURIComponent(text), 'latin1').toString('base64');
 		await api.reset();
 		await scenario(`${target.journey.id}: changed page data → error page (JSONata in it not run), no step → first page`, async (expect) => {
 			const { page } = await begin(target, expect);
 			const cases = [
-				['JSONata instead of JSON', forged('{"transactionId": $env("HOME")}')],
+				['JSONata instead of a sealed state', forged('{"transactionId": $env("HOME")}')],
 				['not base64', '!!!%%%'],
-				['ids the provider never issued', forged(JSON.stringify({ ...page.reference, transactionId: 'forged-0000' }))],
-				['no reference', ''],
+				['an unsealed state the provider never issued', forged(JSON.stringify({ ...page.reference, transactionId: 'forged-0000' }))],
+				['no state', ''],
 			];
 			for (const [what, value] of cases) {
-				const changed = { ...page, forms: page.forms.map((f) => ({ ...f, inputs: f.inputs.map((i) => (i.name === 'reference' ? { ...i, value } : i)) })) };
+				const changed = { ...page, forms: page.forms.map((f) => ({ ...f, inputs: f.inputs.map((i) => (i.name === 'state' ? { ...i, value } : i)) })) };
 				const res = await browser.submit(changed, codeTyped(target, '123456'));
 				expect(res.text.includes('Something went wrong'), `${what}: expected the error page, got: ${res.text.slice(0, 200)}`);
 				expect(!res.html.includes(os.homedir()), `${what}: the page shows $env("HOME")`);
@@ -626,6 +649,7 @@ async function main() {
 		secrets: sandboxSecrets(ROOT),
 		aadhaars,
 		verhoeffValid: core.verhoeffValid,
+		readState: dist('node-red', 'journey-state').readState,
 		words: journeys.CUSTOMER_WORDS,
 		maskContact: journeys.maskContact,
 	};
@@ -649,7 +673,7 @@ async function main() {
 }
 
 // The set-up pieces, for the real-browser run (e2e/browser/run.js); run only when started as a script.
-module.exports = { HTTP_ROOT, journeyDeployment, pack };
+module.exports = { HTTP_ROOT, journeyDeployment, pack, parsePage, plan, sandboxApi };
 
 if (require.main === module) {
 	main().catch((e) => {

@@ -336,6 +336,51 @@ async function publishWorkflows(inst, env, ids) {
 	return Date.now() - t0;
 }
 
+/**
+ * Imports credentials and workflows into `work`'s n8n (the CLI, one process each) and publishes the workflows, so that
+ * an `n8n start` after it serves their webhooks at once. Throws with n8n's output when a step fails.
+ */
+async function importAndPublish(inst, env, work, credentials, workflows) {
+	const credFile = path.join(work, 'credentials.json');
+	fs.writeFileSync(credFile, JSON.stringify(credentials, null, 2));
+	let r = await runN8n(inst, env, ['import:credentials', `--input=${credFile}`]);
+	if (r.status !== 0) throw new Error(`import:credentials failed:\n${r.stdout}\n${r.stderr}`);
+	const wfDir = path.join(work, 'workflows');
+	fs.mkdirSync(wfDir);
+	for (const wf of workflows) fs.writeFileSync(path.join(wfDir, `${wf.id}.json`), JSON.stringify(wf, null, 2));
+	r = await runN8n(inst, env, ['import:workflow', '--separate', `--input=${wfDir}`]);
+	if (r.status !== 0) throw new Error(`import:workflow failed:\n${r.stdout}\n${r.stderr}`);
+	await publishWorkflows(
+		inst,
+		env,
+		workflows.map((w) => w.id),
+	);
+}
+
+/**
+ * `n8n start` in its own process group; resolves once its REST API answers and every Webhook path in `paths` is
+ * registered: { server, exited, output() } (output: what it printed so far).
+ */
+async function startServer(inst, env, base, paths = []) {
+	let output = '';
+	const server = spawn(inst.nodeBin, [inst.n8nBin, 'start'], { env, cwd: env.N8N_USER_FOLDER, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+	server.stdout.on('data', (d) => (output += d));
+	server.stderr.on('data', (d) => (output += d));
+	const exited = new Promise((resolve) => server.on('exit', resolve));
+	const isAlive = () => server.exitCode === null;
+	const started = { server, exited, output: () => output };
+	try {
+		await waitForHttp(`${base}/healthz`, { timeoutMs: 180000, isAlive });
+		await waitForHttp(`${base}/rest/settings`, { want: (st, body) => st === 200 && !/starting up/i.test(body), timeoutMs: 120000, isAlive });
+		for (const p of paths)
+			await waitForHttp(`${base}/webhook/${p}`, { want: (_st, body) => /Did you mean to make a POST/i.test(body), timeoutMs: 120000, isAlive });
+	} catch (error) {
+		killGroup(server);
+		throw error;
+	}
+	return started;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Plain HTTP, as a browser or an app sends it (the suites' own client: every request has a deadline)
 // ---------------------------------------------------------------------------------------------------
@@ -445,4 +490,6 @@ module.exports = {
 	JOURNEY_DIR,
 	loadJourneys,
 	publishWorkflows,
+	importAndPublish,
+	startServer,
 };

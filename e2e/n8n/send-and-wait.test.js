@@ -26,7 +26,6 @@ const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
-const { spawn } = require('node:child_process');
 
 const { ensureN8n, N8N_VERSION, NODE_VERSION } = require('./install');
 const lib = require('./lib');
@@ -141,7 +140,9 @@ function forTest(file, variant = {}) {
 		trigger.parameters.path += `-${variant.suffix.toLowerCase()}`;
 		trigger.webhookId = crypto.randomUUID();
 	}
-	Object.assign(wait.parameters.options, variant.options || {});
+	// Each journey sends its codes to one sample number, more than the send guard's 5 in 10 minutes: the guard's own
+	// cases are the abuse suite's (abuse.test.js).
+	Object.assign(wait.parameters.options, { perIdentifierMax: 100 }, variant.options || {});
 	// Finished runs are kept here whatever the template says: the reporter, not the execution list, is read.
 	return { workflow: wf, path: trigger.parameters.path };
 }
@@ -427,42 +428,12 @@ async function setUp() {
 	}
 
 	const creds = lib.rewriteUrls(lib.loadTemplates().credentials, state.sandbox.url);
-	const credFile = path.join(state.work, 'credentials.json');
-	fs.writeFileSync(credFile, JSON.stringify(creds, null, 2));
-	let r = await lib.runN8n(state.inst, state.env, ['import:credentials', `--input=${credFile}`]);
-	assert.equal(r.status, 0, `import:credentials failed:\n${r.stdout}\n${r.stderr}`);
-	const wfDir = path.join(state.work, 'workflows');
-	fs.mkdirSync(wfDir);
-	for (const wf of workflows) fs.writeFileSync(path.join(wfDir, `${wf.id}.json`), JSON.stringify(wf, null, 2));
-	r = await lib.runN8n(state.inst, state.env, ['import:workflow', '--separate', `--input=${wfDir}`]);
-	assert.equal(r.status, 0, `import:workflow failed:\n${r.stdout}\n${r.stderr}`);
-	await lib.publishWorkflows(
-		state.inst,
-		state.env,
-		workflows.map((w) => w.id),
-	);
+	await lib.importAndPublish(state.inst, state.env, state.work, creds, workflows);
 	log(`[wait] ${workflows.length} workflows imported and published in n8n ${N8N_VERSION} (Node ${NODE_VERSION})`);
-
-	state.log = '';
-	state.server = spawn(state.inst.nodeBin, [state.inst.n8nBin, 'start'], {
-		env: state.env,
-		cwd: state.userFolder,
-		stdio: ['ignore', 'pipe', 'pipe'],
-		detached: true,
-	});
-	state.server.stdout.on('data', (d) => (state.log += d));
-	state.server.stderr.on('data', (d) => (state.log += d));
-	state.exited = new Promise((resolve) => state.server.on('exit', resolve));
-	const alive = () => state.server.exitCode === null;
-	await lib.waitForHttp(`${state.base}/healthz`, { timeoutMs: 180000, isAlive: alive });
-	await lib.waitForHttp(`${state.base}/rest/settings`, { want: (s, body) => s === 200 && !/starting up/i.test(body), timeoutMs: 120000, isAlive: alive });
-	// Published before the start: the last workflow's webhook answers once n8n has registered them all.
-	const lastPath = workflows[workflows.length - 1].nodes.find((n) => n.type === 'n8n-nodes-base.webhook').parameters.path;
-	await lib.waitForHttp(`${state.base}/webhook/${lastPath}`, {
-		want: (s, body) => /Did you mean to make a POST/i.test(body),
-		timeoutMs: 120000,
-		isAlive: alive,
-	});
+	const started = await lib.startServer(state.inst, state.env, state.base, [
+		workflows[workflows.length - 1].nodes.find((n) => n.type === 'n8n-nodes-base.webhook').parameters.path,
+	]);
+	Object.assign(state, { server: started.server, exited: started.exited, output: started.output });
 	log(`[wait] n8n answers on ${state.base}`);
 }
 
@@ -474,7 +445,7 @@ async function tearDown() {
 		if (state.sandbox) await state.sandbox.close();
 		if (state.reporter) state.reporter.close();
 		if (process.env.OTPFLOW_E2E_KEEP === '1') {
-			if (state.log) fs.writeFileSync(path.join(state.work, 'n8n.log'), state.log);
+			if (state.output) fs.writeFileSync(path.join(state.work, 'n8n.log'), state.output());
 			log(`[wait] kept ${state.work}`);
 		} else if (state.work) fs.rmSync(state.work, { recursive: true, force: true });
 		clearTimeout(watchdog);

@@ -119,9 +119,10 @@ class Collector {
 
 /**
  * `exposeMemory`: function nodes get `global.get('gc')` and `global.get('memoryUsage')` (start Node-RED with
- * nodeArgs ['--expose-gc']), so a test can read the live heap after a full collection.
+ * nodeArgs ['--expose-gc']), so a test can read the live heap after a full collection. `fileContext`: besides the
+ * default memory context store, a persistent one named "file" (localfilesystem, flushed every second and on stop).
  */
-function settingsJs({ port, maxLifetimeMs, parentPid, exposeMemory = false }) {
+function settingsJs({ port, maxLifetimeMs, parentPid, exposeMemory = false, fileContext = false }) {
 	return `// Written by e2e/node-red for one end-to-end run; the folder is deleted afterwards.
 // Stop by ourselves when the runner is gone or the run has lasted too long.
 const lifetime = setTimeout(() => { console.log('[e2e] maximum lifetime reached: exiting'); process.exit(3); }, ${maxLifetimeMs});
@@ -140,7 +141,7 @@ module.exports = {
 	diagnostics: { enabled: false, ui: false },
 	externalModules: { autoInstall: false, palette: { allowInstall: false } },
 	functionExternalModules: false,${exposeMemory ? '\n\tfunctionGlobalContext: { gc: global.gc, memoryUsage: () => process.memoryUsage() },' : ''}
-	logging: { console: { level: 'info', metrics: false, audit: false } },
+	logging: { console: { level: 'info', metrics: false, audit: false } },${fileContext ? "\n\tcontextStorage: { default: { module: 'memory' }, file: { module: 'localfilesystem', config: { flushInterval: 1 } } }," : ''}
 };
 `;
 }

@@ -43,6 +43,7 @@ const { Cluster } = require('./cluster');
 const forms = require('./forms');
 const W = require('./workflows');
 const SAW = require('./send-and-wait');
+const GUARD = require('./send-guard');
 
 /** Hard limit for the whole suite, cold start included (apt, first migration). */
 const SUITE_LIMIT_MS = 12 * 60 * 1000;
@@ -462,7 +463,11 @@ before(async () => {
 	t = Date.now();
 	const templates = lib.loadTemplates();
 	const credFile = path.join(state.work, 'credentials.json');
-	fs.writeFileSync(credFile, JSON.stringify(lib.rewriteUrls(templates.credentials, state.sandbox.url)));
+	const credentials = lib.rewriteUrls(templates.credentials, state.sandbox.url);
+	// The send guard's case counts in the sandbox's stand-in of Redis over HTTP (./send-guard.js).
+	const { SANDBOX_STORE_TOKEN } = require(path.join(lib.ROOT, 'dist', 'sandbox'));
+	credentials.push(GUARD.credential(credentials, state.sandbox.storeUrl, SANDBOX_STORE_TOKEN));
+	fs.writeFileSync(credFile, JSON.stringify(credentials));
 	await state.cluster.cli(['import:credentials', `--input=${credFile}`]);
 	fs.rmSync(credFile);
 	const shipped = typeof lib.loadJourneys === 'function' ? lib.loadJourneys() : [];
@@ -492,6 +497,7 @@ before(async () => {
 		waitInputs: require(path.join(lib.ROOT, 'dist', 'journeys', 'n8n-wait')).waitInputs,
 	});
 	workflows.push(...saw.workflows);
+	workflows.push(GUARD.workflow(lib.PKG.name));
 	state.waitCases = saw.cases;
 	state.neverCase = saw.never;
 	for (const wf of workflows) fs.writeFileSync(path.join(wfDir, `${wf.id}.json`), JSON.stringify(wf));
@@ -680,6 +686,18 @@ test('Send and Wait for Code at the main, resumed on the other worker', async (t
 	timings.neverWait = Date.now() - others;
 	timings.waits = Date.now() - t0;
 	phase('Send and Wait for Code journeys', timings.waits);
+});
+
+test('the send guard holds across the workers: the 6th code for one user is refused whichever worker runs it', async () => {
+	const t0 = Date.now();
+	state.gate.releaseAll();
+	const providerRequests = () =>
+		Object.entries(state.sandbox.stats.snapshot().byRoute).reduce((n, [route, count]) => (/ \/summitai\//.test(route) ? n + count : n), 0);
+	const r = await GUARD.run({ postWebhook, occupyBothWorkers, gate: state.gate, cluster: state.cluster, providerRequests });
+	state.guard = r;
+	for (const s of r.sends) log(`[queue]   send guard: send ${s.n} on ${s.worker} → ${s.status}${s.code ? ` (${s.code})` : ''}`);
+	log(`[queue]   send guard: tried ${r.sends.length} / refused ${r.sends.filter((s) => s.status === 'rate_limited').length} / sent to the provider ${r.sent}`);
+	phase('send guard across workers (shared store)', Date.now() - t0);
 });
 
 test(`throughput grows with workers (${LATENCY_MS} ms on every provider request)`, async (t) => {

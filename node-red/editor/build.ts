@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ProviderSpec } from '../../nodes/core';
 import { providerHelp, providerHtml } from './html';
+import { journeysHelp, journeysHtml } from './journeys-html';
 
 export function findEntries(dir: string): Array<{ file: string; provider: ProviderSpec }> {
 	const entries: Array<{ file: string; provider: ProviderSpec }> = [];
@@ -26,13 +27,22 @@ export function findEntries(dir: string): Array<{ file: string; provider: Provid
 export function buildEditor(dir: string): string[] {
 	const locale = path.join(dir, 'locales', 'en-US');
 	fs.mkdirSync(locale, { recursive: true });
-	return findEntries(dir).flatMap(({ file, provider }) => {
-		const out = file.replace(/\.js$/, '.html');
-		const help = path.join(locale, path.basename(out));
-		fs.writeFileSync(out, providerHtml(provider));
-		fs.writeFileSync(help, providerHelp(provider));
-		return [out, help];
-	});
+	const journeys = path.join(dir, 'journeys.js');
+	const safety = fs.existsSync(journeys) ? [journeys.replace(/\.js$/, '.html'), path.join(locale, 'journeys.html')] : [];
+	if (safety.length > 0) {
+		fs.writeFileSync(safety[0], journeysHtml());
+		fs.writeFileSync(safety[1], journeysHelp());
+	}
+	return [
+		...safety,
+		...findEntries(dir).flatMap(({ file, provider }) => {
+			const out = file.replace(/\.js$/, '.html');
+			const help = path.join(locale, path.basename(out));
+			fs.writeFileSync(out, providerHtml(provider));
+			fs.writeFileSync(help, providerHelp(provider));
+			return [out, help];
+		}),
+	];
 }
 
 if (require.main === module) {

@@ -5,6 +5,7 @@
  */
 import type { OperationSpec, ProviderSpec } from '../../nodes/core';
 import { DEFAULT_MAX_CONCURRENT } from '../account';
+import { PUBLIC_PAGES_TYPE } from '../journey';
 import { configType, operationType } from '../names';
 import { configData, operationData } from './data';
 import { js } from './escape';
@@ -32,6 +33,7 @@ export function operationDefinition(provider: ProviderSpec, op: OperationSpec): 
 		]),
 		['includeRaw', '{ value: false }'],
 		['timeout', `{ value: ${js(d.timeout)}, required: true, validate: positiveSeconds }`],
+		...(op.sendsCode ? [['sendGuard', `{ value: "", type: ${js(PUBLIC_PAGES_TYPE)}, required: false }`] as const] : []),
 	];
 	return literal(
 		[

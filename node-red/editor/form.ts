@@ -25,6 +25,17 @@ export function operationForm(provider: ProviderSpec, op: OperationSpec): string
 		`<script type="text/html" data-template-name="${html(operationType(provider, op))}">`,
 		row('node-input-name', 'Name', '<input type="text" id="node-input-name" placeholder="Name">', 'tag'),
 		row('node-input-config', 'Account', '<input type="text" id="node-input-config">', 'key'),
+		...(op.sendsCode
+			? [
+					row(
+						'node-input-sendGuard',
+						'Send guard',
+						'<input type="text" id="node-input-sendGuard">',
+						'shield',
+						'OTP Flow public pages: limits how many codes the public can make this node send (per number, per client, per account); none: no limit',
+					),
+				]
+			: []),
 		...(takesReference(op)
 			? [
 					row(

@@ -86,6 +86,9 @@ export function operationHelp(provider: ProviderSpec, op: OperationSpec): string
 		nextOp
 			? `<p>After a success, continue with <b>${html(defaultLabel(provider, nextOp))}</b> (<code>msg.payload.next</code> is <code>${html(nextOp.id)}</code>).</p>`
 			: '',
+		op.sendsCode
+			? "<h4>Send guard</h4><p>When the public can make this node send (behind an <i>http in</i> node, a form, a webhook), choose an <b>OTP Flow public pages</b> node under <i>Send guard</i>: each send is first counted per number or address, per client (the request's address from <code>msg.req</code>; <code>X-Forwarded-For</code> only with trusted proxies set) and per account per hour, in the context store it names. Past a limit the message goes to Failure as <code>rate_limited</code> with <code>retryAfterSeconds</code>, and nothing is sent.</p>"
+			: '',
 		'<h4>Errors</h4>',
 		'<p>Bad input from the message (a malformed number, a missing field) goes to Failure as <code>invalid_request</code>, naming the field; nothing is sent. Configuration mistakes (no account selected, an account missing its secret, an expression that cannot be read) are raised as errors that a Catch node receives.</p>',
 		'<p>Secrets and Aadhaar numbers never appear in outputs, errors or logs.</p>',

@@ -19,3 +19,5 @@ export * from './wait-page';
 export * from './guard';
 export * from './page-headers';
 export * from './counter-store';
+export * from './send-identity';
+export * from './claim';

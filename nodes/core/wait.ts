@@ -123,6 +123,11 @@ export const verifyGiven = (op: OperationSpec, values: Record<string, unknown>) 
 
 export interface WaitState {
 	v: 1;
+	/** The run's id (random, per run) and this state's place in it: only the latest state acts (claim.ts). */
+	run: string;
+	seq: number;
+	/** Who the codes go to, for the send guard's per-identifier budget (sealed like the rest). */
+	sendTo?: string;
 	mode: ResponseMode;
 	/** The verify step's operation id. */
 	vop: string;
@@ -173,7 +178,7 @@ export function openState(sealed: unknown, key: string): WaitState | undefined {
 	if (text === undefined) return undefined;
 	try {
 		const state = JSON.parse(text) as WaitState;
-		return state && state.v === 1 ? state : undefined;
+		return state && state.v === 1 && typeof state.run === 'string' && Number.isInteger(state.seq) ? state : undefined;
 	} catch {
 		return undefined;
 	}
@@ -215,6 +220,9 @@ export function renewed(value: FieldValue, sends: number): FieldValue {
 }
 
 export interface InitialState {
+	run: string;
+	seq: number;
+	sendTo?: string;
 	mode: ResponseMode;
 	verify: OperationSpec;
 	values: Record<string, unknown>;
@@ -236,6 +244,9 @@ export function initialState(flow: CodeFlow, init: InitialState): WaitState {
 	const end = init.waitMinutes > 0 ? now + init.waitMinutes * 60000 : Number.isFinite(codeEnd) && codeEnd > now ? codeEnd : now + DEFAULT_WAIT_MINUTES * 60000;
 	return {
 		v: 1,
+		run: init.run,
+		seq: init.seq,
+		...(init.sendTo ? { sendTo: init.sendTo } : {}),
 		mode: init.mode,
 		vop: init.verify.id,
 		given: init.given,
@@ -304,7 +315,24 @@ const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
  * One answer to a waiting run. A wrong code (attempts left) or a new code keeps the run waiting with the new state;
  * a verified code, max_attempts, expired, a provider failure or an unusable request ends it.
  */
-export async function answerWait(provider: ProviderSpec, flow: CodeFlow, state: WaitState, input: WaitInput, run: RunStep, now: number): Promise<WaitReply> {
+/**
+ * The send guard before a new code (the adapter's checkSend): a refused send as its normalised result, or undefined
+ * when the send may go.
+ */
+export type GuardStep = (state: WaitState) => Promise<OtpResult | undefined>;
+
+/** A send refused by the guard (rate_limited, or the counter store unavailable) or by the provider (rate_limited). */
+const refusedSend = (sent: OtpResult) => sent.status === 'rate_limited' || String(sent.providerStatus.code ?? '').startsWith('send_guard');
+
+export async function answerWait(
+	provider: ProviderSpec,
+	flow: CodeFlow,
+	state: WaitState,
+	input: WaitInput,
+	run: RunStep,
+	now: number,
+	guard?: GuardStep,
+): Promise<WaitReply> {
 	if (now >= state.end) return { state, final: expiredResult(provider, state, 'The time to enter the code has run out') };
 	if (input.resend) {
 		if (now < state.resendAt) {
@@ -313,12 +341,17 @@ export async function answerWait(provider: ProviderSpec, flow: CodeFlow, state: 
 		const sends = state.sends + 1;
 		const given = { ...state.given };
 		for (const name of flow.send.renewOnResend ?? []) if (given[name] !== undefined && given[name] !== '') given[name] = renewed(given[name], sends);
-		const sent = await run(flow.send, given, state.inRef, state);
-		if (sent.status === 'rate_limited') {
+		const sent = (guard ? await guard(state) : undefined) ?? (await run(flow.send, given, state.inRef, state));
+		if (refusedSend(sent)) {
+			if (sent.status !== 'rate_limited') {
+				// The guard could not count (its store did not answer): nothing was sent; the person may ask again.
+				return { state, last: sent, notice: { status: sent.status, message: 'A new code cannot be sent just now. Please try again in a little while.' } };
+			}
 			const wait = (sent.retryAfterSeconds ?? DEFAULT_RESEND_SECONDS) * 1000;
 			return {
 				state: { ...state, resendAt: now + wait },
-				notice: { status: 'rate_limited', message: `Too many requests just now. Ask again in ${seconds(wait)} seconds.` },
+				last: sent,
+				notice: { status: 'rate_limited', message: `Too many codes were asked just now. You can ask for a new one in ${seconds(wait)} seconds.` },
 			};
 		}
 		if (!sent.ok) return { state, final: sent };

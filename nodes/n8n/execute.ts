@@ -18,7 +18,10 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 import {
+	asReference,
 	codeFlow,
+	fillFromReference,
+	sendIdentifier,
 	findOperation,
 	SEND_AND_WAIT,
 	Redactor,
@@ -33,6 +36,7 @@ import {
 import { DEFAULT_MAX_CONCURRENT, REFERENCE_PARAMETER } from './properties';
 import { N8nTransport } from './transport';
 import { executeSendAndWait, webhookSendAndWait } from './send-and-wait';
+import { guardOne, guardStore } from './send-guard';
 
 const SUCCESS = 0;
 const FAILURE = 1;
@@ -127,6 +131,8 @@ export async function executeProvider(this: IExecuteFunctions, provider: Provide
 	const transport = new N8nTransport(this, provider.credential.name, credentials);
 	const continuing = takesReference(op);
 	const pacing = pacingOf(this.getNodeParameter('options', 0, {}) as IDataObject);
+	// The send guard's store, asked only when an item has the guard on (the store of the credential; see send-guard.ts).
+	const store = op.sendsCode ? guardStore(this, credentials) : undefined;
 	const results: Array<{ output: number; item: INodeExecutionData }> = new Array(items.length);
 	// A stopped execution ends a wait at once (Get Credit History's "Wait for the Final Result").
 	const wait = (ms: number) =>
@@ -139,13 +145,24 @@ export async function executeProvider(this: IExecuteFunctions, provider: Provide
 		let result: OtpResult;
 		try {
 			const advanced = this.getNodeParameter('options', i, {}) as IDataObject;
-			result = await runOperation(provider, op, readParams(this, op, i, advanced), credentials, transport, {
-				includeRaw: advanced.includeRaw === true,
-				timeoutMs: Number(advanced.timeoutSeconds ?? 15) * 1000,
-				// Hidden when no chained field applies (Generate Token's first factor): then there is none ({} is no reference).
-				reference: continuing ? this.getNodeParameter(REFERENCE_PARAMETER, i, {}) : undefined,
-				wait,
-			});
+			const params = readParams(this, op, i, advanced);
+			// Hidden when no chained field applies (Generate Token's first factor): then there is none ({} is no reference).
+			const reference = continuing ? this.getNodeParameter(REFERENCE_PARAMETER, i, {}) : undefined;
+			const refused =
+				store && advanced.sendGuard === true
+					? await guardOne(store, provider, op.id, credentials, advanced, {
+							identifier: sendIdentifier([{ op, values: fillFromReference(op, params, asReference(reference)) }]),
+							client: typeof advanced.sendGuardClient === 'string' ? advanced.sendGuardClient : undefined,
+						})
+					: undefined;
+			result =
+				refused ??
+				(await runOperation(provider, op, params, credentials, transport, {
+					includeRaw: advanced.includeRaw === true,
+					timeoutMs: Number(advanced.timeoutSeconds ?? 15) * 1000,
+					reference,
+					wait,
+				}));
 		} catch (error) {
 			// An expression that cannot be resolved for this item, or an unexpected fault.
 			// The text may quote a provider or an expression: scrub the account's secrets first.

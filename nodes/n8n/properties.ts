@@ -7,6 +7,7 @@ import { chainedFields, codeFlow, takesReference, type CredentialSpec, type Oper
 
 import { fieldProperty, optionsCollection } from './field-property';
 import { SEND_AND_WAIT_OPTION, sendAndWaitProperties } from './send-and-wait';
+import { SEND_GUARD_CREDENTIAL_PROPERTIES, sendGuardOptions } from './send-guard';
 
 export { fieldProperty };
 
@@ -99,7 +100,9 @@ export function operationProperties(provider: ProviderSpec, op: OperationSpec): 
 	);
 	const main = all.filter((f) => !f.advanced).map((f) => fieldProperty(f, show));
 	const advanced = all.filter((f) => f.advanced).map((f) => fieldProperty(f));
-	return [...(takesReference(op) ? [referenceProperty(provider, op)] : []), ...main, optionsCollection(show, [...advanced, ...COMMON_OPTIONS])];
+	// A step that sends a code can be guarded (on when the public can trigger it: a webhook, a form).
+	const guard = op.sendsCode ? sendGuardOptions('node') : [];
+	return [...(takesReference(op) ? [referenceProperty(provider, op)] : []), ...main, optionsCollection(show, [...advanced, ...COMMON_OPTIONS, ...guard])];
 }
 
 export function nodeProperties(provider: ProviderSpec): INodeProperties[] {
@@ -120,7 +123,12 @@ export function nodeProperties(provider: ProviderSpec): INodeProperties[] {
 	return [operation, ...provider.operations.flatMap((op) => operationProperties(provider, op)), ...(flow ? sendAndWaitProperties(flow) : [])];
 }
 
+/** The provider's credential fields, then the send guard's (its counter store and the account's hourly ceiling). */
 export function credentialProperties(spec: CredentialSpec): INodeProperties[] {
+	return [...providerCredentialProperties(spec), ...SEND_GUARD_CREDENTIAL_PROPERTIES];
+}
+
+function providerCredentialProperties(spec: CredentialSpec): INodeProperties[] {
 	return spec.fields.map((f) => {
 		const property: INodeProperties = {
 			displayName: f.label,

@@ -27,8 +27,17 @@ import {
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
+import { randomBytes } from 'crypto';
 import {
 	answerWait,
+	claimState,
+	clientAddress,
+	isLatest,
+	isStoreFailure,
+	sendIdentifier,
+	stalePage,
+	unavailablePage,
+	waitPageHeaders,
 	appAnswer,
 	chooseVerify,
 	codePage,
@@ -57,6 +66,7 @@ import {
 } from '../core';
 import { fieldProperty, optionsCollection } from './field-property';
 import { N8nTransport } from './transport';
+import { guardOne, guardStore, sendGuardOptions } from './send-guard';
 
 /**
  * The waiting webhooks: GET shows the page, POST takes a code or a request for a new code. `path: ''` answers at
@@ -95,7 +105,7 @@ export function sendAndWaitProperties(flow: CodeFlow): INodeProperties[] {
 		description: 'How the person hands in the code',
 		displayOptions: { show },
 	};
-	return [responseMode, ...main, optionsCollection(show, [...advanced, ...WAIT_OPTIONS])];
+	return [responseMode, ...main, optionsCollection(show, [...advanced, ...WAIT_OPTIONS, ...sendGuardOptions('wait')])];
 }
 
 /** The options of the wait itself, beside the provider's advanced fields. */
@@ -172,6 +182,16 @@ function keyFor(provider: ProviderSpec, credentials: ICredentialDataDecryptedObj
 
 const item = (result: OtpResult): INodeExecutionData => ({ json: result as unknown as IDataObject, pairedItem: { item: 0 } });
 
+/** A run that ends before the wait, on Failure; in Page mode with the page that says so (and when to try again). */
+function failed(result: OtpResult, mode: ResponseMode, options: IDataObject): INodeExecutionData {
+	const out = item(finalResult(result));
+	if (mode === 'page') out.json.page = endPage(result, String(options.pageTitle ?? ''));
+	return out;
+}
+
+/** How long a run's claim counter lives: past the end of its wait, so a late request still finds it. */
+const claimWindowMs = (now: number, end: number) => Math.max(60000, end - now) + 10 * 60000;
+
 export async function executeSendAndWait(this: IExecuteFunctions, provider: ProviderSpec, flow: CodeFlow): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	if (items.length === 0) return [[], []];
@@ -188,13 +208,20 @@ export async function executeSendAndWait(this: IExecuteFunctions, provider: Prov
 	const includeRaw = options.includeRaw === true;
 	const values = readValues(this, flow, options);
 
-	// The steps up to the code; a failure ends the run here, on Failure, without waiting.
+	// The send guard, before any step reaches the provider: who the codes go to is read from the send path's fields.
 	const steps = sendSteps(flow);
+	const store = guardStore(this, credentials);
+	const sendTo = sendIdentifier(steps.map((op) => ({ op, values })));
+	const client = typeof options.sendGuardClient === 'string' ? options.sendGuardClient : undefined;
+	const refused = await guardOne(store, provider, flow.send.id, credentials, options, { identifier: sendTo, client });
+	if (refused) return [[], [failed(refused, mode, options)]];
+
+	// The steps up to the code; a failure ends the run here, on Failure, without waiting.
 	let reference: Reference | undefined;
 	let sent: OtpResult | undefined;
 	for (let i = 0; i < steps.length; i++) {
 		const result = await runOperation(provider, steps[i], givenFor(flow, i, values), credentials, transport, { reference, includeRaw, timeoutMs });
-		if (!result.ok) return [[], [item(finalResult(result))]];
+		if (!result.ok) return [[], [failed(result, mode, options)]];
 		if (i === steps.length - 1) sent = result;
 		else reference = result.reference;
 	}
@@ -207,6 +234,9 @@ export async function executeSendAndWait(this: IExecuteFunctions, provider: Prov
 		});
 	const now = Date.now();
 	const state = initialState(flow, {
+		run: randomBytes(16).toString('base64url'),
+		seq: 1,
+		sendTo,
 		mode,
 		verify: chooseVerify(flow, values),
 		values,
@@ -278,14 +308,19 @@ function incoming(body: unknown): Incoming {
 	return { state: text(b.state), code: text(b.code), resend: b.resend === true || b.resend === 'true' };
 }
 
+/** The refusals, as the page or the app reads them: nothing about the run is shown, nothing reaches a provider. */
+const REFUSED = {
+	invalid: { ok: false, status: 'invalid_request', message: 'This request is not valid for this code', final: false },
+	stale: { ok: false, status: 'invalid_request', message: 'This state is out of date: it was used already, or a newer one was handed out', final: false },
+	store: { ok: false, status: 'network_error', message: 'This request cannot be checked just now: nothing was sent', final: false },
+} as const;
+
 export async function webhookSendAndWait(this: IWebhookFunctions, provider: ProviderSpec, flow: CodeFlow): Promise<IWebhookResponseData> {
 	const req = this.getRequestObject();
 	const res = this.getResponseObject();
 	const reply = (status: number, type: 'html' | 'json', body: string | Record<string, unknown>): IWebhookResponseData => {
 		res.status(status);
-		res.setHeader('Cache-Control', 'no-store');
-		res.setHeader('X-Content-Type-Options', 'nosniff');
-		res.setHeader('Referrer-Policy', 'no-referrer');
+		for (const [name, value] of Object.entries(waitPageHeaders())) res.setHeader(name, value);
 		if (type === 'html') {
 			res.setHeader('Content-Type', 'text/html; charset=utf-8');
 			res.end(body);
@@ -296,6 +331,10 @@ export async function webhookSendAndWait(this: IWebhookFunctions, provider: Prov
 		return { noWebhookResponse: true };
 	};
 	const wantsJson = (mode?: ResponseMode) => mode === 'app' || /application\/json/i.test(String(req.headers['content-type'] ?? req.headers.accept ?? ''));
+	const refuse = (status: number, why: keyof typeof REFUSED, mode?: ResponseMode) =>
+		wantsJson(mode)
+			? reply(status, 'json', REFUSED[why])
+			: reply(status, 'html', why === 'invalid' ? invalidPage() : why === 'stale' ? stalePage() : unavailablePage());
 
 	// n8n checked the token against the run's before calling us: it is the run's resume token.
 	const token = typeof req.query.signature === 'string' ? req.query.signature : '';
@@ -304,17 +343,27 @@ export async function webhookSendAndWait(this: IWebhookFunctions, provider: Prov
 	const given = incoming(req.method === 'POST' ? req.body : {});
 	const fromUrl = typeof req.query.state === 'string' ? req.query.state : undefined;
 	const sealed = given.state ?? fromUrl ?? initialSealed(this);
-	const state: WaitState | undefined = openState(sealed, key);
-	if (!state) {
-		// A forged or altered state (or one of another run) gets nothing: no page, no provider call, the run goes on waiting.
-		const refused = { ok: false, status: 'invalid_request', message: 'This request is not valid for this code', final: false };
-		return wantsJson() ? reply(403, 'json', refused) : reply(403, 'html', invalidPage());
-	}
+	const opened: WaitState | undefined = openState(sealed, key);
+	// A forged or altered state (or one of another run) gets nothing: no page, no provider call, the run goes on waiting.
+	if (!opened) return refuse(403, 'invalid');
 	const now = Date.now();
+	const guard = guardStore(this, credentials);
+	if (isStoreFailure(guard)) return refuse(503, 'store', opened.mode);
 	if (req.method !== 'POST') {
-		return state.mode === 'app' ? reply(200, 'json', appAnswer(state, sealed!, { state }, now)) : reply(200, 'html', codePage(state, sealed!, now));
+		// Showing the page uses nothing, but only the latest state has one.
+		const latest = await isLatest(guard.store, opened.run, opened.seq, now);
+		if (isStoreFailure(latest)) return refuse(503, 'store', opened.mode);
+		if (!latest) return refuse(403, 'stale', opened.mode);
+		return opened.mode === 'app' ? reply(200, 'json', appAnswer(opened, sealed!, { state: opened }, now)) : reply(200, 'html', codePage(opened, sealed!, now));
 	}
+	// Every post claims its state first: an older state, or one used already, acts no more (claim.ts).
+	const claim = await claimState(guard.store, opened.run, opened.seq, claimWindowMs(now, opened.end), now);
+	if (!claim.ok) return claim.storeFailure !== undefined ? refuse(503, 'store', opened.mode) : refuse(403, 'stale', opened.mode);
+	const state: WaitState = { ...opened, seq: claim.seq };
 
+	const options = this.getNodeParameter('options', {}) as IDataObject;
+	const remote = req.socket?.remoteAddress ?? req.ip;
+	const client = clientAddress(remote, req.headers['x-forwarded-for'], Number(options.trustedProxies ?? 0) || 0);
 	const transport = new N8nTransport(this as unknown as IExecuteFunctions, provider.credential.name, credentials);
 	const answer: WaitReply = await answerWait(
 		provider,
@@ -324,6 +373,8 @@ export async function webhookSendAndWait(this: IWebhookFunctions, provider: Prov
 		async (op, params, reference, s) =>
 			runOperation(provider, op, params, credentials, transport, { reference, includeRaw: s.includeRaw, timeoutMs: s.timeoutMs }),
 		now,
+		// A new code goes through the send guard: the run's number, this request's client, the account.
+		async (s) => guardOne(guard, provider, flow.send.id, credentials, options, { identifier: s.sendTo, client }),
 	);
 	if (answer.final) {
 		const result = finalResult(answer.final);

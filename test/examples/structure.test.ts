@@ -2,6 +2,7 @@
  * Every shipped Node-RED example and n8n template is well formed and uses only what the package really
  * provides: registered node types, existing operations, parameters and credential types.
  */
+import { JOURNEY_GUARD_TYPE, PUBLIC_PAGES_TYPE } from '../../node-red/journey';
 import path from 'node:path';
 import type { OperationSpec, ProviderSpec } from '../../nodes/core';
 import { configType, operationType } from '../../node-red/names';
@@ -49,7 +50,8 @@ describe('Node-RED examples', () => {
 		expect(exampleFiles.length).toBeGreaterThan(0);
 		const shown = new Set<string>();
 		for (const file of exampleFiles) for (const n of readJson(file)) shown.add(n.type);
-		const palette = [...NODE_RED_TYPES.keys()].filter((t) => !/-config$/.test(t));
+		// The journeys' own nodes (the guard, the public pages' config) are shown by the journey flows (test/journeys).
+		const palette = [...NODE_RED_TYPES.keys()].filter((t) => !/-config$/.test(t) && t !== JOURNEY_GUARD_TYPE && t !== PUBLIC_PAGES_TYPE);
 		expect(palette.length).toBe(OP_TYPES.size);
 		for (const t of palette) expect(shown).toContain(t);
 	});

@@ -6,10 +6,11 @@
  */
 import { CUSTOMER_WORDS, JOURNEYS, OUTCOMES, maskContact, type Journey } from '../../journeys';
 import {
-	ENCODE_REFERENCE,
 	OUTCOME_OF,
-	READ_FORM,
+	PUBLIC_PAGES_ID,
 	UNTIL,
+	carriedAsks,
+	identifierAsk,
 	WORDS,
 	configNodeId,
 	journeyFlow,
@@ -21,6 +22,9 @@ import { stepsOf } from '../../journeys/params';
 import { takesReference, type Status } from '../../nodes/core';
 import { configType, operationType } from '../../node-red/names';
 import { allowedTypes, nodeFields, typeProperty } from '../../node-red/properties';
+import { JOURNEY_GUARD_TYPE, PUBLIC_PAGES_TYPE } from '../../node-red/journey';
+import { JOURNEY_STYLE_BLOCK } from '../../node-red/journey-page';
+import { inlineHash } from '../../nodes/core';
 import { generator, type Json } from '../examples/support';
 
 const { util: RED_UTIL } = require('@node-red/util');
@@ -28,7 +32,9 @@ const { util: RED_UTIL } = require('@node-red/util');
 const Mustache: { render(template: string, view: unknown): string } = require('mustache');
 
 const SANDBOX = generator.DEFAULT_SANDBOX_URL;
-const CORE = new Set(['tab', 'comment', 'http in', 'http response', 'template', 'switch', 'change', 'json', 'delay', 'catch']);
+const CORE = new Set(['tab', 'comment', 'http in', 'http response', 'template', 'switch', 'change', 'delay', 'catch']);
+/** Nodes outside the tab: the provider's account and the public pages' config node every journey shares. */
+const shared = (journey: Journey, n: FlowNode) => n.type === configType(journey.provider) || n.type === PUBLIC_PAGES_TYPE;
 
 /** A JSONata expression evaluated as a change or switch node evaluates it. */
 function jsonata(expression: string, msg: Record<string, unknown>): Promise<unknown> {
@@ -50,11 +56,12 @@ describe.each(JOURNEYS.map((j) => [j.id, j] as const))('journey %s in Node-RED',
 		expect(nodeRedJourneyFiles(SANDBOX)[`examples/journeys/${journey.id}.json`]).toEqual(flow);
 		expect(flow.filter((n) => n.type === 'tab')).toHaveLength(1);
 		expect(byId.size).toBe(flow.length);
-		for (const n of flow) if (n !== tab && n.type !== configType(journey.provider)) expect(n.z).toBe(tab.id);
+		for (const n of flow) if (n !== tab && !shared(journey, n)) expect(n.z).toBe(tab.id);
 	});
 
 	it('uses Node-RED core nodes and our nodes only, and no function node', () => {
-		for (const n of flow) expect(CORE.has(n.type) || ops.has(n.type) || n.type === configType(journey.provider) ? n.type : `unexpected ${n.type}`).toBe(n.type);
+		for (const n of flow)
+			expect(CORE.has(n.type) || ops.has(n.type) || n.type === JOURNEY_GUARD_TYPE || shared(journey, n) ? n.type : `unexpected ${n.type}`).toBe(n.type);
 	});
 
 	it('keeps nothing in flow or global context', () => {
@@ -66,7 +73,7 @@ describe.each(JOURNEYS.map((j) => [j.id, j] as const))('journey %s in Node-RED',
 		}
 	});
 
-	it('answers GET and POST at /otp/<id>, and every message ends in exactly one http response', () => {
+	it('answers GET and POST at /otp/<id>, and every message ends in exactly one http response (the first page its own)', () => {
 		const entries = flow.filter((n) => n.type === 'http in' || n.type === 'catch');
 		expect(
 			flow
@@ -75,7 +82,7 @@ describe.each(JOURNEYS.map((j) => [j.id, j] as const))('journey %s in Node-RED',
 				.sort(),
 		).toEqual([`get /otp/${journey.id}`, `post /otp/${journey.id}`]);
 		const responses = flow.filter((n) => n.type === 'http response');
-		expect(responses).toHaveLength(1);
+		expect(responses.map((n) => n.name).sort()).toEqual(['send the first page', 'send the page']);
 		// Each node sends a message on one output (switches: the first match only), and each output leads to exactly one
 		// node: so a message follows one path, and every path ends in the one http response.
 		const seen = new Set<string>();
@@ -92,7 +99,7 @@ describe.each(JOURNEYS.map((j) => [j.id, j] as const))('journey %s in Node-RED',
 				queue.push(...port);
 			}
 		}
-		const unreached = flow.filter((n) => !seen.has(n.id) && !['tab', 'comment', configType(journey.provider)].includes(n.type));
+		const unreached = flow.filter((n) => !seen.has(n.id) && !['tab', 'comment'].includes(n.type) && !shared(journey, n));
 		expect(unreached.map((n) => n.name)).toEqual([]);
 	});
 
@@ -102,8 +109,7 @@ describe.each(JOURNEYS.map((j) => [j.id, j] as const))('journey %s in Node-RED',
 		const exempt = new Set([errorData.id, ...errorData.wires!.flat(), 'http response']);
 		const scope = new Set(catcher.scope as string[]);
 		for (const n of flow) {
-			if (['tab', 'comment', 'catch', 'http response', configType(journey.provider)].includes(n.type) || exempt.has(n.id) || n.name === 'failed outright')
-				continue;
+			if (['tab', 'comment', 'catch', 'http response'].includes(n.type) || shared(journey, n) || exempt.has(n.id) || n.name === 'failed outright') continue;
 			expect(scope.has(n.id) ? n.name : `not caught: ${n.name}`).toBe(n.name);
 		}
 	});
@@ -146,6 +152,51 @@ describe.each(JOURNEYS.map((j) => [j.id, j] as const))('journey %s in Node-RED',
 		}
 	});
 
+	it('checks every post with a guard before any step, and seals every page that has a form', () => {
+		const post = flow.find((n) => n.type === 'http in' && n.method === 'post')!;
+		const read = byId.get(post.wires![0][0])!;
+		const check = byId.get(read.wires![0][0])!;
+		expect([check.type, check.mode, check.journey, check.pages]).toEqual([JOURNEY_GUARD_TYPE, 'check', journey.id, PUBLIC_PAGES_ID]);
+		expect(byId.get(check.wires![0][0])!.name).toBe('which form');
+		expect(byId.get(check.wires![1][0])!.name).toBe('error page');
+		const get = flow.find((n) => n.type === 'http in' && n.method === 'get')!;
+		expect(byId.get(get.wires![0][0])).toMatchObject({ type: JOURNEY_GUARD_TYPE, mode: 'first' });
+		// Each page with a form is fed by a seal guard allowing exactly the step its form posts.
+		for (const page of flow.filter((n) => n.type === 'template' && /name="step" value="(verify|resend|check)"/.test(String(n.template)))) {
+			const step = /name="step" value="(\w+)"/.exec(String(page.template))![1];
+			const feeders = flow.filter((n) => n.wires?.some((w) => w.includes(page.id)));
+			expect(feeders.map((n) => [n.type, n.mode, n.next, n.verified])).toEqual([[JOURNEY_GUARD_TYPE, 'seal', step, step === 'check']]);
+		}
+		// What the guards seal and count: the first page's answers a later step reads, and where the code goes.
+		for (const g of flow.filter((n) => n.type === JOURNEY_GUARD_TYPE)) {
+			expect(g.carry).toBe(
+				carriedAsks(journey)
+					.map((a) => a.name)
+					.join(','),
+			);
+			expect(g.identifier).toBe(identifierAsk(journey).name);
+			expect(g.account).toBe(configNodeId(journey.provider));
+		}
+	});
+
+	it('sends the protective headers: fixed on every page but the first, whose guard sets them', () => {
+		const response = flow.find((n) => n.name === 'send the page')!;
+		const headers = response.headers as Record<string, string>;
+		expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+		expect(headers['content-security-policy']).toContain(`style-src ${inlineHash(JOURNEY_STYLE_BLOCK)}`);
+		expect(headers['content-security-policy']).toContain("script-src 'none'");
+		expect(headers).toMatchObject({ 'x-frame-options': 'DENY', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+		for (const html of templates(flow)) expect(html).toContain(`<style>${JOURNEY_STYLE_BLOCK}</style>`);
+	});
+
+	it('hands on nothing unsealed: the only hidden fields are the step, the sealed state and the issue time', () => {
+		for (const html of templates(flow)) {
+			const hidden = [...html.matchAll(/type="hidden" name="([^"]+)"/g)].map((m) => m[1]);
+			for (const name of hidden) expect(['step', 'state', 'issued']).toContain(name);
+			expect(html).not.toContain('{{{');
+		}
+	});
+
 	it("has plain, labelled pages: every input has a label, every form posts to the page's own address", () => {
 		for (const html of templates(flow)) {
 			expect(html).toMatch(/^<!doctype html>\n<html lang="en">/);
@@ -176,17 +227,6 @@ describe('the JSONata in the journey flows', () => {
 		await expect(jsonata(WORDS, { payload: {} })).resolves.toBe(CUSTOMER_WORDS.provider_error);
 	});
 
-	it('carries the reference through the page and back unchanged (any text, numbers, booleans)', async () => {
-		const reference = { sessionId: 'P-1', name: 'Aśha ₹ "quoted" & <b>', n: 42, b: true };
-		const field = (await jsonata(ENCODE_REFERENCE, { journey: { reference } })) as string;
-		expect(field).toMatch(/^[A-Za-z0-9+/=]+$/);
-		const read = (await jsonata(READ_FORM, { form: { step: 'verify', reference: field, expiresAt: '' } })) as Record<string, unknown>;
-		// The json node parses the text (never $eval: that would run JSONata a visitor typed).
-		expect(JSON.parse(read.reference as string)).toEqual(reference);
-		expect(read).toMatchObject({ fresh: false, polls: 0 });
-		expect(await jsonata(READ_FORM, { form: { step: 'start' } })).toEqual({ fresh: true, polls: 0 });
-	});
-
 	it('says until when in Indian time', async () => {
 		await expect(jsonata(UNTIL, { journey: { expiresAt: '2026-01-01T10:00:00.000Z' } })).resolves.toBe('15:30 IST');
 		await expect(jsonata(UNTIL, { journey: { expiresAt: '' } })).resolves.toBeUndefined();
@@ -202,10 +242,10 @@ describe('the journey pages', () => {
 		expect(Mustache.render(page(bos, 'done page'), { payload: { reference: { cibilScore: '<script>' } } })).toContain('&lt;script&gt;');
 	});
 
-	it("carry the reference, the expiry and the first page's answers in the code page", () => {
+	it('carry the sealed state and the expiry in the code page, and the first page its issue time and honeypot', () => {
 		const html = Mustache.render(page(bos, 'code page'), {
 			page: {
-				reference: 'eyJhIjoxfQ==',
+				state: 'sealed.v1.abc=',
 				expiresAt: '2026-01-01T10:00:00.000Z',
 				until: '15:30 IST',
 				sentTo: '94138****',
@@ -216,8 +256,18 @@ describe('the journey pages', () => {
 			form: { first_name: 'Asha', mobile_number: '9413812345' },
 		});
 		expect(html).toContain('<input type="hidden" name="step" value="verify">');
-		expect(html).toContain('<input type="hidden" name="reference" value="eyJhIjoxfQ&#x3D;&#x3D;">');
-		expect(html).toContain('<input type="hidden" name="first_name" value="Asha">');
+		expect(html).toContain('<input type="hidden" name="state" value="sealed.v1.abc&#x3D;">');
+		expect(html).not.toContain('Asha');
+		const first = Mustache.render(page(bos, 'first page'), { page: { issued: 'sealed.v1.t' } });
+		expect(first).toContain('<input type="hidden" name="issued" value="sealed.v1.t">');
+		expect(first).toMatch(
+			/<div class="trap" aria-hidden="true"><label for="website">[^<]+<\/label><input id="website" name="website" type="text" tabindex="-1"/,
+		);
+		expect(first).not.toContain('<script');
+		const withCaptcha = Mustache.render(page(bos, 'first page'), {
+			page: { issued: 't', captcha: { widget: 'cf-turnstile', siteKey: 'k"><x', script: 'https://challenges.cloudflare.com/turnstile/v0/api.js' } },
+		});
+		expect(withCaptcha).toContain('<div class="cf-turnstile" data-sitekey="k&quot;&gt;&lt;x"></div>');
 		expect(html).toContain('Attempts left: 2.');
 		expect(html).toContain('It went to <strong>94138****</strong>. It is valid until <time datetime="2026-01-01T10:00:00.000Z">15:30 IST</time>.');
 	});
@@ -225,11 +275,12 @@ describe('the journey pages', () => {
 	it('ask for the Aadhaar number again when a new code is needed, empty', () => {
 		const iserveu = JOURNEYS.find((j) => j.id === 'iserveu-registration')!;
 		const html = Mustache.render(page(iserveu, 'new-code page'), {
-			page: { reference: 'x', words: CUSTOMER_WORDS.expired },
+			page: { state: 'x', words: CUSTOMER_WORDS.expired },
 			form: { ovdData: '234567890124', customerMobileNumber: '9876543210' },
 		});
 		expect(html).toMatch(/<input id="ovdData" name="ovdData" [^>]*required>/);
 		expect(html).not.toContain('234567890124');
-		expect(html).toContain('<input type="hidden" name="customerMobileNumber" value="9876543210">');
+		expect(html).not.toContain('9876543210');
+		expect(html).toContain('<input type="hidden" name="state" value="x">');
 	});
 });

@@ -43,6 +43,8 @@ export interface NodeSetup {
 	account?: { type: string; props: Record<string, unknown>; credentials?: Record<string, unknown> };
 	/** Overrides the node's `config` property (e.g. to point at a missing config node). */
 	config?: string;
+	/** More node modules, config nodes (off the tab) and their credentials, e.g. the journeys' public pages for a send guard. */
+	extra?: { modules: unknown[]; nodes: Array<Record<string, unknown>>; credentials?: Record<string, Record<string, unknown>> };
 }
 
 function dump(value: unknown): string {
@@ -80,8 +82,9 @@ export async function loadNode(module: any, setup: NodeSetup): Promise<Loaded> {
 	];
 	const flow: Array<Record<string, unknown>> = [{ id: 'tab', type: 'tab', label: 'test' }, ...onTab.map((n) => ({ ...n, z: 'tab' }))];
 	if (setup.account) flow.push({ id: 'acct', type: setup.account.type, name: 'test account', ...setup.account.props });
-	const credentials = setup.account?.credentials ? { acct: setup.account.credentials } : {};
-	await helper.load(module, flow, credentials);
+	flow.push(...(setup.extra?.nodes ?? []));
+	const credentials = { ...(setup.account?.credentials ? { acct: setup.account.credentials } : {}), ...setup.extra?.credentials };
+	await helper.load(setup.extra ? [module, ...setup.extra.modules] : module, flow, credentials);
 
 	const outcome: Outcome = { success: [], failure: [], caught: [], completed: [] };
 	for (const key of Object.keys(outcome) as Array<keyof Outcome>) {

@@ -111,11 +111,11 @@ describe('the packages', () => {
 		}
 	});
 
-	test('the Node-RED package: one module per provider, axios its only dependency, a supported Node-RED range', () => {
+	test('the Node-RED package: one module per provider and one for the journeys, axios its only dependency, a supported Node-RED range', () => {
 		expect(nodeRed.name).toMatch(/^@otpflow\/node-red-/);
 		expect(nodeRed.keywords).toContain('node-red');
 		expect(nodeRed['node-red']!.version).toMatch(/^>=\d/);
-		expect(Object.keys(nodeRed['node-red']!.nodes).sort()).toEqual(PROVIDERS.map((p) => `otpflow-${p.slug}`).sort());
+		expect(Object.keys(nodeRed['node-red']!.nodes).sort()).toEqual([...PROVIDERS.map((p) => `otpflow-${p.slug}`), 'otpflow-journeys'].sort());
 		expect(Object.keys(nodeRed.dependencies ?? {})).toEqual(['axios']);
 		expect(nodeRed.dependencies!.axios).toBe(rootPkg.devDependencies.axios);
 		expect(nodeRed.files).toContain('examples');

@@ -1,6 +1,6 @@
 /** How provider fields become n8n parameters. */
-import { nodeProperties } from '../../nodes/n8n/properties';
-import { capillary, iserveu } from '../../nodes/providers';
+import { credentialProperties, nodeProperties } from '../../nodes/n8n/properties';
+import { PROVIDERS, capillary, iserveu } from '../../nodes/providers';
 
 const property = (provider: typeof capillary, op: string, name: string) =>
 	nodeProperties(provider).find((p) => p.name === name && p.displayOptions?.show?.operation?.includes(op));
@@ -43,5 +43,39 @@ describe('n8n parameters', () => {
 		const options = property(iserveu, 'sendOtp', 'options');
 		const names = (options?.options ?? []).map((o) => ('name' in o ? o.name : ''));
 		expect(names).toEqual(expect.arrayContaining(['includeRaw', 'timeoutSeconds', 'otpValidityMinutes', 'resendWaitSeconds', 'maxAttempts', 'publicIP']));
+	});
+});
+
+describe('the send guard in the editor', () => {
+	const optionNames = (provider: typeof capillary, op: string) => (property(provider, op, 'options')?.options ?? []).map((o) => (o as { name: string }).name);
+
+	test('every operation that sends a code offers it (off by default), the others do not; Send and Wait always guards', () => {
+		for (const provider of PROVIDERS) {
+			for (const op of provider.operations) {
+				const names = optionNames(provider, op.id);
+				if (op.sendsCode) expect(names).toEqual(expect.arrayContaining(['sendGuard', 'sendGuardClient', 'perIdentifierMax', 'perClientMax']));
+				else expect(names).not.toContain('sendGuard');
+			}
+			const wait = optionNames(provider, 'sendAndWait');
+			expect(wait).toEqual(expect.arrayContaining(['sendGuardClient', 'perIdentifierMax', 'perClientMax', 'trustedProxies']));
+			expect(wait).not.toContain('sendGuard');
+		}
+		const guard = (property(iserveu, 'sendOtp', 'options')?.options ?? []).find((o) => (o as { name: string }).name === 'sendGuard');
+		expect(guard).toMatchObject({ type: 'boolean', default: false });
+	});
+
+	test("the credential chooses the counter store (this process by default) and holds the account's hourly ceiling; the store token is a password", () => {
+		for (const provider of PROVIDERS) {
+			const fields = credentialProperties(provider.credential);
+			const byName = new Map(fields.map((f) => [f.name, f]));
+			expect(byName.get('sendGuardStore')).toMatchObject({ type: 'options', default: 'process' });
+			expect(byName.get('sendGuardStoreToken')).toMatchObject({
+				typeOptions: { password: true },
+				displayOptions: { show: { sendGuardStore: ['upstashRest'] } },
+			});
+			expect(byName.get('sendGuardAccountPerHour')).toMatchObject({ type: 'number', default: 0 });
+			// The provider's own fields come first and are unchanged.
+			expect(fields.slice(0, provider.credential.fields.length).map((f) => f.name)).toEqual(provider.credential.fields.map((f) => f.name));
+		}
 	});
 });

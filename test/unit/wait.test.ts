@@ -7,7 +7,15 @@
 import { WorkflowExecute } from 'n8n-core';
 import {
 	answerWait,
+	appAnswer,
 	codeFlow,
+	inlineHash,
+	invalidPage,
+	redirectPage,
+	refusedSendResult,
+	stalePage,
+	unavailablePage,
+	waitPageHeaders,
 	codePage,
 	endPage,
 	expiredResult,
@@ -47,6 +55,8 @@ function stateFor(provider = summitai, values: Record<string, unknown> = { Domai
 	return {
 		flow,
 		state: initialState(flow, {
+			run: 'run-1',
+			seq: 1,
 			mode: 'page',
 			verify: chooseVerify(flow, values),
 			values,
@@ -160,6 +170,35 @@ describe('masking', () => {
 		expect(end).not.toContain('secret-provider-words');
 	});
 
+	it('every inline script and style of the pages is allowed by hash, and nothing else runs', () => {
+		const { state } = stateFor();
+		const csp = waitPageHeaders()['Content-Security-Policy'];
+		const pages = [
+			codePage(state, 's', NOW),
+			endPage(sent(), 'T'),
+			invalidPage(),
+			stalePage(),
+			unavailablePage(),
+			redirectPage('https://n8n.example/webhook-waiting/1?signature=x&state=y'),
+		];
+		for (const html of pages) {
+			for (const m of html.matchAll(/<script>([\s\S]*?)<\/script>/g)) expect(csp).toContain(inlineHash(m[1]));
+			for (const m of html.matchAll(/<style>([\s\S]*?)<\/style>/g)) expect(csp).toContain(inlineHash(m[1]));
+			expect(html).not.toMatch(/ on[a-z]+=/i);
+		}
+		expect(csp).toMatch(/frame-ancestors 'none'/);
+		expect(csp).not.toMatch(/unsafe-inline/);
+		expect(waitPageHeaders()).toMatchObject({ 'X-Frame-Options': 'DENY', 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
+	});
+
+	it('a refused first send says when to try again', () => {
+		const page = endPage(refusedSendResult('summitai', 'sendAndWait', { allowed: false, refusedBy: 'client', retryAfterSeconds: 42 }), 'T');
+		expect(page).toContain('Please try again in 42 seconds.');
+		expect(endPage(refusedSendResult('summitai', 'sendAndWait', { allowed: false, refusedBy: 'identifier', retryAfterSeconds: 595 }), 'T')).toContain(
+			'in 10 minutes',
+		);
+	});
+
 	it('the resend button is hidden until the wait is over', () => {
 		const { state } = stateFor();
 		expect(codePage(state, 's', NOW)).toMatch(/<form[^>]*id="resend"[^>]*hidden/);
@@ -248,6 +287,28 @@ describe('answers', () => {
 			expect(r.final?.ok).toBe(false);
 		}
 		expect(calls).toHaveLength(0);
+	});
+
+	it('a new code refused by the send guard reaches no provider and says when to ask again', async () => {
+		const { flow, state } = stateFor();
+		const guard = async () => refusedSendResult('summitai', 'generateOtp', { allowed: false, refusedBy: 'identifier', retryAfterSeconds: 420 });
+		const limited = await answerWait(summitai, flow, state, { resend: true }, run, state.resendAt, guard);
+		expect(calls).toHaveLength(0);
+		expect(limited.final).toBeUndefined();
+		expect(limited.notice).toEqual({ status: 'rate_limited', message: 'Too many codes were asked just now. You can ask for a new one in 420 seconds.' });
+		expect(limited.state.resendAt).toBe(state.resendAt + 420000);
+		expect(appAnswer(limited.state, 's', limited, state.resendAt)).toMatchObject({ ok: false, status: 'rate_limited', retryAfterSeconds: 420, final: false });
+		// The counter store could not be asked: refused (fail closed), the run goes on waiting, nothing sent.
+		const down = async () => refusedSendResult('summitai', 'generateOtp', { allowed: false, storeFailure: 'The counter store did not answer' });
+		const closed = await answerWait(summitai, flow, state, { resend: true }, run, state.resendAt, down);
+		expect(calls).toHaveLength(0);
+		expect(closed.final).toBeUndefined();
+		expect(closed.last?.status).toBe('network_error');
+		expect(closed.state.resendAt).toBe(state.resendAt);
+		// A guard that lets the send go: the provider is asked.
+		results.push(sent());
+		expect((await answerWait(summitai, flow, state, { resend: true }, run, state.resendAt, async () => undefined)).notice?.status).toBe('resent');
+		expect(calls).toHaveLength(1);
 	});
 
 	it('renews a reference to the same length', () => {
