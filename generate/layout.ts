@@ -104,7 +104,7 @@ interface N8nLike {
 
 /** The ports on the taller side of a node (its inputs or outputs), from the workflow's connections and its parameters. */
 export function n8nPorts(node: N8nLike, connections: Record<string, { main: unknown[][] }>): number {
-	const outputs = connections[node.name]?.main.length ?? 1;
+	const outputs = connections[node.name]?.main?.length ?? 1;
 	const rules = (node.parameters.rules as { values?: unknown[] } | undefined)?.values?.length;
 	const fallback = (node.parameters.options as { fallbackOutput?: unknown } | undefined)?.fallbackOutput;
 	const declared = rules === undefined ? 0 : rules + (fallback === 'extra' ? 1 : 0);

@@ -6,17 +6,18 @@
  */
 import { asText, differences, writeOrCheck, type Files } from '../generate/write';
 import { n8nJourneyFiles } from './n8n';
+import { N8N_AGENT_DIR, n8nAgentFiles } from './n8n-agents';
 import { N8N_WAIT_DIR, n8nWaitFiles } from './n8n-wait';
 import { nodeRedJourneyFiles } from './node-red';
 
 export const DEFAULT_SANDBOX_URL = 'http://127.0.0.1:4010';
 
 /** The folders the journeys own (the examples generator leaves them alone). */
-export const JOURNEY_DIRS: readonly string[] = ['templates/n8n/journeys', 'examples/journeys', N8N_WAIT_DIR];
+export const JOURNEY_DIRS: readonly string[] = ['templates/n8n/journeys', 'examples/journeys', N8N_WAIT_DIR, N8N_AGENT_DIR];
 
 /** Repository-relative path → file content. */
 export function journeyFiles(sandboxUrl = DEFAULT_SANDBOX_URL): Record<string, unknown> {
-	return { ...n8nJourneyFiles(sandboxUrl), ...nodeRedJourneyFiles(sandboxUrl), ...n8nWaitFiles() };
+	return { ...n8nJourneyFiles(sandboxUrl), ...nodeRedJourneyFiles(sandboxUrl), ...n8nWaitFiles(), ...n8nAgentFiles() };
 }
 
 const journeyTexts = (sandboxUrl: string): Files => new Map(Object.entries(journeyFiles(sandboxUrl)).map(([file, content]) => [file, asText(content)]));

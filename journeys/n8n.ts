@@ -332,7 +332,8 @@ function buildJourney(
 			const value = parameterValue(journey, op, name, source, previous !== undefined);
 			if (value !== undefined) parameters[name] = value;
 		}
-		parameters.options = {};
+		// The public triggers the send (a first page, a new-code page): the send guard counts it (README: Before you publish).
+		parameters.options = r === 'send' && op.sendsCode ? { sendGuard: true } : {};
 		if (r === 'verify') counted.push(...Object.keys(parameters).filter((k) => k !== 'operation' && k !== 'options'));
 		g.add({
 			parameters,

@@ -8,7 +8,19 @@
  * Output 1: go on. Output 2: refused, nothing sent; msg.page.words says why in plain words, msg.payload is the
  * normalised result (rate_limited with retryAfterSeconds for the send guard). Nothing throws out of a handler.
  */
-import { checkSend, clientAddress, refusedSendResult, sendLimits, type OperationSpec, type OtpResult, type ProviderId, type SendLimits } from '../nodes/core';
+import {
+	asReference,
+	checkSend,
+	clientAddress,
+	fillFromReference,
+	refusedSendResult,
+	sendIdentifier as coreSendIdentifier,
+	sendLimits,
+	type OperationSpec,
+	type OtpResult,
+	type ProviderId,
+	type SendLimits,
+} from '../nodes/core';
 import { ContextCounterStore, type ContextLike } from './context-store';
 import { CAPTCHAS, verifyCaptcha, type CaptchaKind } from './captcha';
 import { journeyHeaders } from './journey-page';
@@ -177,18 +189,9 @@ function refusedResult(provider: string, status: OtpResult['status'], message: s
 	return { ok: false, status, provider: provider as ProviderId, operation: 'journeyGuard', message, reference: {}, retryable: false, providerStatus: { code } };
 }
 
-/** The fields a send counts per identifier, by provider: where the code goes (or whose file it is). */
-const IDENTIFIER_FIELDS = ['identifierValue', 'customerMobileNumber', 'mobile_number', 'UserName', 'cibil_id'];
-
-/** The identifier of a send: its destination field, or the value the previous step's reference gives it. */
+/** The identifier of a send: the core's rule (nodes/core/send-identity.ts) over its fields, chained ones filled from the reference. */
 export function sendIdentifier(op: OperationSpec, params: Record<string, unknown>, reference?: Record<string, unknown>): string | undefined {
-	const field = op.fields.find((f) => IDENTIFIER_FIELDS.includes(f.name));
-	if (!field) return undefined;
-	const typed = params[field.name];
-	if (typed !== undefined && typed !== null && String(typed).trim() !== '') return String(typed);
-	const key = field.fromPrevious?.replace(/^reference\./, '');
-	const carried = key && reference ? reference[key] : undefined;
-	return typeof carried === 'string' || typeof carried === 'number' ? String(carried) : undefined;
+	return coreSendIdentifier([{ op, values: fillFromReference(op, params, asReference(reference)) }]);
 }
 
 type Mode = 'first' | 'check' | 'seal';

@@ -93,7 +93,7 @@ async function importFirstRun(inst, env, sandboxUrl) {
 async function importJourneys(inst, env, sandboxUrl) {
 	// In the order the journeys are described (journeys/index.ts), as `npm start` prints them too.
 	const order = require(path.join(ROOT, 'dist', 'journeys')).JOURNEYS.map((j) => j.id);
-	const journeys = lib.loadJourneys().sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+	const journeys = lib.loadJourneys({ asShipped: true }).sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
 	const marker = JSON.parse(fs.readFileSync(IMPORTED_MARKER, 'utf8'));
 	const imported = new Set(marker.journeys || []);
 	const todo = journeys.filter((j) => !imported.has(j.file));

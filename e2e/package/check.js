@@ -38,7 +38,7 @@ const ALLOWED = {
 		/^dist\/(nodes|credentials)\/.+\.js$/,
 		/^dist\/nodes\/[^/]+\/[^/]+\.node\.json$/,
 		/^dist\/icons\/[^/]+\.(svg|png)$/,
-		/^templates\/n8n\/(journeys\/|send-and-wait\/)?[^/]+\.json$/,
+		/^templates\/n8n\/(journeys\/|send-and-wait\/|agents\/)?[^/]+\.json$/,
 	],
 	'node-red': [
 		/^dist\/(nodes\/(core|providers)|node-red)\/.+\.js$/,

@@ -1,7 +1,7 @@
 'use strict';
 /**
- * n8n in queue mode: one main (`n8n start`: editor, REST, webhooks and form pages; it enqueues every run) and
- * workers (`n8n worker`), all sharing Redis (the Bull queue) and PostgreSQL (executions, waiting runs). Each
+ * n8n in queue mode: one main (`n8n start`: editor, REST, webhooks and form pages; it enqueues every run),
+ * workers (`n8n worker`) and optionally webhook processors (`n8n webhook`: the public routes, instead of the main), all sharing Redis (the Bull queue) and PostgreSQL (executions, waiting runs). Each
  * process has its own user folder with our package npm-installed into `<folder>/.n8n/nodes`, as separate hosts or
  * containers would, and the same encryption key and WEBHOOK_URL (a worker writes the form-waiting URL a person
  * is sent to, so it must name the main).
@@ -35,6 +35,12 @@ function queueEnv(inst, { userFolder, brokerPort, port, redisPort, pgPort, webho
 			N8N_LOG_FORMAT: 'json',
 			// A stopped worker hands its running jobs back fast; the suite never leaves long jobs behind.
 			N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
+			// n8n's default (0) has Bull delete a job the moment it finishes. A process that enqueued a run and waits
+			// for it (a Webhook answering "When Last Node Finishes") calls Bull's job.finished() only after its own
+			// hooks: a job done by then is in no set and its "completed" event has passed, so the request hangs (seen
+			// once: a 27 ms job behind a webhook processor; see docs/runtime-notes.md). Kept jobs are found finished.
+			N8N_EXECUTIONS_QUEUE_KEEP_LAST_COMPLETED: '1000',
+			N8N_EXECUTIONS_QUEUE_KEEP_LAST_FAILED: '1000',
 			...extra,
 		},
 	});
@@ -179,6 +185,7 @@ class Cluster {
 		Object.assign(this, opts);
 		this.jobs = new Map();
 		this.workers = new Map();
+		this.webhookProcessors = new Map();
 		this.main = undefined;
 	}
 
@@ -232,8 +239,47 @@ class Cluster {
 		return r;
 	}
 
-	async startMain() {
-		const env = await this.envFor('main', { port: this.mainPort });
+	/** `extra`: more environment for the main (N8N_DISABLE_PRODUCTION_MAIN_PROCESS, say); kept for its restarts. */
+	/** A fresh database is migrated by the first n8n command; the result is kept as the template for warm runs. */
+	async migrateOnce(pg, saveTemplate) {
+		if (pg.fromTemplate) return false;
+		await this.cli(['list:workflow'], { timeoutMs: 240000 });
+		await saveTemplate(pg);
+		return true;
+	}
+
+	/** `n8n import:credentials` of a list of credentials (the file is removed afterwards: it holds them in plain). */
+	async importCredentials(credentials) {
+		const file = path.join(this.work, 'credentials.json');
+		fs.writeFileSync(file, JSON.stringify(credentials));
+		try {
+			await this.cli(['import:credentials', `--input=${file}`]);
+		} finally {
+			fs.rmSync(file, { force: true });
+		}
+	}
+
+	/** `n8n import:workflow --separate` of the workflows, one file each. */
+	async importWorkflows(workflows) {
+		const dir = path.join(this.work, 'workflows');
+		fs.mkdirSync(dir, { recursive: true });
+		for (const wf of workflows) fs.writeFileSync(path.join(dir, `${wf.id}.json`), JSON.stringify(wf));
+		await this.cli(['import:workflow', '--separate', `--input=${dir}`]);
+	}
+
+	/** Publishes each workflow through a logged-in REST client (the main registers its paths at once). */
+	static async publish(client, workflows) {
+		for (const wf of workflows) {
+			const g = await client.get(`/rest/workflows/${wf.id}`);
+			if (g.status !== 200) throw new Error(`GET workflow ${wf.id}: ${g.status} ${g.text.slice(0, 300)}`);
+			const a = await client.post(`/rest/workflows/${wf.id}/activate`, { versionId: g.json.data.versionId });
+			if (a.status !== 200) throw new Error(`activate ${wf.id}: ${a.status} ${a.text.slice(0, 500)}`);
+		}
+	}
+
+	async startMain({ extra } = {}) {
+		if (extra) this.mainExtra = extra;
+		const env = await this.envFor('main', { port: this.mainPort, extra: this.mainExtra });
 		this.main = new N8nProcess({
 			name: 'main',
 			role: 'main',
@@ -284,6 +330,31 @@ class Cluster {
 		return w;
 	}
 
+	/**
+	 * A webhook processor (`n8n webhook`): n8n's production routes (/webhook, /form, /webhook-waiting,
+	 * /form-waiting) on its own port; it enqueues the runs it starts or resumes. Ready once /healthz/readiness is 200.
+	 */
+	async startWebhookProcessor(name, { extra } = {}) {
+		const port = await lib.freePort();
+		const env = await this.envFor(name, { port, extra });
+		const p = new N8nProcess({
+			name,
+			role: 'webhook',
+			inst: this.inst,
+			env,
+			args: ['webhook'],
+			logFile: path.join(this.work, `${name}.log`),
+			procs: this.procs,
+			jobs: this.jobs,
+		});
+		p.port = port;
+		p.url = `http://${lib.HOST}:${port}`;
+		this.webhookProcessors.set(name, p);
+		await lib.waitForHttp(`${p.url}/healthz/readiness`, { want: (s) => s === 200, timeoutMs: 180000, isAlive: () => p.alive });
+		await p.waitForLog((e) => /Webhook listener waiting for requests/.test(e.text), { timeoutMs: 30000, what: '"Webhook listener waiting"' });
+		return p;
+	}
+
 	async stopWorker(name) {
 		const w = this.workers.get(name);
 		if (!w) return;
@@ -325,7 +396,7 @@ class Cluster {
 	}
 
 	async stopAll() {
-		const all = [...this.workers.values(), this.main].filter(Boolean);
+		const all = [...this.workers.values(), ...this.webhookProcessors.values(), this.main].filter(Boolean);
 		await Promise.all(all.map((p) => p.stop()));
 	}
 }

@@ -316,6 +316,116 @@ async function saveTemplate(pg) {
 	return true;
 }
 
+// ---------------------------------------------------------------------------------------------------
+// nginx (Debian's nginx-light), in front of n8n's webhook processors and main
+// ---------------------------------------------------------------------------------------------------
+
+/** nginx's binary, installed with apt (`nginx-light`) when missing and the process is root. { bin, installed, ms }. */
+function ensureNginx(log) {
+	const t0 = Date.now();
+	const find = () => which('nginx') || (fs.existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : '');
+	let bin = find();
+	if (bin) return { bin, installed: false, ms: Date.now() - t0 };
+	if (process.getuid && process.getuid() !== 0) throw new Error('nginx missing and this is not root: run `sudo apt-get install -y nginx-light` first');
+	log('[topology] installing nginx-light with apt (Debian package; cold only)');
+	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+	for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'nginx-light']]) {
+		const r = spawnSync('apt-get', args, { env, encoding: 'utf8', timeout: 5 * 60 * 1000 });
+		if (r.status !== 0)
+			throw new Error(`apt-get ${args.join(' ')} failed (${r.status} ${r.signal || ''}):\n${(r.stdout || '').slice(-2000)}\n${(r.stderr || '').slice(-2000)}`);
+	}
+	bin = find();
+	if (!bin) throw new Error('apt-get install nginx-light finished but nginx is still missing');
+	return { bin, installed: true, ms: Date.now() - t0 };
+}
+
+/** The n8n routes a webhook processor serves (n8n 2.41.1's AbstractServer with production webhooks on). */
+const WEBHOOK_ROUTES = ['webhook', 'form', 'webhook-waiting', 'form-waiting'];
+
+/**
+ * nginx.conf for n8n behind it. `servers`: [{ port, webhooks: [upstream ports] }] (one listening port each, its
+ * own webhook pool); `mainPort`: the main (editor, REST, everything else). Every answer names the upstream(s)
+ * that served it in `X-Otpflow-Upstream` (a retry lists both). `dir` holds the pid, logs and temp folders.
+ */
+function nginxConfig({ dir, servers, mainPort, user }) {
+	const t = (name) => path.join(dir, 'tmp', name);
+	const proxied = [
+		'proxy_http_version 1.1;',
+		'proxy_set_header Host $http_host;',
+		'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+		'proxy_set_header X-Forwarded-Proto $scheme;',
+		'add_header X-Otpflow-Upstream $upstream_addr always;',
+	];
+	const blocks = servers.map(
+		(s, i) => `
+	upstream n8n_webhooks_${i} {
+${s.webhooks.map((p) => `		server ${HOST}:${p} max_fails=1 fail_timeout=30s;`).join('\n')}
+	}
+	server {
+		listen ${HOST}:${s.port};
+		# n8n's public routes (forms, webhooks and the runs waiting at them): the webhook processors.
+		location ~ ^/(${WEBHOOK_ROUTES.join('|')})/ {
+			proxy_pass http://n8n_webhooks_${i};
+			# A processor that refuses the connection: the request goes to the next one (POSTs too: nothing was sent).
+			proxy_next_upstream error timeout;
+			proxy_connect_timeout 2s;
+			${proxied.join('\n\t\t\t')}
+		}
+		# Everything else (editor, REST API, its push connection): the main.
+		location / {
+			proxy_pass http://n8n_main;
+			proxy_set_header Upgrade $http_upgrade;
+			proxy_set_header Connection $connection_upgrade;
+			${proxied.join('\n\t\t\t')}
+		}
+	}`,
+	);
+	return `# Written by the topology suite (e2e/queue/services.js nginxConfig).
+${user ? `user ${user};\n` : ''}worker_processes 1;
+daemon off;
+pid ${path.join(dir, 'nginx.pid')};
+error_log ${path.join(dir, 'error.log')} warn;
+events { worker_connections 1024; }
+http {
+	log_format upstreams '$msec $request_method $uri $status upstream=$upstream_addr';
+	access_log ${path.join(dir, 'access.log')} upstreams;
+	client_body_temp_path ${t('body')};
+	proxy_temp_path ${t('proxy')};
+	fastcgi_temp_path ${t('fastcgi')};
+	uwsgi_temp_path ${t('uwsgi')};
+	scgi_temp_path ${t('scgi')};
+	client_max_body_size 16m;
+	map $http_upgrade $connection_upgrade {
+		default upgrade;
+		'' close;
+	}
+	upstream n8n_main {
+		server ${HOST}:${mainPort};
+	}
+${blocks.join('\n')}
+}
+`;
+}
+
+/**
+ * nginx in the foreground (its own process group, stopped by PID), with nginxConfig's file in `dir`; `opts` as
+ * nginxConfig's plus { bin, procs }. Resolves once every server port accepts connections.
+ */
+async function startNginx({ bin, dir, procs, ...opts }) {
+	fs.mkdirSync(path.join(dir, 'tmp'), { recursive: true });
+	// As root nginx's worker drops to www-data: it must reach the temp folders inside.
+	const user = process.getuid && process.getuid() === 0 ? 'www-data' : '';
+	if (user) fs.chmodSync(dir, 0o711);
+	const conf = path.join(dir, 'nginx.conf');
+	fs.writeFileSync(conf, nginxConfig({ dir, user, ...opts }));
+	const test = spawnSync(bin, ['-t', '-q', '-c', conf, '-p', dir], { encoding: 'utf8' });
+	if (test.status !== 0) throw new Error(`nginx -t: ${test.stderr}`);
+	const child = startProcess(procs, 'nginx', bin, ['-c', conf, '-p', dir], { logFile: path.join(dir, 'stderr.log'), cwd: dir });
+	const isAlive = () => child.exitCode === null && child.signalCode === null;
+	for (const s of opts.servers) await waitForPort(s.port, { timeoutMs: 20000, isAlive, what: 'nginx' });
+	return { child, conf, dir, accessLog: path.join(dir, 'access.log'), urls: opts.servers.map((s) => `http://${HOST}:${s.port}`) };
+}
+
 /** Tracks the processes the suite started, by PID; `killAllSync` is for the moment the suite's process exits. */
 function processTracker() {
 	const list = [];
@@ -341,8 +451,32 @@ function processTracker() {
 	};
 }
 
+/**
+ * Whatever happens, nothing a suite started outlives it: on exit every tracked process group is ended by its PID and
+ * the suite's temp folder removed (unless OTPFLOW_E2E_KEEP=1 or the suite cleaned up itself); SIGINT/SIGTERM exit;
+ * after `limitMs` the suite exits 1. `state`: { procs, work, cleaned }. Returns the watchdog timer (clear it at the end).
+ */
+function guardSuite(state, { label, limitMs, log }) {
+	process.on('exit', () => {
+		state.procs.killAllSync();
+		if (state.work && !state.cleaned && process.env.OTPFLOW_E2E_KEEP !== '1') fs.rmSync(state.work, { recursive: true, force: true, maxRetries: 3 });
+	});
+	for (const sig of ['SIGINT', 'SIGTERM'])
+		process.on(sig, () => {
+			log(`[${label}] ${sig}: stopping what the suite started`);
+			process.exit(130);
+		});
+	const watchdog = setTimeout(() => {
+		log(`[${label}] the suite ran past ${limitMs / 1000} s: stopping what it started`);
+		process.exit(1);
+	}, limitMs);
+	watchdog.unref();
+	return watchdog;
+}
+
 module.exports = {
 	HOST,
+	guardSuite,
 	ensureBinaries,
 	startRedis,
 	startPostgres,
@@ -354,4 +488,8 @@ module.exports = {
 	readTail,
 	waitForPort,
 	templatePaths,
+	ensureNginx,
+	nginxConfig,
+	startNginx,
+	WEBHOOK_ROUTES,
 };

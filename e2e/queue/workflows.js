@@ -193,4 +193,22 @@ function journeyCase(shipped, journey, stepsOf) {
 	};
 }
 
-module.exports = { GATE_PATH, BULK_PATH, gateWorkflow, bulkWorkflow, ownJourney, journeyCase };
+/**
+ * The shipped journeys (lib.loadJourneys()) with their descriptions from dist/journeys: { cases (journeyCase's),
+ * workflows (their provider URLs pointed at the sandbox) }. `lib` is e2e/n8n/lib.
+ */
+function journeyCases(lib, sandboxUrl) {
+	const dist = (p) => require(require('node:path').join(lib.ROOT, 'dist', 'journeys', p));
+	const { JOURNEYS } = dist('index');
+	const { stepsOf } = dist('params');
+	const workflows = [];
+	const cases = lib.loadJourneys().map((s) => {
+		const journey = JOURNEYS.find((j) => j.id === s.id);
+		if (!journey) throw new Error(`${s.file}: no journey description with id ${s.id}`);
+		workflows.push(lib.rewriteUrls(s.workflow, sandboxUrl));
+		return journeyCase(s, journey, stepsOf);
+	});
+	return { cases, workflows };
+}
+
+module.exports = { GATE_PATH, BULK_PATH, gateWorkflow, bulkWorkflow, ownJourney, journeyCase, journeyCases };

@@ -208,6 +208,37 @@ function failed(result: OtpResult, mode: ResponseMode, options: IDataObject): IN
 /** How long a run's claim counter lives: past the end of its wait, so a late request still finds it. */
 const claimWindowMs = (now: number, end: number) => Math.max(60000, end - now) + 10 * 60000;
 
+/**
+ * As an AI agent's tool (a node type ending in `Tool`: our tool and human-in-the-loop variants), n8n hands the agent
+ * only output 0, and only its items' `json` (docs/runtime-notes.md). So every result goes to output 0, as the agent's
+ * view: what the model needs to explain it, never `reference` (Capillary's holds the customer's token) nor `raw`.
+ * `approved` is what n8n's human-in-the-loop gate reads before it runs the tool behind it: true exactly when verified.
+ */
+const asTool = (context: IExecuteFunctions | IWebhookFunctions) => context.getNode().type.endsWith('Tool');
+
+/** The item key that carries the sealed first state on the waiting run's stack in tool mode (never in `json`). */
+const TOOL_STATE_KEY = 'otpflowWaitState';
+
+function toolView(result: OtpResult): IDataObject {
+	const view: IDataObject = {
+		ok: result.ok,
+		approved: result.ok,
+		status: result.status,
+		provider: result.provider,
+		operation: SEND_AND_WAIT,
+		message: result.message,
+		retryable: result.retryable,
+	};
+	for (const k of ['attemptsRemaining', 'retryAfterSeconds', 'expiresAt'] as const) if (result[k] !== undefined) view[k] = result[k];
+	return view;
+}
+
+/** The outputs for a final result: Success or Failure, or as a tool the agent's view on output 0. */
+function outputsFor(context: IExecuteFunctions | IWebhookFunctions, result: OtpResult): INodeExecutionData[][] {
+	if (asTool(context)) return [[{ json: toolView(result), pairedItem: { item: 0 } }], []];
+	return result.ok ? [[item(result)], []] : [[], [item(result)]];
+}
+
 export async function executeSendAndWait(this: IExecuteFunctions, provider: ProviderSpec, flow: CodeFlow): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	if (items.length === 0) return [[], []];
@@ -230,14 +261,16 @@ export async function executeSendAndWait(this: IExecuteFunctions, provider: Prov
 	const sendTo = sendIdentifier(steps.map((op) => ({ op, values })));
 	const client = typeof options.sendGuardClient === 'string' ? options.sendGuardClient : undefined;
 	const refused = await guardOne(store, provider, flow.send.id, credentials, options, { identifier: sendTo, client });
-	if (refused) return [[], [failed(refused, mode, options)]];
+	// A run that ends before the wait: on Failure (with the page that says so), or as a tool the agent's view.
+	const endEarly = (result: OtpResult) => (asTool(this) ? outputsFor(this, finalResult(result)) : [[], [failed(result, mode, options)]]);
+	if (refused) return endEarly(refused);
 
 	// The steps up to the code; a failure ends the run here, on Failure, without waiting.
 	let reference: Reference | undefined;
 	let sent: OtpResult | undefined;
 	for (let i = 0; i < steps.length; i++) {
 		const result = await runOperation(provider, steps[i], givenFor(flow, i, values), credentials, transport, { reference, includeRaw, timeoutMs });
-		if (!result.ok) return [[], [failed(result, mode, options)]];
+		if (!result.ok) return endEarly(result);
 		if (i === steps.length - 1) sent = result;
 		else reference = result.reference;
 	}
@@ -272,7 +305,11 @@ export async function executeSendAndWait(this: IExecuteFunctions, provider: Prov
 
 	// The timeout path (see the top of this file): nothing on Success, `expired` on Failure.
 	const pending = this.getExecuteData();
-	pending.data = { main: [[], [item(expiredResult(provider, state))]] };
+	if (asTool(this)) {
+		// As a tool the agent reads output 0: `expired` there. The waiting output is stored under ai_tool, where the
+		// webhook's expressions cannot read it, so the first state rides on this item, outside its `json`.
+		pending.data = { main: [[{ json: toolView(expiredResult(provider, state)), pairedItem: { item: 0 }, [TOOL_STATE_KEY]: sealed }]] };
+	} else pending.data = { main: [[], [item(expiredResult(provider, state))]] };
 	this.setMetadata({ forwardAllOutputs: true } as ITaskMetadata);
 	await this.putExecutionToWait(new Date(state.end));
 
@@ -302,6 +339,14 @@ export async function executeSendAndWait(this: IExecuteFunctions, provider: Prov
 
 /** The state the node's waiting output holds: read through the run's own data (it is stored with the execution). */
 function initialSealed(context: IWebhookFunctions): string | undefined {
+	if (asTool(context)) {
+		try {
+			const v = context.evaluateExpression(`{{ $input.first()[${JSON.stringify(TOOL_STATE_KEY)}] }}`, 0);
+			return typeof v === 'string' ? v : undefined;
+		} catch {
+			return undefined;
+		}
+	}
 	const name = context.getNode().name;
 	if (name.includes('{{') || name.includes('}}')) return undefined;
 	try {
@@ -346,8 +391,8 @@ export async function webhookSendAndWait(this: IWebhookFunctions, provider: Prov
 		}
 		return { noWebhookResponse: true };
 	};
-	const pageOptions = this.getNodeParameter('options', {}) as IDataObject;
-	const language: Language = isLanguage(pageOptions.pageLanguage) ? pageOptions.pageLanguage : languageFromHeader(req.headers['accept-language']);
+	const options = this.getNodeParameter('options', {}) as IDataObject;
+	const language: Language = isLanguage(options.pageLanguage) ? options.pageLanguage : languageFromHeader(req.headers['accept-language']);
 	const wantsJson = (mode?: ResponseMode) => mode === 'app' || /application\/json/i.test(String(req.headers['content-type'] ?? req.headers.accept ?? ''));
 	const refuse = (status: number, why: keyof typeof REFUSED, mode?: ResponseMode) =>
 		wantsJson(mode)
@@ -381,7 +426,6 @@ export async function webhookSendAndWait(this: IWebhookFunctions, provider: Prov
 	if (!claim.ok) return claim.storeFailure !== undefined ? refuse(503, 'store', opened.mode) : refuse(403, 'stale', opened.mode);
 	const state: WaitState = { ...opened, seq: claim.seq };
 
-	const options = this.getNodeParameter('options', {}) as IDataObject;
 	const remote = req.socket?.remoteAddress ?? req.ip;
 	const client = clientAddress(remote, req.headers['x-forwarded-for'], Number(options.trustedProxies ?? 0) || 0);
 	const transport = new N8nTransport(this as unknown as IExecuteFunctions, provider.credential.name, credentials);
@@ -400,8 +444,7 @@ export async function webhookSendAndWait(this: IWebhookFunctions, provider: Prov
 		const result = finalResult(answer.final);
 		if (state.mode === 'app') reply(200, 'json', { ...result, final: true });
 		else reply(200, 'html', endPage(result, state.title, language));
-		const out = item(result);
-		return { noWebhookResponse: true, workflowData: result.ok ? [[out], []] : [[], [out]] };
+		return { noWebhookResponse: true, workflowData: outputsFor(this, result) };
 	}
 	const next = sealState(answer.state, key);
 	const later = Date.now();

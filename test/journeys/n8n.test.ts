@@ -109,6 +109,11 @@ describe.each(built.map((b) => [b.journey.id, b] as const))(
 			expect(workflow.active).toBe(false);
 		});
 
+		it('guards the send step (the public triggers it from the first and new-code pages) at the default budgets, and no other step', () => {
+			expect(node(send).parameters.options).toEqual({ sendGuard: true });
+			for (const n of ours.filter((x) => x.name !== send)) expect((n.parameters.options as Json | undefined)?.sendGuard).toBeUndefined();
+		});
+
 		it('starts with a Form Trigger at otp-<id> asking every input of the first page, required, by name', () => {
 			const trigger = node(PAGE.details);
 			expect(trigger.type).toBe('n8n-nodes-base.formTrigger');
