@@ -42,6 +42,8 @@ const ALLOWED = {
 	],
 	'node-red': [
 		/^dist\/(nodes\/(core|providers)|node-red)\/.+\.js$/,
+		// The journeys' words in every language, read by the journey guard node.
+		/^dist\/journeys\/model\.js$/,
 		/^dist\/node-red\/[^/]+\.html$/,
 		/^dist\/node-red\/icons\/[^/]+\.(svg|png)$/,
 		/^dist\/node-red\/locales\/[^/]+\/[^/]+\.(json|html)$/,
